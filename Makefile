@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install system-deps bench model clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the browser tests need; installed only when missing.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(BIN)/kiebitz demo
+
+# pytest exits 5 when it collected no test; make fails on any non-zero exit.
+test: install system-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+model: install
+	$(BIN)/kiebitz spam build-default --data-dir ../shared/data
+
+bench: install
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 && command -v bogofilter >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
+	$(BIN)/python bench/spam_peers.py
+	$(BIN)/python bench/http_thread.py
+
+clean:
+	rm -rf $(VENV) *.egg-info kiebitz-demo.db*

@@ -1,0 +1,54 @@
+"""Small helpers every HTTP module shares: JSON in and out, client facts, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from kiebitz.errors import InvalidInput
+from kiebitz.moderation.comments import Client
+
+EDIT_COOKIE_PREFIX = "kiebitz-"
+
+
+def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(document), status_code=status, media_type="application/json", headers=headers)
+
+
+async def json_body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > 100_000:
+        raise InvalidInput("the request body is too large: at most 100 KB", None)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise InvalidInput("the request body is not valid JSON", None) from None
+
+
+def client_of(request: Request) -> Client:
+    return Client(
+        ip=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent", ""),
+        referrer=request.headers.get("referer", ""),
+        language=request.headers.get("accept-language", "")[:50],
+    )
+
+
+def int_param(request: Request, name: str, default: int | None, minimum: int = 0, maximum: int = 10_000) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number", name) from None
+    if not minimum <= value <= maximum:
+        raise InvalidInput(f"{name} must be between {minimum} and {maximum}", name)
+    return value
+
+
+def edit_tokens(request: Request) -> list[str]:
+    return [value for name, value in request.cookies.items() if name.startswith(EDIT_COOKIE_PREFIX)]

@@ -1,0 +1,122 @@
+"""The widget's JSON API: threads, posting, editing, votes, counts and preview."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from kiebitz.api.http import EDIT_COOKIE_PREFIX, client_of, edit_tokens, int_param, json_body, json_response
+from kiebitz.moderation import validation
+from kiebitz.moderation.comments import CommentService
+
+COMMENT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["text", "form_token"],
+                "properties": {
+                    "author": {"type": "string", "maxLength": validation.AUTHOR_MAX},
+                    "email": {"type": "string", "format": "email", "description": "never published"},
+                    "website": {"type": "string", "format": "uri"},
+                    "text": {"type": "string", "minLength": validation.TEXT_MIN, "maxLength": validation.TEXT_MAX},
+                    "parent": {"type": ["integer", "null"]},
+                    "title": {"type": "string"},
+                    "form_token": {"type": "string", "description": "from GET /api/comments"},
+                },
+            }
+        }
+    },
+}
+ERROR_RESPONSES = {
+    "400": {"description": "a field breaks a rule: {\"error\": {\"field\", \"message\"}}"},
+    "403": {"description": "no valid edit token, closed thread, or rejected as spam"},
+    "404": {"description": "no such comment"},
+    "429": {"description": "posting too fast"},
+}
+
+
+def router(service: CommentService) -> APIRouter:
+    api = APIRouter(prefix="/api", tags=["comments"])
+    settings = service.settings
+
+    def site_of(request: Request) -> str:
+        return request.query_params.get("site") or settings.site
+
+    @api.get("/comments", summary="A page's published comments as a tree, with a form token")
+    async def get_comments(request: Request) -> Response:
+        uri = validation.uri(request.query_params.get("uri"))
+        sort = request.query_params.get("sort", "oldest")
+        limit = int_param(request, "limit", None, 1, 1000)
+        offset = int_param(request, "offset", 0, 0, 1_000_000) or 0
+        tokens = edit_tokens(request)
+        site = site_of(request)
+        body = None if tokens else service.cached_thread_json(site, uri, sort, limit, offset)
+        if body is None:
+            body = await run_in_threadpool(service.thread_json, site, uri, sort, limit, offset, tokens)
+        return Response(body, media_type="application/json")
+
+    @api.post("/comments", status_code=201, summary="Post a comment: 201 published, 202 held",
+              openapi_extra={"requestBody": COMMENT_BODY}, responses=ERROR_RESPONSES)
+    async def post_comment(request: Request) -> Response:
+        payload = await json_body(request)
+        uri = validation.uri(request.query_params.get("uri"))
+        posted = await run_in_threadpool(service.post, site_of(request), uri, payload, client_of(request))
+        document = service.public(posted.comment)
+        document["status"] = posted.comment.status.value
+        document["edit_token"] = posted.edit_token
+        status = 201 if posted.comment.status.value == "published" else 202
+        response = json_response(document, status)
+        response.set_cookie(
+            EDIT_COOKIE_PREFIX + str(posted.comment.id), posted.edit_token, max_age=int(settings.edit_window),
+            path="/", httponly=True, **cookie_security(settings.public_url),
+        )
+        return response
+
+    @api.patch("/comments/{comment_id}", summary="Edit one's own comment within the edit window",
+               responses=ERROR_RESPONSES)
+    async def edit_comment(comment_id: int, request: Request) -> Response:
+        payload = await json_body(request)
+        token = edit_token_of(request, comment_id, payload)
+        comment = await run_in_threadpool(service.edit, comment_id, token, payload)
+        return json_response(service.public(comment))
+
+    @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window",
+                responses=ERROR_RESPONSES)
+    async def delete_comment(comment_id: int, request: Request) -> Response:
+        await run_in_threadpool(service.delete, comment_id, edit_token_of(request, comment_id, None))
+        response = json_response({"id": comment_id, "deleted": True})
+        response.delete_cookie(EDIT_COOKIE_PREFIX + str(comment_id), path="/")
+        return response
+
+    @api.post("/comments/{comment_id}/vote", summary="Vote a comment up (1) or down (-1), once per voter")
+    async def vote(comment_id: int, request: Request) -> Response:
+        payload = await json_body(request)
+        result = await run_in_threadpool(service.vote, comment_id, payload, client_of(request).ip)
+        return json_response(result)
+
+    @api.post("/counts", summary="Published comment counts for many pages: [uri, ...] → {uri: n}")
+    async def counts(request: Request) -> Response:
+        payload = await json_body(request)
+        return json_response(await run_in_threadpool(service.counts, site_of(request), payload))
+
+    @api.post("/preview", summary="Render comment text to the HTML it would show")
+    async def preview(request: Request) -> Response:
+        return json_response(service.preview(await json_body(request)))
+
+    return api
+
+
+def edit_token_of(request: Request, comment_id: int, payload: object) -> str | None:
+    if isinstance(payload, dict) and isinstance(payload.get("edit_token"), str):
+        return payload["edit_token"]
+    return request.headers.get("x-kiebitz-edit-token") or request.cookies.get(EDIT_COOKIE_PREFIX + str(comment_id))
+
+
+def cookie_security(public_url: str) -> dict[str, object]:
+    """Cross-site widgets need SameSite=None, which browsers allow only with Secure."""
+    if public_url.startswith("https://"):
+        return {"secure": True, "samesite": "none"}
+    return {"secure": False, "samesite": "lax"}

@@ -1,0 +1,112 @@
+"""create_app(settings): wiring only. Read this to know where everything lives.
+
+store/        the database (SQLAlchemy Core, Alembic migrations)
+spam/         the layered spam filter and its learned model
+moderation/   use cases: posting, editing, voting, moderating
+api/          HTTP: public.py (widget JSON), feeds.py (Atom), akismet.py
+widget/       embed.js and its stylesheet; demo/ the demo news site
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiebitz import __version__
+from kiebitz.api import feeds, public
+from kiebitz.api.http import json_response
+from kiebitz.config import Settings
+from kiebitz.errors import KiebitzError
+from kiebitz.moderation.cache import ThreadCache
+from kiebitz.moderation.comments import CommentService
+from kiebitz.security import Signer
+from kiebitz.spam.filter import SpamFilter, Thresholds
+from kiebitz.spam.store import load_model
+from kiebitz.store.comments import Store
+from kiebitz.store.engine import database_url, migrate, open_engine
+
+log = logging.getLogger("kiebitz")
+
+
+@dataclass
+class Kiebitz:
+    """Everything a request handler or CLI command may need, built once."""
+
+    settings: Settings
+    store: Store
+    signer: Signer
+    spam_filter: SpamFilter
+    comments: CommentService
+
+
+def build(settings: Settings) -> Kiebitz:
+    engine = open_engine(settings.database)
+    migrate(engine)
+    store = Store(engine)
+    secret = settings.secret_key or store.set_meta_once("secret_key", secrets.token_urlsafe(32))
+    signer = Signer(secret)
+    thresholds = Thresholds(
+        unsure=settings.unsure_threshold, spam=settings.spam_threshold, discard=settings.discard_threshold,
+        link_limit=settings.link_limit, min_submit_seconds=settings.min_submit_seconds,
+    )
+    spam_filter = SpamFilter(load_model(store, settings.model), thresholds)
+    url = database_url(settings.database)
+    cache = ThreadCache(sqlite_path=url[len("sqlite:///") :] if url.startswith("sqlite:///") else None)
+    comments = CommentService(settings, store, signer, spam_filter, store, cache)
+    return Kiebitz(settings, store, signer, spam_filter, comments)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    kiebitz = build(settings or Settings.load())
+    app = FastAPI(
+        title="Kiebitz", version=__version__,
+        description="Self-hosted comments with a spam filter built in.",
+        docs_url="/api/docs", redoc_url=None,
+    )
+    app.state.kiebitz = kiebitz
+    install_error_handlers(app)
+    origins = kiebitz.settings.allowed_origins
+    app.add_middleware(
+        CORSMiddleware, allow_origins=origins, allow_credentials=True,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["Content-Type", "X-Kiebitz-Edit-Token"],
+    )
+    app.include_router(public.router(kiebitz.comments))
+    app.include_router(feeds.router(kiebitz.comments))
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
+    async def healthz() -> Response:
+        kiebitz.store.get_meta("secret_key")
+        return json_response({"status": "ok", "version": __version__})
+
+    return app
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error leaves as JSON naming the field and the rule; nothing as a bare 500."""
+
+    @app.exception_handler(KiebitzError)
+    async def kiebitz_error(_request: Request, error: KiebitzError) -> Response:
+        return json_response(error.as_dict(), error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> Response:
+        first = error.errors()[0] if error.errors() else {}
+        location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path")]
+        field = ".".join(location) or None
+        return json_response({"error": {"field": field, "message": f"{field}: {first.get('msg', 'invalid')}"}}, 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> Response:
+        return json_response({"error": {"field": None, "message": str(error.detail)}}, error.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, error: Exception) -> Response:
+        log.exception("unexpected error")
+        return json_response({"error": {"field": None, "message": "internal error"}}, 500)

@@ -1,0 +1,96 @@
+"""The ``kiebitz`` command: serve, migrate, demo, settings, spam, akismet."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kiebitz.config import Settings, settings_markdown
+from kiebitz.errors import KiebitzError
+
+
+def load_settings(config: str | None, **overrides: object) -> Settings:
+    try:
+        settings = Settings.load(config)
+        changes = {name: value for name, value in overrides.items() if value is not None}
+        return settings.replace(**changes) if changes else settings
+    except KiebitzError as error:
+        raise click.ClickException(error.message) from None
+
+
+config_option = click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML settings file.")
+
+
+@click.group()
+@click.version_option(package_name="kiebitz")
+def main() -> None:
+    """Kiebitz: self-hosted comments with a spam filter built in."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (SQLite is shared safely).")
+@config_option
+def serve(host: str, port: int, workers: int, config: str | None) -> None:
+    """Serve the comment API, widget and feeds."""
+    import uvicorn
+
+    load_settings(config)  # fail early on a bad file
+    if config:
+        os.environ["KIEBITZ_CONFIG"] = str(Path(config).resolve())
+    uvicorn.run("kiebitz.asgi:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
+
+
+@main.command()
+@config_option
+def migrate(config: str | None) -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    from kiebitz.store.engine import migrate as run_migrations
+    from kiebitz.store.engine import open_engine
+
+    settings = load_settings(config)
+    run_migrations(open_engine(settings.database))
+    click.echo(f"database {settings.database} is up to date")
+
+
+@main.command()
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--database", default="kiebitz-demo.db", show_default=True, help="Demo database, made fresh each start.")
+def demo(port: int, host: str, database: str) -> None:
+    """Serve the demo news site with its comment sections on http://127.0.0.1:8080/."""
+    import uvicorn
+
+    from kiebitz.demo.site import create_demo_app
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(database + suffix).unlink(missing_ok=True)
+    settings = Settings.load().replace(database=database, public_url=f"http://{host}:{port}")
+    click.echo(f"Kiebitz demo on http://{host}:{port}/  (Ctrl+C stops it)")
+    uvicorn.run(create_demo_app(settings), host=host, port=port, log_level="warning")
+
+
+@main.command("settings")
+@click.option("--markdown", is_flag=True, help="Print the reference as Markdown (docs/settings.md).")
+@config_option
+def show_settings(markdown: bool, config: str | None) -> None:
+    """Show the resolved settings, or the settings reference."""
+    if markdown:
+        click.echo(settings_markdown(), nl=False)
+        return
+    for name, value in load_settings(config).as_dict().items():
+        if name == "secret_key" and value:
+            value = "(set)"
+        click.echo(f"{name} = {value!r}")
+
+
+def run() -> None:
+    try:
+        main()
+    except KiebitzError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(2)

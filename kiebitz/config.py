@@ -1,0 +1,137 @@
+"""One settings schema: every setting has a name, a default and a help text.
+
+Values come from the defaults, then a TOML file (``--config``), then ``KIEBITZ_*``
+environment variables, each overriding the one before. ``docs/settings.md`` is
+generated from this schema and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from kiebitz.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "KIEBITZ_" + self.name.upper()
+
+    def parse(self, raw: Any) -> Any:
+        """Turn a file or environment value into the default's type, or say why not."""
+        kind = type(self.default)
+        try:
+            if kind is bool:
+                if isinstance(raw, bool):
+                    return raw
+                text = str(raw).strip().lower()
+                if text in {"1", "true", "yes", "on"}:
+                    return True
+                if text in {"0", "false", "no", "off", ""}:
+                    return False
+                raise ValueError(raw)
+            if kind is int:
+                return int(raw)
+            if kind is float:
+                return float(raw)
+            if kind is list:
+                if isinstance(raw, list):
+                    return [str(item) for item in raw]
+                return [part.strip() for part in str(raw).split(",") if part.strip()]
+            return str(raw)
+        except ValueError:
+            raise ConfigError(f"{self.env}: {raw!r} is not a valid {kind.__name__}") from None
+
+
+SCHEMA: tuple[Setting, ...] = (
+    Setting("database", "./kiebitz.db", "SQLite file path, or a postgresql:// URL."),
+    Setting("secret_key", "", "Key for signed tokens and IP hashes; generated and kept in the database on first run if empty."),
+    Setting("public_url", "http://127.0.0.1:8080", "Address readers reach this server at; used in feeds, mails and the embed script."),
+    Setting("allowed_origins", ["*"], "Origins allowed to call the public API from a browser (CORS); comma separated, '*' for any."),
+    Setting("edit_window", 900, "Seconds during which a commenter may edit or delete their own comment."),
+    Setting("min_submit_seconds", 3.0, "A comment posted sooner than this after its form token was issued is refused."),
+    Setting("require_name", True, "Whether a comment needs an author name."),
+    Setting("require_email", True, "Whether a comment needs an e-mail address (never published)."),
+    Setting("max_depth", 5, "Deepest reply nesting; 0 is a top-level comment."),
+    Setting("language", "de", "Interface language of the widget and mails: de or en."),
+    Setting("site", "default", "Name of the site this instance serves when a request names none."),
+    Setting("link_limit", 2, "A comment with more links than this is held for moderation."),
+    Setting("spam_threshold", 0.9, "Model probability at or above which a comment goes to the spam queue."),
+    Setting("unsure_threshold", 0.5, "Model probability at or above which a comment is held for moderation."),
+    Setting("discard_threshold", 0.995, "Model probability at or above which blatant spam is not stored at all."),
+    Setting("flood_seconds", 15, "Two comments from the same IP within this many seconds: the second is refused as flood."),
+    Setting("rate_limit_per_hour", 30, "Most comments one IP may post in an hour."),
+    Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),
+    Setting("ip_retention_days", 30, "IP hashes and networks are cleared from comments after this many days."),
+    Setting("model", "default", "Spam model to start from: 'default' (shipped) or a path to a trained model file."),
+    Setting("privacy_notice", "", "Notice under the comment form; empty for the built-in text in the widget's language."),
+    Setting("privacy_url", "", "Link of the privacy notice; empty for the page Kiebitz serves at /privacy."),
+)
+
+BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SCHEMA}
+
+
+class Settings:
+    """Resolved settings, read as attributes: ``settings.edit_window``."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        resolved = {setting.name: setting.default for setting in SCHEMA}
+        for name, value in (values or {}).items():
+            if name not in BY_NAME:
+                raise ConfigError(f"unknown setting {name!r}")
+            resolved[name] = BY_NAME[name].parse(value)
+        self._values = resolved
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **changes: Any) -> "Settings":
+        return Settings({**self._values, **changes})
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Defaults, then the TOML file at ``path``, then ``KIEBITZ_*`` variables."""
+        values: dict[str, Any] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    values.update(tomllib.load(handle))
+            except (OSError, tomllib.TOMLDecodeError) as error:
+                raise ConfigError(f"cannot read config file {path}: {error}") from None
+        environ = os.environ if environ is None else environ
+        for setting in SCHEMA:
+            if setting.env in environ:
+                values[setting.name] = environ[setting.env]
+        return cls(values)
+
+
+def settings_markdown() -> str:
+    """The settings reference, as written to docs/settings.md."""
+    lines = [
+        "# Settings",
+        "",
+        "Defaults < TOML file given with `--config` < `KIEBITZ_*` environment variables.",
+        "Generated from `kiebitz/config.py` by `kiebitz settings --markdown`.",
+        "",
+        "| file key | environment variable | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for setting in SCHEMA:
+        default = ",".join(setting.default) if isinstance(setting.default, list) else setting.default
+        lines.append(f"| `{setting.name}` | `{setting.env}` | `{default}` | {setting.help} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,329 @@
+"""Use cases of the public side: read a thread, post, edit, delete, vote, count.
+
+Each step of posting is a named method (validate, check the form token, place
+in the thread, judge, store), so the order of the rules can be read top down.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+
+from kiebitz import markup
+from kiebitz.config import Settings
+from kiebitz.domain import Comment, CommentDraft, Status, Verdict
+from kiebitz.errors import Conflict, Forbidden, InvalidInput, NotFound, Rejected, TooManyRequests
+from kiebitz.moderation import validation
+from kiebitz.moderation.cache import ThreadCache
+from kiebitz.security import Signer, ip_network
+from kiebitz.spam.filter import History, SpamFilter
+from kiebitz.store.comments import Store
+
+SORTS = ("oldest", "newest", "top")
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.DELETED)
+
+
+@dataclass(frozen=True)
+class Client:
+    """What the HTTP layer knows of the person posting."""
+
+    ip: str = ""
+    user_agent: str = ""
+    referrer: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Posted:
+    comment: Comment
+    edit_token: str
+    verdict: Verdict
+
+
+def iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class CommentService:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        signer: Signer,
+        spam_filter: SpamFilter,
+        history: History,
+        cache: ThreadCache,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.signer = signer
+        self.spam_filter = spam_filter
+        self.history = history
+        self.cache = cache
+
+    # -- reading -------------------------------------------------------------
+    def thread_json(
+        self, site: str, uri: str, sort: str = "oldest", limit: int | None = None, offset: int = 0,
+        own_tokens: list[str] | None = None,
+    ) -> bytes:
+        """The public thread as JSON bytes, from the cache unless it changed."""
+        if sort not in SORTS:
+            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", "sort")
+        key = (site, uri, sort, limit, offset)
+        body, stamp = self.cache.lookup(key)
+        if body is None:
+            body = orjson.dumps(self._thread_document(site, uri, sort, limit, offset))
+            self.cache.keep(key, body, stamp)
+        if own_tokens:
+            body = self._with_own_pending(body, own_tokens)
+        return self._with_form_token(site, uri, body)
+
+    def cached_thread_json(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> bytes | None:
+        """The thread from the cache alone, cheap enough to run on the event loop."""
+        body, _ = self.cache.lookup((site, uri, sort, limit, offset))
+        return None if body is None else self._with_form_token(site, uri, body)
+
+    def _with_form_token(self, site: str, uri: str, body: bytes) -> bytes:
+        # The token carries the time it was issued, so it is added per request.
+        token = orjson.dumps(self.signer.form_token(site, uri))
+        return b'{"form_token":' + token + b"," + body[1:]
+
+    def _thread_document(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> dict[str, Any]:
+        thread = self.store.find_thread(self.store.site_id(site), uri)
+        if thread is None:
+            return {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []}
+        comments = self.store.thread_comments(thread.id, PUBLIC_STATUSES)
+        tree = build_tree(comments, sort, self.avatar)
+        published = sum(1 for comment in comments if comment.status == Status.PUBLISHED)
+        page = tree[offset : offset + limit] if limit else tree[offset:]
+        return {
+            "uri": uri, "title": thread.title, "closed": bool(thread.closed), "total": published,
+            "top_level": len(tree), "comments": page,
+        }
+
+    def _with_own_pending(self, body: bytes, tokens: list[str]) -> bytes:
+        """Show a held comment to its own author (known by the edit token cookie)."""
+        ids = self.signer.comment_ids_from_tokens(tokens, self.settings.edit_window)
+        pending = [c for c in self.store.comments_by_ids(ids) if c.status == Status.PENDING]
+        if not pending:
+            return body
+        document = orjson.loads(body)
+        thread = self.store.find_thread(self.store.site_id(self.settings.site), document["uri"])
+        mine = [c for c in pending if thread is not None and c.thread_id == thread.id]
+        if not mine:
+            return body
+        place_own(document["comments"], [self.public(c) for c in mine])
+        return orjson.dumps(document)
+
+    def avatar(self, comment: Comment) -> str:
+        """A seed for the locally drawn identicon; keyed, so it reveals no e-mail."""
+        return self.signer.keyed_hash("avatar", (comment.email or comment.author or comment.ip_hash).casefold())[:16]
+
+    def public(self, comment: Comment) -> dict[str, Any]:
+        return public_comment(comment, self.avatar(comment))
+
+    def counts(self, site: str, uris: Any) -> dict[str, int]:
+        if not isinstance(uris, list) or not all(isinstance(uri, str) for uri in uris):
+            raise InvalidInput("body must be a JSON list of page uris", "uris")
+        if len(uris) > 500:
+            raise InvalidInput("at most 500 uris per request", "uris")
+        return self.store.counts(self.store.site_id(site), uris)
+
+    # -- posting -------------------------------------------------------------
+    def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
+        data = validation.json_object(payload)
+        uri = validation.uri(uri)
+        fields = self._validate(data)
+        token = self.signer.read_form_token(
+            data.get("form_token") if isinstance(data.get("form_token"), str) else None,
+            site, uri, self.settings.min_submit_seconds,
+        )
+        ip_hash = self.signer.ip_hash(client.ip)
+        self._check_rate(ip_hash)
+        draft = CommentDraft(
+            text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
+            uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
+            language=client.language, seconds_to_submit=time.time() - token.issued,
+            honeypot=data.get("homepage") if isinstance(data.get("homepage"), str) else "",
+        )
+        site_id = self.store.site_id(site)
+        thread = self.store.find_thread(site_id, uri)
+        if thread is not None and thread.closed:
+            raise Forbidden("this thread is closed for new comments", "uri")
+        depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
+        verdict = self.spam_filter.judge(draft, self.history)
+        status = verdict.label.status
+        if status is None:
+            raise Rejected("the comment was rejected as spam", "text")
+        now = time.time()
+        with self.store.write() as db:
+            row = self.store.ensure_thread(db, site_id, uri, fields["title"])
+            comment_id = self.store.insert_comment(
+                db,
+                {
+                    "thread_id": row.id, "parent_id": fields["parent"], "depth": depth,
+                    "author": fields["author"], "email": fields["email"], "website": fields["website"],
+                    "text": fields["text"], "html": markup.render(fields["text"]), "status": status.value,
+                    "created": now, "modified": None, "ip_hash": ip_hash, "ip_network": ip_network(client.ip),
+                    "verdict": verdict.label.value, "score": verdict.probability,
+                    "reasons": [reason.as_dict() for reason in verdict.reasons],
+                    "signals": signals_of(draft),
+                },
+            )
+        self.cache.invalidate()
+        comment = self.store.get_comment(comment_id)
+        assert comment is not None
+        return Posted(comment, self.signer.edit_token(comment_id), verdict)
+
+    def _validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "author": validation.author(data, self.settings.require_name),
+            "email": validation.email(data, self.settings.require_email),
+            "website": validation.website(data),
+            "text": validation.text(data),
+            "parent": validation.parent(data),
+            "title": validation.string_field(data, "title", validation.TITLE_MAX),
+        }
+
+    def _check_rate(self, ip_hash: str) -> None:
+        if not ip_hash:
+            return
+        now = time.time()
+        if self.store.posts_from_ip_since(ip_hash, now - self.settings.flood_seconds):
+            raise TooManyRequests(
+                f"you are posting too quickly: wait {self.settings.flood_seconds} s between comments", None
+            )
+        if self.store.posts_from_ip_since(ip_hash, now - 3600) >= self.settings.rate_limit_per_hour:
+            raise TooManyRequests(f"at most {self.settings.rate_limit_per_hour} comments an hour", None)
+
+    def _depth_of_reply(self, thread_id: int | None, parent_id: int | None) -> int:
+        if parent_id is None:
+            return 0
+        parent = self.store.get_comment(parent_id)
+        if parent is None or parent.status not in PUBLIC_STATUSES:
+            raise InvalidInput(f"parent {parent_id} does not exist", "parent")
+        if thread_id is None or parent.thread_id != thread_id:
+            raise InvalidInput(f"parent {parent_id} belongs to another thread", "parent")
+        depth = parent.depth + 1
+        if depth > self.settings.max_depth:
+            raise InvalidInput(f"replies may nest at most {self.settings.max_depth} levels deep", "parent")
+        return depth
+
+    # -- the author's own changes ------------------------------------------------
+    def edit(self, comment_id: int, token: str | None, payload: Any) -> Comment:
+        data = validation.json_object(payload)
+        comment = self._own(comment_id, token)
+        text = validation.text(data)
+        self.store.edit_comment(comment_id, text, markup.render(text))
+        self.cache.invalidate()
+        edited = self.store.get_comment(comment_id)
+        assert edited is not None
+        return edited
+
+    def delete(self, comment_id: int, token: str | None) -> None:
+        self._own(comment_id, token)
+        self.store.set_status(comment_id, Status.DELETED, actor="author", note="deleted by its author")
+        self.cache.invalidate()
+
+    def _own(self, comment_id: int, token: str | None) -> Comment:
+        comment = self.store.get_comment(comment_id)
+        if comment is None or comment.status == Status.DELETED:
+            raise NotFound(f"comment {comment_id} does not exist", "id")
+        self.signer.read_edit_token(token, comment_id, self.settings.edit_window)
+        return comment
+
+    def vote(self, comment_id: int, payload: Any, ip: str) -> dict[str, int]:
+        data = validation.json_object(payload)
+        value = data.get("value")
+        if value not in (1, -1) or isinstance(value, bool):
+            raise InvalidInput("value must be 1 or -1", "value")
+        comment = self.store.get_comment(comment_id)
+        if comment is None or comment.status != Status.PUBLISHED:
+            raise NotFound(f"comment {comment_id} does not exist", "id")
+        voter = self.signer.keyed_hash("vote", ip or "unknown")
+        if voter and comment.ip_hash and self.signer.ip_hash(ip) == comment.ip_hash:
+            raise Forbidden("you cannot vote on your own comment", "value")
+        result = self.store.vote(comment_id, voter, value)
+        if result is None:
+            raise Conflict("you have already voted on this comment", "value")
+        self.cache.invalidate()
+        return {"likes": result[0], "dislikes": result[1]}
+
+    def preview(self, payload: Any) -> dict[str, str]:
+        data = validation.json_object(payload)
+        return {"html": markup.render(validation.text(data))}
+
+
+def signals_of(draft: CommentDraft) -> dict[str, Any]:
+    """The request metadata kept with a comment so that the model can learn from it later."""
+    return {
+        "user_agent": draft.user_agent[:300], "referrer": draft.referrer[:300], "language": draft.language[:20],
+        "seconds_to_submit": round(draft.seconds_to_submit or 0.0, 1), "uri": draft.uri,
+    }
+
+
+def public_comment(comment: Comment, avatar: str) -> dict[str, Any]:
+    """The fields a reader may see; e-mail, IP and verdict never appear here."""
+    deleted = comment.status == Status.DELETED
+    document: dict[str, Any] = {
+        "id": comment.id, "parent": comment.parent,
+        "author": "" if deleted else comment.author, "website": "" if deleted else comment.website,
+        "html": "" if deleted else comment.html, "created": iso(comment.created), "modified": iso(comment.modified),
+        "likes": comment.likes, "dislikes": comment.dislikes, "avatar": avatar,
+        "staff": comment.staff, "pinned": comment.pinned, "replies": [],
+    }
+    if deleted:
+        document["deleted"] = True
+    if comment.status == Status.PENDING:
+        document["status"] = Status.PENDING.value
+    return document
+
+
+def build_tree(comments: list[Comment], sort: str, avatar: Any) -> list[dict[str, Any]]:
+    """Nest published comments; a deleted one stays only as a placeholder for its replies."""
+    nodes = {comment.id: (comment, public_comment(comment, avatar(comment))) for comment in comments}
+    roots: list[tuple[Comment, dict[str, Any]]] = []
+    children: dict[int, list[tuple[Comment, dict[str, Any]]]] = {}
+    for comment, document in nodes.values():
+        if comment.parent is not None and comment.parent in nodes:
+            children.setdefault(comment.parent, []).append((comment, document))
+        else:
+            roots.append((comment, document))
+
+    def order(items: list[tuple[Comment, dict[str, Any]]], top_level: bool) -> list[dict[str, Any]]:
+        if sort == "newest" and top_level:
+            items.sort(key=lambda item: -item[0].created)
+        elif sort == "top" and top_level:
+            items.sort(key=lambda item: (-(item[0].likes - item[0].dislikes), item[0].created))
+        if top_level:
+            items.sort(key=lambda item: not item[0].pinned)
+        kept = []
+        for comment, document in items:
+            document["replies"] = order(children.get(comment.id, []), False)
+            if comment.status == Status.DELETED and not document["replies"]:
+                continue
+            kept.append(document)
+        return kept
+
+    return order(roots, True)
+
+
+def place_own(tree: list[dict[str, Any]], own: list[dict[str, Any]]) -> None:
+    """Put the author's own held comments where they belong in a rendered tree."""
+    index: dict[int, dict[str, Any]] = {}
+
+    def walk(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            index[node["id"]] = node
+            walk(node["replies"])
+
+    walk(tree)
+    for document in own:
+        parent = index.get(document["parent"]) if document["parent"] else None
+        (parent["replies"] if parent else tree).append(document)

@@ -1,0 +1,103 @@
+"""Rules for what a submitted comment may contain; each failure names its field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from kiebitz.errors import InvalidInput
+
+TEXT_MIN, TEXT_MAX = 3, 10_000
+AUTHOR_MAX, EMAIL_MAX, WEBSITE_MAX, TITLE_MAX, URI_MAX = 100, 254, 1000, 500, 1000
+
+# Deliberately plain: one @, a dot in the domain, no spaces. Stricter checks
+# refuse real addresses; the only proof an address works is a mail to it.
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
+HOST_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", re.IGNORECASE)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def string_field(payload: dict[str, Any], name: str, maximum: int) -> str:
+    """A trimmed string from the payload: absent or null is '', anything else but a string is refused."""
+    value = payload.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string", name)
+    value = CONTROL_CHARACTERS.sub("", value).strip()
+    if len(value) > maximum:
+        raise InvalidInput(f"{name} is too long: at most {maximum} characters", name)
+    return value
+
+
+def author(payload: dict[str, Any], required: bool) -> str:
+    value = string_field(payload, "author", AUTHOR_MAX)
+    if required and not value:
+        raise InvalidInput("author is required: please give a name", "author")
+    return value
+
+
+def email(payload: dict[str, Any], required: bool) -> str:
+    value = string_field(payload, "email", EMAIL_MAX)
+    if not value:
+        if required:
+            raise InvalidInput("email is required (it is never published)", "email")
+        return ""
+    if not EMAIL_PATTERN.match(value):
+        raise InvalidInput("email is not a valid e-mail address", "email")
+    return value
+
+
+def website(payload: dict[str, Any]) -> str:
+    value = string_field(payload, "website", WEBSITE_MAX)
+    if not value:
+        return ""
+    if "://" not in value:
+        value = "https://" + value
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        raise InvalidInput("website is not a valid URL", "website") from None
+    if parts.scheme not in {"http", "https"} or not HOST_PATTERN.match(host) or "." not in host and host != "localhost":
+        raise InvalidInput("website must be an http or https URL with a host name", "website")
+    return value
+
+
+def text(payload: dict[str, Any], name: str = "text") -> str:
+    value = payload.get(name)
+    if value is None:
+        raise InvalidInput(f"{name} is required", name)
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string", name)
+    value = CONTROL_CHARACTERS.sub("", value).strip()
+    if len(value) < TEXT_MIN:
+        raise InvalidInput(f"{name} is too short: at least {TEXT_MIN} characters", name)
+    if len(value) > TEXT_MAX:
+        raise InvalidInput(f"{name} is too long: at most {TEXT_MAX} characters", name)
+    return value
+
+
+def parent(payload: dict[str, Any]) -> int | None:
+    value = payload.get("parent")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 2**62:
+        raise InvalidInput("parent must be the id of a comment (a positive integer) or null", "parent")
+    return value
+
+
+def uri(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("uri is required: the path of the page the comments belong to", "uri")
+    value = value.strip()
+    if len(value) > URI_MAX or CONTROL_CHARACTERS.search(value):
+        raise InvalidInput(f"uri must be at most {URI_MAX} printable characters", "uri")
+    return value
+
+
+def json_object(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise InvalidInput("the request body must be a JSON object", None)
+    return payload

@@ -1,0 +1,79 @@
+"""The layered filter: request checks, rules, the learned model, then the verdict.
+
+``SpamFilter.judge`` is what posting and the Akismet API call. It never imports
+the web framework; what it needs from the store comes through ``History``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
+from kiebitz.spam import rules
+from kiebitz.spam.model import SpamModel
+
+
+class History(Protocol):
+    """What the filter asks of the site's past comments."""
+
+    def recent_texts(self, since: float, limit: int = 500) -> list[str]: ...
+
+    def has_approved_comment(self, email: str) -> bool: ...
+
+    def block_rules(self) -> list[BlockRule]: ...
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    unsure: float = 0.5
+    spam: float = 0.9
+    discard: float = 0.995
+    link_limit: int = 2
+    min_submit_seconds: float = 3.0
+    duplicate_window: float = 7 * 24 * 3600
+
+
+HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE}
+
+
+class SpamFilter:
+    def __init__(self, model: SpamModel, thresholds: Thresholds | None = None) -> None:
+        self.model = model
+        self.thresholds = thresholds or Thresholds()
+
+    def judge(self, draft: CommentDraft, history: History | None = None) -> Verdict:
+        limits = self.thresholds
+        reasons: list[Reason] = rules.request_checks(draft, limits.min_submit_seconds)
+        reasons += rules.link_rules(draft, limits.link_limit)
+        trusted = False
+        if history is not None:
+            reasons += rules.duplicate_check(draft.text, history.recent_texts(time.time() - limits.duplicate_window))
+            reasons += rules.block_list(draft, history.block_rules(), draft.ip)
+            trusted = history.has_approved_comment(draft.email)
+        probability, model_reasons = self.model.score(draft)
+        reasons += model_reasons
+        label = decide(probability, reasons, limits, trusted)
+        if trusted:
+            reasons.append(Reason(rules.TRUSTED, "an earlier comment with this e-mail address was approved", -1.0))
+        return Verdict(label, probability, tuple(reasons))
+
+
+def decide(probability: float, reasons: list[Reason], limits: Thresholds, trusted: bool) -> Label:
+    """Layer 4: from the evidence to ham, unsure, spam or discard."""
+    codes = {reason.code for reason in reasons}
+    hard = len(codes & HARD_CODES)
+    if rules.HONEYPOT in codes or hard >= 2 or (hard and probability >= limits.spam) or probability >= limits.discard:
+        label = Label.DISCARD
+    elif hard or probability >= limits.spam:
+        label = Label.SPAM
+    elif probability >= limits.unsure or rules.TOO_MANY_LINKS in codes or rules.SUSPECT_WORD in codes:
+        label = Label.UNSURE
+    else:
+        label = Label.HAM
+    if trusted and not hard:
+        # Antispam Bee and WordPress trust a commenter once approved; a blatant
+        # model score still goes to the queue rather than straight to readers.
+        label = {Label.DISCARD: Label.UNSURE, Label.SPAM: Label.UNSURE, Label.UNSURE: Label.HAM}.get(label, label)
+    return label

@@ -1,0 +1,129 @@
+"""Layers 1 and 2 of the filter: request checks and site rules, as pure functions.
+
+Each check returns the reasons it found; none of them touches the store, the
+caller hands in what it needs (recent texts, block rules).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from kiebitz.domain import BlockRule, CommentDraft, Reason
+
+URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
+HTML_LINK_PATTERN = re.compile(r"<a\s[^>]*href", re.IGNORECASE)
+
+# Reason codes that are hard evidence on their own (see verdict.py).
+HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
+    "honeypot", "too_fast", "duplicate", "blocked", "too_many_links", "suspect_word", "trusted_commenter", "bbcode_link",
+)
+
+
+def count_links(text: str) -> int:
+    return len(URL_PATTERN.findall(text)) + len(HTML_LINK_PATTERN.findall(text))
+
+
+def link_hosts(text: str) -> list[str]:
+    hosts = []
+    for match in URL_PATTERN.findall(text):
+        candidate = match[5:-1] if match.lower().startswith("[url=") else match
+        if candidate.lower().startswith("www."):
+            candidate = "http://" + candidate
+        try:
+            host = urlsplit(candidate).hostname
+        except ValueError:
+            continue
+        if host:
+            hosts.append(host.lower())
+    return hosts
+
+
+def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reason]:
+    reasons = []
+    if draft.honeypot.strip():
+        reasons.append(Reason(HONEYPOT, "the hidden honeypot field was filled in", 1.0))
+    if draft.seconds_to_submit is not None and draft.seconds_to_submit < min_submit_seconds:
+        reasons.append(Reason(TOO_FAST, f"submitted {draft.seconds_to_submit:.1f} s after the form loaded", 1.0))
+    return reasons
+
+
+def normalise_for_duplicates(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\W+", " ", text).strip()
+
+
+def _shingles(text: str, size: int = 4) -> set[str]:
+    return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
+
+
+def duplicate_check(text: str, recent_texts: list[str], similarity: float = 0.9) -> list[Reason]:
+    """An exact or near repeat of a recent comment (4-character shingles, Jaccard ≥ 0.9)."""
+    mine = normalise_for_duplicates(text)
+    if len(mine) < 20:
+        return []  # "Danke!" twice is not spam
+    my_shingles = _shingles(mine)
+    for other in recent_texts:
+        theirs = normalise_for_duplicates(other)
+        if theirs == mine:
+            return [Reason(DUPLICATE, "exact repeat of a recent comment", 1.0)]
+        if abs(len(theirs) - len(mine)) > 0.2 * len(mine):
+            continue
+        their_shingles = _shingles(theirs)
+        overlap = len(my_shingles & their_shingles) / len(my_shingles | their_shingles)
+        if overlap >= similarity:
+            return [Reason(DUPLICATE, f"near repeat of a recent comment ({overlap:.0%} alike)", overlap)]
+    return []
+
+
+def link_rules(draft: CommentDraft, link_limit: int) -> list[Reason]:
+    reasons = []
+    links = count_links(draft.text)
+    if links > link_limit:
+        reasons.append(Reason(TOO_MANY_LINKS, f"{links} links, more than the limit of {link_limit}", 0.5))
+    if re.search(r"\[url=", draft.text, re.IGNORECASE):
+        reasons.append(Reason(BBCODE, "BBCode link markup, which this site never renders", 0.8))
+    return reasons
+
+
+def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = "") -> list[Reason]:
+    """Match a draft against the site's block and suspect lists."""
+    reasons = []
+    text = draft.text.casefold()
+    email = draft.email.casefold()
+    email_domain = email.rpartition("@")[2]
+    hosts = set(link_hosts(draft.text))
+    website_host = (urlsplit(draft.website).hostname or "") if draft.website else ""
+    if website_host:
+        hosts.add(website_host.lower())
+    for rule in rules:
+        value = rule.value.casefold()
+        hit = False
+        if rule.kind == "word":
+            hit = re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", text) is not None
+        elif rule.kind == "regex":
+            try:
+                hit = re.search(rule.value, draft.text, re.IGNORECASE) is not None
+            except re.error:
+                hit = False
+        elif rule.kind == "email":
+            hit = email == value
+        elif rule.kind == "domain":
+            hit = email_domain == value or any(host == value or host.endswith("." + value) for host in hosts)
+        elif rule.kind == "author_url":
+            hit = bool(draft.website) and draft.website.casefold().rstrip("/") == value.rstrip("/")
+        elif rule.kind == "ip" and ip_address:
+            hit = _ip_in(ip_address, rule.value)
+        if hit:
+            code = SUSPECT_WORD if rule.action == "pending" else BLOCKED
+            reasons.append(Reason(code, f"matches the {rule.kind} list entry {rule.value!r}", 1.0))
+    return reasons
+
+
+def _ip_in(ip: str, network: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip) in ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        return False

@@ -1,0 +1,326 @@
+"""The comment store: every query Kiebitz makes, in SQLAlchemy Core.
+
+Queries stay within what SQLite and PostgreSQL both run. Writes go through one
+lock per process so SQLite never sees two writers from the same server.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from kiebitz.domain import BlockRule, Comment, Status
+from kiebitz.store import schema
+
+
+def _comment(row: Row[Any]) -> Comment:
+    return Comment(
+        id=row.id,
+        thread_id=row.thread_id,
+        parent=row.parent_id,
+        author=row.author,
+        email=row.email,
+        website=row.website,
+        text=row.text,
+        html=row.html,
+        status=Status(row.status),
+        created=row.created,
+        modified=row.modified,
+        likes=row.likes,
+        dislikes=row.dislikes,
+        ip_hash=row.ip_hash,
+        ip_network=row.ip_network,
+        verdict=row.verdict,
+        score=row.score,
+        reasons=json.loads(row.reasons or "[]"),
+        pinned=bool(row.pinned),
+        staff=bool(row.staff),
+        depth=row.depth,
+    )
+
+
+class Store:
+    """All reads and writes of sites, threads, comments, votes and the audit log."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_lock = threading.Lock()
+        self._block_rules: list[BlockRule] | None = None
+
+    # -- plumbing -------------------------------------------------------------
+    def write(self) -> "_WriteTransaction":
+        """A transaction that holds the process's write lock: ``with store.write() as db:``."""
+        return _WriteTransaction(self)
+
+    def read(self) -> Connection:
+        return self.engine.connect()
+
+    # -- meta -----------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self.read() as db:
+            return db.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+    def set_meta_once(self, key: str, value: str) -> str:
+        """Store ``value`` under ``key`` unless one is there; return the kept value."""
+        with self.write() as db:
+            existing = db.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+            if existing is not None:
+                return str(existing)
+            db.execute(insert(schema.meta).values(key=key, value=value))
+            return value
+
+    # -- sites and threads ----------------------------------------------------
+    def site_id(self, name: str) -> int:
+        with self.read() as db:
+            found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar()
+        if found is not None:
+            return int(found)
+        with self.write() as db:
+            found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar()
+            if found is not None:
+                return int(found)
+            result = db.execute(insert(schema.sites).values(name=name, title=name, allowed_origins="", created=time.time()))
+            return int(result.inserted_primary_key[0])
+
+    def find_thread(self, site_id: int, uri: str) -> Row[Any] | None:
+        with self.read() as db:
+            return db.execute(
+                select(schema.threads).where(and_(schema.threads.c.site_id == site_id, schema.threads.c.uri == uri))
+            ).first()
+
+    def thread_by_id(self, thread_id: int) -> Row[Any] | None:
+        with self.read() as db:
+            return db.execute(select(schema.threads).where(schema.threads.c.id == thread_id)).first()
+
+    def ensure_thread(self, db: Connection, site_id: int, uri: str, title: str) -> Row[Any]:
+        """The thread for ``uri`` inside a write transaction, created on first comment."""
+        query = select(schema.threads).where(and_(schema.threads.c.site_id == site_id, schema.threads.c.uri == uri))
+        row = db.execute(query).first()
+        if row is None:
+            db.execute(insert(schema.threads).values(site_id=site_id, uri=uri, title=title, closed=False, created=time.time()))
+            row = db.execute(query).first()
+        elif title and not row.title:
+            db.execute(update(schema.threads).where(schema.threads.c.id == row.id).values(title=title))
+            row = db.execute(query).first()
+        assert row is not None
+        return row
+
+    def set_thread_closed(self, thread_id: int, closed: bool) -> None:
+        with self.write() as db:
+            db.execute(update(schema.threads).where(schema.threads.c.id == thread_id).values(closed=closed))
+
+    # -- comments -------------------------------------------------------------
+    def insert_comment(self, db: Connection, values: dict[str, Any]) -> int:
+        values = dict(values)
+        values["reasons"] = json.dumps(values.get("reasons", []))
+        values["signals"] = json.dumps(values.get("signals", {}))
+        result = db.execute(insert(schema.comments).values(**values))
+        comment_id = int(result.inserted_primary_key[0])
+        db.execute(
+            insert(schema.audit_log).values(
+                comment_id=comment_id, actor="filter", at=values["created"], from_status=None,
+                to_status=values["status"], note=values.get("verdict", ""),
+            )
+        )
+        return comment_id
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        with self.read() as db:
+            row = db.execute(select(schema.comments).where(schema.comments.c.id == comment_id)).first()
+        return _comment(row) if row else None
+
+    def comment_signals(self, comment_id: int) -> dict[str, Any]:
+        with self.read() as db:
+            raw = db.execute(select(schema.comments.c.signals).where(schema.comments.c.id == comment_id)).scalar()
+        return json.loads(raw or "{}")
+
+    def thread_comments(self, thread_id: int, statuses: Sequence[Status]) -> list[Comment]:
+        query = (
+            select(schema.comments)
+            .where(and_(schema.comments.c.thread_id == thread_id, schema.comments.c.status.in_([s.value for s in statuses])))
+            .order_by(schema.comments.c.created, schema.comments.c.id)
+        )
+        with self.read() as db:
+            return [_comment(row) for row in db.execute(query)]
+
+    def comments_by_ids(self, ids: Iterable[int]) -> list[Comment]:
+        ids = list(ids)
+        if not ids:
+            return []
+        with self.read() as db:
+            return [_comment(row) for row in db.execute(select(schema.comments).where(schema.comments.c.id.in_(ids)))]
+
+    def edit_comment(self, comment_id: int, text: str, html: str) -> None:
+        with self.write() as db:
+            db.execute(
+                update(schema.comments).where(schema.comments.c.id == comment_id).values(text=text, html=html, modified=time.time())
+            )
+
+    def set_status(self, comment_id: int, status: Status, actor: str, note: str = "") -> Status | None:
+        """Change a comment's status and write the audit line; returns the old status."""
+        with self.write() as db:
+            row = db.execute(select(schema.comments.c.status).where(schema.comments.c.id == comment_id)).first()
+            if row is None:
+                return None
+            old = Status(row.status)
+            if old != status:
+                db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(status=status.value))
+                db.execute(
+                    insert(schema.audit_log).values(
+                        comment_id=comment_id, actor=actor, at=time.time(), from_status=old.value, to_status=status.value, note=note
+                    )
+                )
+            return old
+
+    def audit_trail(self, comment_id: int) -> list[dict[str, Any]]:
+        query = select(schema.audit_log).where(schema.audit_log.c.comment_id == comment_id).order_by(schema.audit_log.c.id)
+        with self.read() as db:
+            return [dict(row._mapping) for row in db.execute(query)]
+
+    def counts(self, site_id: int, uris: Sequence[str]) -> dict[str, int]:
+        found = {uri: 0 for uri in uris}
+        if not uris:
+            return found
+        query = (
+            select(schema.threads.c.uri, func.count(schema.comments.c.id))
+            .select_from(schema.threads.join(schema.comments))
+            .where(
+                and_(
+                    schema.threads.c.site_id == site_id,
+                    schema.threads.c.uri.in_(list(uris)),
+                    schema.comments.c.status == Status.PUBLISHED.value,
+                )
+            )
+            .group_by(schema.threads.c.uri)
+        )
+        with self.read() as db:
+            for uri, count in db.execute(query):
+                found[uri] = int(count)
+        return found
+
+    def vote(self, comment_id: int, voter: str, value: int) -> tuple[int, int] | None:
+        """Record one vote per voter; None when this voter already voted."""
+        column = schema.comments.c.likes if value > 0 else schema.comments.c.dislikes
+        with self.write() as db:
+            try:
+                with db.begin_nested():
+                    db.execute(insert(schema.votes).values(comment_id=comment_id, voter=voter, value=value))
+            except IntegrityError:
+                return None
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values({column: column + 1}))
+            row = db.execute(
+                select(schema.comments.c.likes, schema.comments.c.dislikes).where(schema.comments.c.id == comment_id)
+            ).one()
+            return int(row.likes), int(row.dislikes)
+
+    def recent_comments(self, site_id: int, thread_id: int | None = None, limit: int = 50) -> list[tuple[Comment, str, str]]:
+        """Newest published comments of a site (or one thread) with their thread's uri and title."""
+        query = (
+            select(schema.comments, schema.threads.c.uri, schema.threads.c.title.label("thread_title"))
+            .select_from(schema.comments.join(schema.threads))
+            .where(and_(schema.threads.c.site_id == site_id, schema.comments.c.status == Status.PUBLISHED.value))
+            .order_by(schema.comments.c.created.desc(), schema.comments.c.id.desc())
+            .limit(limit)
+        )
+        if thread_id is not None:
+            query = query.where(schema.comments.c.thread_id == thread_id)
+        with self.read() as db:
+            return [(_comment(row), row.uri, row.thread_title) for row in db.execute(query)]
+
+    # -- what the spam filter's request checks ask ------------------------------
+    def posts_from_ip_since(self, ip_hash: str, since: float) -> int:
+        query = select(func.count()).select_from(schema.comments).where(
+            and_(schema.comments.c.ip_hash == ip_hash, schema.comments.c.created >= since)
+        )
+        with self.read() as db:
+            return int(db.execute(query).scalar() or 0)
+
+    def recent_texts(self, since: float, limit: int = 500) -> list[str]:
+        query = (
+            select(schema.comments.c.text)
+            .where(schema.comments.c.created >= since)
+            .order_by(schema.comments.c.created.desc())
+            .limit(limit)
+        )
+        with self.read() as db:
+            return [row.text for row in db.execute(query)]
+
+    def has_approved_comment(self, email: str) -> bool:
+        if not email:
+            return False
+        query = select(schema.comments.c.id).where(
+            and_(func.lower(schema.comments.c.email) == email.lower(), schema.comments.c.status == Status.PUBLISHED.value)
+        ).limit(1)
+        with self.read() as db:
+            return db.execute(query).first() is not None
+
+    def purge(self, spam_older_than: float, ip_older_than: float) -> tuple[int, int]:
+        """Retention: drop old spam, and forget IP data of old comments."""
+        with self.write() as db:
+            old_spam = select(schema.comments.c.id).where(
+                and_(schema.comments.c.status == Status.SPAM.value, schema.comments.c.created < spam_older_than)
+            )
+            ids = [row.id for row in db.execute(old_spam)]
+            if ids:
+                db.execute(delete(schema.votes).where(schema.votes.c.comment_id.in_(ids)))
+                db.execute(delete(schema.audit_log).where(schema.audit_log.c.comment_id.in_(ids)))
+                db.execute(update(schema.comments).where(schema.comments.c.parent_id.in_(ids)).values(parent_id=None))
+                db.execute(delete(schema.comments).where(schema.comments.c.id.in_(ids)))
+            forgotten = db.execute(
+                update(schema.comments)
+                .where(and_(schema.comments.c.created < ip_older_than, schema.comments.c.ip_hash != ""))
+                .values(ip_hash="", ip_network="")
+            ).rowcount
+            return len(ids), int(forgotten or 0)
+
+    # -- block and suspect lists (read on every check, so cached) ------------------
+    def block_rules(self) -> list[BlockRule]:
+        if self._block_rules is None:
+            with self.read() as db:
+                rows = db.execute(select(schema.block_rules).order_by(schema.block_rules.c.id)).all()
+            self._block_rules = [BlockRule(row.kind, row.value, row.action) for row in rows]
+        return self._block_rules
+
+    def block_rule_rows(self) -> list[dict[str, Any]]:
+        with self.read() as db:
+            return [dict(row._mapping) for row in db.execute(select(schema.block_rules).order_by(schema.block_rules.c.id))]
+
+    def add_block_rule(self, kind: str, value: str, action: str = "spam") -> None:
+        with self.write() as db:
+            try:
+                with db.begin_nested():
+                    db.execute(insert(schema.block_rules).values(kind=kind, value=value, action=action, created=time.time()))
+            except IntegrityError:
+                pass
+        self._block_rules = None
+
+    def remove_block_rule(self, rule_id: int) -> None:
+        with self.write() as db:
+            db.execute(delete(schema.block_rules).where(schema.block_rules.c.id == rule_id))
+        self._block_rules = None
+
+
+class _WriteTransaction:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Connection:
+        self.store._write_lock.acquire()
+        try:
+            self.context = self.store.engine.begin()
+            return self.context.__enter__()
+        except BaseException:
+            self.store._write_lock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.context.__exit__(*exc)  # type: ignore[arg-type]
+        finally:
+            self.store._write_lock.release()

@@ -1,0 +1,172 @@
+"""The tables, as SQLAlchemy Core metadata; migrations create the same shape.
+
+Times are stored as UNIX seconds (float) so that SQLite and PostgreSQL agree
+without time-zone conversions; statuses as their names.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Index,
+)
+
+metadata = MetaData()
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("title", String(200), nullable=False, default=""),
+    Column("allowed_origins", Text, nullable=False, default=""),
+    Column("created", Float, nullable=False),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("uri", String(1000), nullable=False),
+    Column("title", String(500), nullable=False, default=""),
+    Column("closed", Boolean, nullable=False, default=False),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("site_id", "uri", name="uq_threads_site_uri"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("thread_id", Integer, ForeignKey("threads.id"), nullable=False),
+    Column("parent_id", Integer, ForeignKey("comments.id"), nullable=True),
+    Column("depth", Integer, nullable=False, default=0),
+    Column("author", String(200), nullable=False, default=""),
+    Column("email", String(320), nullable=False, default=""),
+    Column("website", String(1000), nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=True),
+    Column("likes", Integer, nullable=False, default=0),
+    Column("dislikes", Integer, nullable=False, default=0),
+    Column("ip_hash", String(64), nullable=False, default=""),
+    Column("ip_network", String(64), nullable=False, default=""),
+    Column("verdict", String(20), nullable=False, default=""),
+    Column("score", Float, nullable=False, default=0.0),
+    Column("reasons", Text, nullable=False, default="[]"),
+    Column("signals", Text, nullable=False, default="{}"),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("staff", Boolean, nullable=False, default=False),
+    Index("ix_comments_thread_status", "thread_id", "status"),
+    Index("ix_comments_status_created", "status", "created"),
+    Index("ix_comments_ip_hash_created", "ip_hash", "created"),
+    Index("ix_comments_email", "email"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("comment_id", Integer, ForeignKey("comments.id"), primary_key=True),
+    Column("voter", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("from_status", String(20), nullable=True),
+    Column("to_status", String(20), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_audit_comment", "comment_id"),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+spam_model = Table(
+    "spam_model",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("state", LargeBinary, nullable=False),
+    Column("updated", Float, nullable=False),
+)
+
+spam_examples = Table(
+    "spam_examples",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("is_spam", Boolean, nullable=False),
+    Column("weight", Float, nullable=False, default=1.0),
+    Column("features", Text, nullable=False),
+    Column("source", String(50), nullable=False),
+    Column("ref", String(100), nullable=False, default=""),
+    Column("created", Float, nullable=False),
+    Index("ix_spam_examples_ref", "ref"),
+)
+
+block_rules = Table(
+    "block_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(1000), nullable=False),
+    Column("action", String(20), nullable=False, default="spam"),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("kind", "value", name="uq_block_rules_kind_value"),
+)
+
+akismet_keys = Table(
+    "akismet_keys",
+    metadata,
+    Column("key", String(12), primary_key=True),
+    Column("site_url", String(1000), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+akismet_checks = Table(
+    "akismet_checks",
+    metadata,
+    Column("guid", String(36), primary_key=True),
+    Column("key", String(12), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("site_url", String(1000), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("result", String(10), nullable=False),
+    Column("created", Float, nullable=False),
+    Index("ix_akismet_checks_fp", "key", "fingerprint"),
+)
+
+akismet_usage = Table(
+    "akismet_usage",
+    metadata,
+    Column("key", String(12), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("site_url", String(1000), primary_key=True),
+    Column("api_calls", Integer, nullable=False, default=0),
+    Column("spam", Integer, nullable=False, default=0),
+    Column("ham", Integer, nullable=False, default=0),
+    Column("missed_spam", Integer, nullable=False, default=0),
+    Column("false_positives", Integer, nullable=False, default=0),
+)

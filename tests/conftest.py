@@ -1,0 +1,56 @@
+"""Shared fixtures: a real SQLite file in a temp dir and the app over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kiebitz.app import create_app
+from kiebitz.config import Settings
+
+
+def make_settings(tmp_path: Path, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database": str(tmp_path / "kiebitz.db"),
+        "min_submit_seconds": 0,
+        "flood_seconds": 0,
+        "rate_limit_per_hour": 10_000,
+    }
+    values.update(changes)
+    return Settings(values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as test_client:
+        yield test_client
+
+
+class Poster:
+    """Posts comments the way the widget does: fetch a form token, then post."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def token(self, uri: str) -> str:
+        return self.client.get("/api/comments", params={"uri": uri}).json()["form_token"]
+
+    def post(self, uri: str = "/artikel/eins", **fields: Any) -> Any:
+        body = {"author": "Erika", "email": "erika@example.org", "text": "Ein ganz normaler Kommentar."}
+        body.update(fields)
+        body.setdefault("form_token", self.token(uri))
+        return self.client.post("/api/comments", params={"uri": uri}, json=body)
+
+
+@pytest.fixture
+def poster(client: TestClient) -> Poster:
+    return Poster(client)
