@@ -38,14 +38,26 @@ def client(settings: Settings) -> Iterator[TestClient]:
 class Poster:
     """Posts comments the way the widget does: fetch a form token, then post."""
 
+    TEXTS = [
+        "Ein ganz normaler Kommentar zum Artikel.",
+        "Danke für den Bericht, sehr informativ!",
+        "Ich sehe das etwas anders als der Autor.",
+        "Gibt es dazu eine Quelle? Würde mich interessieren.",
+        "Spannendes Thema, bitte mehr davon.",
+        "Das erinnert mich an unseren Stadtrat letztes Jahr.",
+    ]
+
     def __init__(self, client: TestClient) -> None:
         self.client = client
+        self.posted = 0
 
     def token(self, uri: str) -> str:
         return self.client.get("/api/comments", params={"uri": uri}).json()["form_token"]
 
     def post(self, uri: str = "/artikel/eins", **fields: Any) -> Any:
-        body = {"author": "Erika", "email": "erika@example.org", "text": "Ein ganz normaler Kommentar."}
+        text = f"{self.TEXTS[self.posted % len(self.TEXTS)]} ({self.posted // len(self.TEXTS) + 1})"
+        self.posted += 1
+        body = {"author": "Erika", "email": "erika@example.org", "text": text}
         body.update(fields)
         body.setdefault("form_token", self.token(uri))
         return self.client.post("/api/comments", params={"uri": uri}, json=body)

@@ -1,0 +1,131 @@
+"""Bad input of every kind gets a 4xx naming the field and the rule; never a 500."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from kiebitz.app import create_app
+from tests.conftest import Poster, make_settings
+
+URI = "/artikel/eins"
+
+
+def error_of(response):
+    assert 400 <= response.status_code < 500, response.text
+    return response.json()["error"]
+
+
+def test_each_rule_names_its_field(client, poster):
+    cases = [
+        ({"author": ""}, "author", "required"),
+        ({"email": ""}, "email", "required"),
+        ({"email": "not-an-address"}, "email", "valid"),
+        ({"website": "javascript:alert(1)"}, "website", "http"),
+        ({"website": "http://"}, "website", "http"),
+        ({"text": "ab"}, "text", "too short"),
+        ({"text": "x" * 10_001}, "text", "too long"),
+        ({"text": 42}, "text", "string"),
+        ({"parent": 999}, "parent", "does not exist"),
+        ({"parent": "eins"}, "parent", "positive integer"),
+        ({"author": "x" * 101}, "author", "too long"),
+        ({"form_token": ""}, "form_token", "missing"),
+        ({"form_token": "forged.token.value"}, "form_token", "invalid"),
+    ]
+    for fields, field, words in cases:
+        error = error_of(poster.post(**fields))
+        assert error["field"] == field, (fields, error)
+        assert words in error["message"], (fields, error)
+
+
+def test_body_must_be_a_json_object(client):
+    for raw in (b"[]", b"nonsense", b'"text"', b"", b"\xff\xfe"):
+        error = error_of(client.post("/api/comments", params={"uri": URI}, content=raw))
+        assert "JSON" in error["message"]
+
+
+def test_uri_is_required(client):
+    assert error_of(client.get("/api/comments"))["field"] == "uri"
+    assert error_of(client.post("/api/comments", json={}))["field"] == "uri"
+
+
+def test_parent_in_another_thread(client, poster):
+    other = poster.post(uri="/artikel/zwei").json()
+    poster.post(uri=URI)
+    assert "another thread" in error_of(poster.post(uri=URI, parent=other["id"]))["message"]
+
+
+def test_depth_is_limited(tmp_path: Path):
+    with TestClient(create_app(make_settings(tmp_path, max_depth=1))) as client:
+        poster = Poster(client)
+        top = poster.post().json()
+        reply = poster.post(parent=top["id"]).json()
+        error = error_of(poster.post(parent=reply["id"]))
+        assert error["field"] == "parent" and "1 levels deep" in error["message"]
+
+
+def test_closed_thread_refuses_comments(client, poster):
+    poster.post()
+    store = client.app.state.kiebitz.store
+    store.set_thread_closed(store.find_thread(store.site_id("default"), URI).id, True)
+    error = error_of(poster.post())
+    assert error["field"] == "uri" and "closed" in error["message"]
+
+
+def test_form_token_too_fresh(tmp_path: Path):
+    with TestClient(create_app(make_settings(tmp_path, min_submit_seconds=3))) as client:
+        error = error_of(Poster(client).post())
+        assert error["field"] == "form_token" and "too fresh" in error["message"]
+
+
+def test_form_token_of_another_page(client, poster):
+    token = poster.token("/artikel/zwei")
+    assert "another page" in error_of(poster.post(form_token=token))["message"]
+
+
+def test_flood_is_refused_with_429(tmp_path: Path):
+    with TestClient(create_app(make_settings(tmp_path, flood_seconds=15))) as client:
+        poster = Poster(client)
+        assert poster.post().status_code == 201
+        response = poster.post(text="Gleich noch einer hinterher.")
+        assert response.status_code == 429 and "too quickly" in response.json()["error"]["message"]
+
+
+def test_bad_query_parameters(client):
+    assert error_of(client.get("/api/comments", params={"uri": URI, "limit": "viele"}))["field"] == "limit"
+    assert error_of(client.get("/api/comments", params={"uri": URI, "offset": -1}))["field"] == "offset"
+    assert error_of(client.post("/api/counts", json={"uri": URI}))["field"] == "uris"
+    assert error_of(client.post("/api/comments/abc/vote", json={"value": 1}))["field"] == "comment_id"
+    assert error_of(client.post("/api/comments/1/vote", json={"value": 2}))["field"] == "value"
+    assert client.patch("/api/comments/12345", json={"text": "abc"}).status_code == 404
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=6,
+)
+FIELDS = ["author", "email", "website", "text", "parent", "title", "form_token", "homepage"]
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(FIELDS), value=json_values, uri=st.text(max_size=20))
+def test_any_bad_value_gives_4xx_never_500(client, poster, field, value, uri):
+    token = poster.token(URI)
+    body = {"author": "Erika", "email": "erika@example.org", "text": "Ein Kommentar.", "form_token": token, field: value}
+    for response in (
+        client.post("/api/comments", params={"uri": uri or URI}, json=body),
+        client.post("/api/comments", params={"uri": URI}, json=value),
+        client.post("/api/counts", json=value),
+        client.post("/api/preview", json=value),
+        client.patch("/api/comments/1", json=value),
+        client.post("/api/comments/1/vote", json=value),
+        client.get("/api/comments", params={"uri": uri, "sort": str(value)}),
+    ):
+        assert response.status_code < 500, response.text
+        if response.status_code >= 400:
+            assert response.json()["error"]["message"]
+    time.sleep(0)

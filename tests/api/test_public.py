@@ -1,0 +1,138 @@
+"""The widget's JSON API over HTTP against the ASGI app, on a real SQLite file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from kiebitz.app import create_app
+from tests.conftest import Poster, make_settings
+
+URI = "/artikel/eins"
+
+
+def test_empty_thread_has_a_form_token(client):
+    thread = client.get("/api/comments", params={"uri": URI}).json()
+    assert thread["total"] == 0 and thread["comments"] == [] and thread["form_token"]
+
+
+def test_post_returns_comment_edit_token_and_cookie(client, poster):
+    response = poster.post(title="Artikel eins", website="example.org")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "published"
+    assert body["edit_token"]
+    assert body["website"] == "https://example.org"
+    assert f"kiebitz-{body['id']}" in response.cookies
+    assert set(body) >= {"id", "parent", "author", "website", "html", "created", "modified", "likes", "dislikes", "avatar"}
+
+
+def test_thread_nests_replies_and_counts(client, poster):
+    first = poster.post().json()
+    reply = poster.post(parent=first["id"], text="Eine Antwort darauf.").json()
+    poster.post(parent=reply["id"], text="Und eine Antwort auf die Antwort.")
+    thread = client.get("/api/comments", params={"uri": URI}).json()
+    assert thread["total"] == 3
+    assert thread["comments"][0]["replies"][0]["replies"][0]["html"].startswith("<p>Und eine")
+    counts = client.post("/api/counts", json=[URI, "/nirgends"]).json()
+    assert counts == {URI: 3, "/nirgends": 0}
+
+
+def test_sort_orders(client, poster, settings):
+    ids = [poster.post(text=f"Kommentar Nummer {n}").json()["id"] for n in range(3)]
+    with TestClient(create_app(settings), client=("198.51.100.9", 40000)) as reader:
+        assert reader.post(f"/api/comments/{ids[1]}/vote", json={"value": 1}).status_code == 200
+    newest = client.get("/api/comments", params={"uri": URI, "sort": "newest"}).json()
+    top = client.get("/api/comments", params={"uri": URI, "sort": "top"}).json()
+    assert [c["id"] for c in newest["comments"]] == ids[::-1]
+    assert top["comments"][0]["id"] == ids[1]
+    assert client.get("/api/comments", params={"uri": URI, "sort": "best"}).status_code == 400
+
+
+def test_paging_of_top_level_comments(client, poster):
+    ids = [poster.post(text=f"Kommentar Nummer {n}").json()["id"] for n in range(5)]
+    page = client.get("/api/comments", params={"uri": URI, "limit": 2, "offset": 2}).json()
+    assert [c["id"] for c in page["comments"]] == ids[2:4]
+    assert page["top_level"] == 5
+
+
+def test_edit_and_delete_with_token(client, poster):
+    body = poster.post().json()
+    headers = {"X-Kiebitz-Edit-Token": body["edit_token"]}
+    edited = client.patch(f"/api/comments/{body['id']}", json={"text": "Korrigierter **Text**"}, headers=headers)
+    assert edited.status_code == 200 and "<strong>Text</strong>" in edited.json()["html"]
+    assert edited.json()["modified"] is not None
+    assert client.delete(f"/api/comments/{body['id']}", headers=headers).status_code == 200
+    assert client.get("/api/comments", params={"uri": URI}).json()["total"] == 0
+
+
+def test_edit_without_token_or_with_anothers_token_is_403(client, poster):
+    first = poster.post().json()
+    second = poster.post(text="Noch ein Kommentar hier.").json()
+    client.cookies.clear()
+    assert client.patch(f"/api/comments/{first['id']}", json={"text": "gekapert"}).status_code == 403
+    wrong = {"X-Kiebitz-Edit-Token": second["edit_token"]}
+    response = client.delete(f"/api/comments/{first['id']}", headers=wrong)
+    assert response.status_code == 403 and response.json()["error"]["field"] == "edit_token"
+
+
+def test_edit_after_the_window_is_403(tmp_path: Path):
+    with TestClient(create_app(make_settings(tmp_path, edit_window=1))) as client:
+        body = Poster(client).post().json()
+        time.sleep(2.1)
+        response = client.patch(
+            f"/api/comments/{body['id']}", json={"text": "zu spät"}, headers={"X-Kiebitz-Edit-Token": body["edit_token"]}
+        )
+        assert response.status_code == 403
+        assert "window" in response.json()["error"]["message"]
+
+
+def test_deleted_comment_with_replies_stays_as_placeholder(client, poster):
+    parent = poster.post().json()
+    poster.post(parent=parent["id"], text="Antwort bleibt stehen.")
+    client.delete(f"/api/comments/{parent['id']}", headers={"X-Kiebitz-Edit-Token": parent["edit_token"]})
+    thread = client.get("/api/comments", params={"uri": URI}).json()
+    placeholder = thread["comments"][0]
+    assert placeholder["deleted"] is True and placeholder["html"] == "" and placeholder["author"] == ""
+    assert placeholder["replies"][0]["html"] == "<p>Antwort bleibt stehen.</p>"
+
+
+def test_one_vote_per_voter(client, poster, settings):
+    body = poster.post().json()
+    with TestClient(create_app(settings), client=("198.51.100.9", 40000)) as other:
+        assert other.post(f"/api/comments/{body['id']}/vote", json={"value": 1}).json() == {"likes": 1, "dislikes": 0}
+        again = other.post(f"/api/comments/{body['id']}/vote", json={"value": -1})
+        assert again.status_code == 409 and again.json()["error"]["field"] == "value"
+    own = client.post(f"/api/comments/{body['id']}/vote", json={"value": 1})
+    assert own.status_code == 403
+
+
+def test_preview_renders_markdown(client):
+    response = client.post("/api/preview", json={"text": "*kursiv* und https://example.org"})
+    assert response.json()["html"] == (
+        '<p><em>kursiv</em> und <a href="https://example.org" rel="nofollow ugc noopener">https://example.org</a></p>'
+    )
+
+
+def test_cache_is_dropped_on_write(client, poster):
+    poster.post()
+    assert client.get("/api/comments", params={"uri": URI}).json()["total"] == 1
+    poster.post(text="Der zweite Kommentar.")
+    assert client.get("/api/comments", params={"uri": URI}).json()["total"] == 2
+
+
+def test_healthz_and_openapi(client):
+    assert client.get("/healthz").json()["status"] == "ok"
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/comments", "/api/counts", "/api/preview", "/api/comments/{comment_id}/vote"} <= set(paths)
+
+
+def test_cors_allows_configured_origin(tmp_path: Path):
+    settings = make_settings(tmp_path, allowed_origins="https://zeitung.example")
+    with TestClient(create_app(settings)) as client:
+        allowed = client.get("/api/comments", params={"uri": URI}, headers={"Origin": "https://zeitung.example"})
+        other = client.get("/api/comments", params={"uri": URI}, headers={"Origin": "https://evil.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://zeitung.example"
+    assert "access-control-allow-origin" not in other.headers
