@@ -26,9 +26,10 @@ from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
+from kiebitz.moderation.decisions import Moderation
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, Thresholds
-from kiebitz.spam.store import load_model
+from kiebitz.spam.store import LearningModel, load_model
 from kiebitz.store.comments import Store
 from kiebitz.store.engine import database_url, migrate, open_engine
 
@@ -43,7 +44,9 @@ class Kiebitz:
     store: Store
     signer: Signer
     spam_filter: SpamFilter
+    model: LearningModel
     comments: CommentService
+    moderation: Moderation
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -56,11 +59,13 @@ def build(settings: Settings) -> Kiebitz:
         unsure=settings.unsure_threshold, spam=settings.spam_threshold, discard=settings.discard_threshold,
         link_limit=settings.link_limit, min_submit_seconds=settings.min_submit_seconds,
     )
-    spam_filter = SpamFilter(load_model(store, settings.model), thresholds)
+    model = load_model(store, settings.model, settings.language)
+    spam_filter = SpamFilter(model, thresholds)
     url = database_url(settings.database)
     cache = ThreadCache(sqlite_path=url[len("sqlite:///") :] if url.startswith("sqlite:///") else None)
     comments = CommentService(settings, store, signer, spam_filter, store, cache)
-    return Kiebitz(settings, store, signer, spam_filter, comments)
+    moderation = Moderation(store, model, cache)
+    return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -94,3 +94,12 @@ def run() -> None:
     except KiebitzError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)
+
+
+def _register_groups() -> None:
+    from kiebitz.spam.cli import spam
+
+    main.add_command(spam)
+
+
+_register_groups()

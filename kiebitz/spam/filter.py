@@ -12,7 +12,12 @@ from typing import Protocol
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
 from kiebitz.spam import rules
-from kiebitz.spam.model import SpamModel
+
+
+class Scorer(Protocol):
+    """A model that scores a draft and says why (SpamModel, or LearningModel around one)."""
+
+    def score(self, draft: CommentDraft) -> tuple[float, list[Reason]]: ...
 
 
 class History(Protocol):
@@ -39,7 +44,7 @@ HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, ru
 
 
 class SpamFilter:
-    def __init__(self, model: SpamModel, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, model: Scorer, thresholds: Thresholds | None = None) -> None:
         self.model = model
         self.thresholds = thresholds or Thresholds()
 

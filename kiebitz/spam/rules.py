@@ -59,8 +59,8 @@ def _shingles(text: str, size: int = 4) -> set[str]:
     return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
 
 
-def duplicate_check(text: str, recent_texts: list[str], similarity: float = 0.9) -> list[Reason]:
-    """An exact or near repeat of a recent comment (4-character shingles, Jaccard ≥ 0.9)."""
+def duplicate_check(text: str, recent_texts: list[str], similarity: float = 0.8) -> list[Reason]:
+    """An exact or near repeat of a recent comment (4-character shingles, Jaccard ≥ 0.8)."""
     mine = normalise_for_duplicates(text)
     if len(mine) < 20:
         return []  # "Danke!" twice is not spam

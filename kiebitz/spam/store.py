@@ -1,6 +1,138 @@
-"""Placeholder until the learned model lands."""
-from kiebitz.spam.model import SpamModel
+"""The model's state in the store, so that it survives restarts and is shared.
+
+State = a base model (trained offline: the shipped default, or one trained with
+``kiebitz spam train``) plus the log of online steps in ``spam_examples``. Each
+process replays the log on start and picks up steps written by other processes
+before it scores, so several instances behind one database agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, insert, select, update
+
+from kiebitz.domain import CommentDraft, Reason
+from kiebitz.spam.model import SpamModel, Step
+from kiebitz.store import schema
+from kiebitz.store.comments import Store
+
+DEFAULT_MODEL = Path(__file__).parent / "default_model" / "model.npz"
 
 
-def load_model(store, name):  # type: ignore[no-untyped-def]
-    return SpamModel()
+def load_base(name: str) -> SpamModel:
+    """'default' is the model shipped in the package; anything else a model file's path.
+
+    Each caller gets its own copy, since learning changes the weights in place.
+    """
+    path = DEFAULT_MODEL if name == "default" else Path(name)
+    return _decoded(str(path.resolve()), path.stat().st_mtime).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _decoded(path: str, _mtime: float) -> SpamModel:
+    return SpamModel.from_bytes(Path(path).read_bytes())
+
+
+class LearningModel:
+    """A SpamModel whose every ``learn`` is written to the store at once."""
+
+    def __init__(self, store: Store, base: SpamModel) -> None:
+        self.store = store
+        self.model = base
+        self._applied = 0
+        self._lock = threading.Lock()
+        self.catch_up()
+
+    @property
+    def site_language(self) -> str:
+        return self.model.site_language
+
+    def catch_up(self) -> None:
+        """Apply steps that this or another process stored since we last looked."""
+        with self.store.read() as db:
+            newest = db.execute(select(func.max(schema.spam_examples.c.id))).scalar() or 0
+            if newest <= self._applied:
+                return
+            rows = db.execute(
+                select(schema.spam_examples).where(schema.spam_examples.c.id > self._applied).order_by(schema.spam_examples.c.id)
+            ).all()
+        with self._lock:
+            for row in rows:
+                if row.id > self._applied:
+                    step = decode_step(row.features)
+                    self.model.apply(step, sign=1.0 if row.weight >= 0 else -1.0)
+                    self._applied = row.id
+
+    def score(self, draft: CommentDraft) -> tuple[float, list[Reason]]:
+        self.catch_up()
+        return self.model.score(draft)
+
+    def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "") -> None:
+        """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back."""
+        self.catch_up()
+        with self._lock:
+            if ref:
+                self._forget(ref)
+            step = self.model.learn(draft, is_spam)
+            with self.store.write() as db:
+                result = db.execute(
+                    insert(schema.spam_examples).values(
+                        is_spam=is_spam, weight=1.0, features=encode_step(step), source=source, ref=ref, created=time.time()
+                    )
+                )
+                self._applied = max(self._applied, int(result.inserted_primary_key[0]))
+
+    def unlearn(self, ref: str) -> bool:
+        self.catch_up()
+        with self._lock:
+            return self._forget(ref)
+
+    def _forget(self, ref: str) -> bool:
+        """Write the exact opposite of earlier steps for ``ref`` (as negative-weight rows)."""
+        with self.store.write() as db:
+            rows = db.execute(
+                select(schema.spam_examples).where(schema.spam_examples.c.ref == ref).order_by(schema.spam_examples.c.id)
+            ).all()
+            if not rows:
+                return False
+            for row in rows:
+                step = decode_step(row.features)
+                self.model.apply(step, sign=-1.0 if row.weight >= 0 else 1.0)
+            # The originals stay (a fresh process replays them and then their undo);
+            # renaming their ref keeps them from being undone twice.
+            db.execute(update(schema.spam_examples).where(schema.spam_examples.c.ref == ref).values(ref="undone:" + ref))
+            for row in rows:
+                result = db.execute(
+                    insert(schema.spam_examples).values(
+                        is_spam=row.is_spam, weight=-row.weight, features=row.features, source="unlearn",
+                        ref=f"undo:{ref}", created=time.time(),
+                    )
+                )
+                self._applied = max(self._applied, int(result.inserted_primary_key[0]))
+            return True
+
+    def examples_learned(self) -> int:
+        with self.store.read() as db:
+            return int(db.execute(select(func.count()).select_from(schema.spam_examples).where(
+                schema.spam_examples.c.weight > 0)).scalar() or 0)
+
+
+def encode_step(step: Step) -> str:
+    return json.dumps({"i": step.indices.tolist(), "v": [round(float(v), 6) for v in step.values], "s": step.size})
+
+
+def decode_step(raw: str) -> Step:
+    data = json.loads(raw)
+    return Step(np.array(data["i"], dtype=np.int32), np.array(data["v"], dtype=np.float32), float(data["s"]))
+
+
+def load_model(store: Store, name: str, site_language: str = "") -> LearningModel:
+    base = load_base(name)
+    base.site_language = site_language
+    return LearningModel(store, base)

@@ -1,0 +1,108 @@
+"""Layers 1, 2 and 4: request checks, rules and the verdict, each with its reason."""
+
+from __future__ import annotations
+
+from kiebitz.domain import BlockRule, CommentDraft, Label, Reason
+from kiebitz.spam import rules
+from kiebitz.spam.filter import SpamFilter, Thresholds, decide
+
+
+class FixedModel:
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def score(self, draft: CommentDraft) -> tuple[float, list[Reason]]:
+        return self.probability, []
+
+
+class History:
+    def __init__(self, texts=(), approved=(), block=()):
+        self.texts, self.approved, self.block = list(texts), set(approved), list(block)
+
+    def recent_texts(self, since, limit=500):
+        return self.texts
+
+    def has_approved_comment(self, email):
+        return email in self.approved
+
+    def block_rules(self):
+        return self.block
+
+
+def codes(verdict):
+    return {reason.code for reason in verdict.reasons}
+
+
+def judge(draft, probability=0.1, history=None):
+    return SpamFilter(FixedModel(probability), Thresholds()).judge(draft, history or History())
+
+
+def test_honeypot_discards():
+    verdict = judge(CommentDraft(text="Hallo zusammen", honeypot="http://spam.example"))
+    assert verdict.label == Label.DISCARD and "honeypot" in codes(verdict)
+
+
+def test_too_fast_is_a_hard_signal():
+    verdict = judge(CommentDraft(text="Hallo zusammen", seconds_to_submit=0.4))
+    assert verdict.label == Label.SPAM and "too_fast" in codes(verdict)
+
+
+def test_links_over_the_limit_hold():
+    text = "Seht https://a.example und https://b.example und https://c.example"
+    verdict = judge(CommentDraft(text=text))
+    assert verdict.label == Label.UNSURE and "too_many_links" in codes(verdict)
+
+
+def test_bbcode_links():
+    assert "bbcode_link" in codes(judge(CommentDraft(text="[url=http://x.example]billig[/url]")))
+
+
+def test_exact_and_near_duplicates():
+    old = "Dieser Kommentar wurde schon einmal genau so gepostet, Wort für Wort."
+    exact = judge(CommentDraft(text=old), history=History(texts=[old]))
+    near = judge(CommentDraft(text=old.replace("Wort für Wort", "Wort fuer Wort")), history=History(texts=[old]))
+    assert exact.label == Label.SPAM and "duplicate" in codes(exact)
+    assert "duplicate" in codes(near)
+    assert "duplicate" not in codes(judge(CommentDraft(text="Danke!"), history=History(texts=["Danke!"])))
+
+
+def test_block_lists_by_kind():
+    cases = [
+        (BlockRule("word", "casino"), CommentDraft(text="Bestes Casino der Stadt")),
+        (BlockRule("regex", r"v[i1]agra"), CommentDraft(text="billig v1agra hier")),
+        (BlockRule("email", "bot@spam.example"), CommentDraft(text="Hallo", email="Bot@Spam.example")),
+        (BlockRule("domain", "spam.example"), CommentDraft(text="siehe https://www.spam.example/x")),
+        (BlockRule("domain", "spam.example"), CommentDraft(text="Hallo", email="a@spam.example")),
+        (BlockRule("ip", "198.51.100.0/24"), CommentDraft(text="Hallo", ip="198.51.100.77")),
+        (BlockRule("author_url", "https://seo.example/"), CommentDraft(text="Hallo", website="https://seo.example")),
+    ]
+    for rule, draft in cases:
+        verdict = judge(draft, history=History(block=[rule]))
+        assert verdict.label == Label.SPAM and "blocked" in codes(verdict), rule
+    assert judge(CommentDraft(text="Casinos? Nein."), history=History(block=[BlockRule("word", "casino")])).label == Label.HAM
+
+
+def test_suspect_words_hold():
+    verdict = judge(CommentDraft(text="Der Minister ist ein Lügner"), history=History(block=[BlockRule("word", "lügner", "pending")]))
+    assert verdict.label == Label.UNSURE and "suspect_word" in codes(verdict)
+
+
+def test_trusted_commenter_is_published_when_unsure():
+    history = History(approved={"stamm@example.org"})
+    verdict = judge(CommentDraft(text="Wie immer gut", email="stamm@example.org"), probability=0.6, history=history)
+    assert verdict.label == Label.HAM and "trusted_commenter" in codes(verdict)
+
+
+def test_verdict_thresholds():
+    limits = Thresholds()
+    assert decide(0.1, [], limits, False) == Label.HAM
+    assert decide(0.6, [], limits, False) == Label.UNSURE
+    assert decide(0.95, [], limits, False) == Label.SPAM
+    assert decide(0.999, [], limits, False) == Label.DISCARD
+    hard = [Reason("blocked", "x"), Reason("duplicate", "y")]
+    assert decide(0.1, hard, limits, False) == Label.DISCARD
+
+
+def test_link_helpers():
+    assert rules.count_links("a https://x.example b www.y.example <a href='z'>") == 3
+    assert rules.link_hosts("see https://Sub.Example.org/path and www.foo.de") == ["sub.example.org", "www.foo.de"]
