@@ -18,15 +18,26 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
 
 from kiebitz.domain import CommentDraft, Reason
-from kiebitz.spam.tokenizer import tokenize
+from kiebitz.spam.tokenizer import char_ngram_hashes, tokenize
 
 N_FEATURES = 2**20
 FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Vector:
+    """One comment's features: its tokens with their indices, and the two weighed blocks."""
+
+    tokens: list[str]
+    token_index: np.ndarray
+    word_index: np.ndarray
+    word_value: np.ndarray
+    char_index: np.ndarray
+    char_value: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -50,47 +61,66 @@ class SpamModel:
         self.learn_margin = learn_margin
         self.min_df = min_df
         self.site_language = site_language
-        self._hasher = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False)
 
     # -- features ------------------------------------------------------------------
-    def _counts(self, token_blocks: list[tuple[list[str], list[str]]]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        words = self._hasher.transform(block[0] for block in token_blocks).tocsr()
-        chars = self._hasher.transform(block[1] for block in token_blocks).tocsr()
-        return words, chars
+    def _counts(self, drafts: list[CommentDraft]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Raw counts of the two blocks: word tokens and character n-grams, one row per draft."""
+        tokens = [tokenize(draft, self.site_language) for draft in drafts]
+        word_rows = np.repeat(np.arange(len(tokens)), [len(words) for words, _ in tokens])
+        word_indices = token_indices([token for words, _ in tokens for token in words])
+        char_rows, char_indices = char_ngram_hashes([text for _, text in tokens], N_FEATURES)
+        return counts_matrix(word_rows, word_indices, len(drafts)), counts_matrix(char_rows, char_indices, len(drafts))
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        """Sublinear TF times IDF, then unit length per row."""
-        weighted = counts.astype(np.float32, copy=True)
-        np.log(weighted.data, out=weighted.data)
-        weighted.data += 1.0
-        weighted.data *= self.idf_[weighted.indices]
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        """Sublinear TF times IDF, then unit length per row (in place)."""
+        counts.data = (np.log(counts.data) + 1.0) * self.idf_[counts.indices]
+        lengths = np.diff(counts.indptr)
+        norms = np.ones(counts.shape[0])
+        nonempty = lengths > 0
+        if counts.nnz:
+            norms[nonempty] = np.sqrt(np.add.reduceat(counts.data**2, counts.indptr[:-1][nonempty]))
         norms[norms == 0] = 1.0
-        weighted = sparse.diags(1.0 / norms) @ weighted
-        weighted.eliminate_zeros()
-        return weighted.tocsr()
+        counts.data /= np.repeat(norms, lengths)
+        return counts
 
-    def vectorize(self, token_blocks: list[tuple[list[str], list[str]]]) -> sparse.csr_matrix:
-        words, chars = self._counts(token_blocks)
-        return (self._weigh(words) + self._weigh(chars)).tocsr()
+    def vectorize_blocks(self, drafts: list[CommentDraft]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        words, chars = self._counts(drafts)
+        return self._weigh(words), self._weigh(chars)
 
-    def tokens(self, draft: CommentDraft) -> tuple[list[str], list[str]]:
-        return tokenize(draft, self.site_language)
+    def vectorize(self, drafts: list[CommentDraft]) -> sparse.csr_matrix:
+        words, chars = self.vectorize_blocks(drafts)
+        combined = (words + chars).tocsr()
+        combined.eliminate_zeros()
+        return combined
+
+    def _weigh_one(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``_weigh`` for a single row, without scipy's per-call overhead."""
+        unique, counts = np.unique(indices, return_counts=True)
+        values = (np.log(counts) + 1.0) * self.idf_[unique]
+        norm = float(np.sqrt(values @ values))
+        return unique, values / norm if norm else values
+
+    def vector_of(self, draft: CommentDraft) -> "Vector":
+        words, text = tokenize(draft, self.site_language)
+        token_index = token_indices(words)
+        word_index, word_value = self._weigh_one(token_index)
+        char_index, char_value = self._weigh_one(char_ngram_hashes([text], N_FEATURES)[1])
+        return Vector(words, token_index, word_index, word_value, char_index, char_value)
 
     # -- training --------------------------------------------------------------------
     def fit(
         self, drafts: list[CommentDraft], is_spam: np.ndarray, sample_weight: np.ndarray | None = None,
         calibrate: bool = True,
     ) -> "SpamModel":
-        blocks = [self.tokens(draft) for draft in drafts]
         y = np.asarray(is_spam, dtype=bool)
-        words, chars = self._counts(blocks)
+        words, chars = self._counts(drafts)
         df = np.bincount(words.indices, minlength=N_FEATURES) + np.bincount(chars.indices, minlength=N_FEATURES)
-        n = len(blocks)
+        n = len(drafts)
         idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         idf[df < self.min_df] = 0.0  # a token seen once teaches nothing that generalises
         self.idf_ = idf
         X = (self._weigh(words) + self._weigh(chars)).tocsr()
+        X.eliminate_zeros()
         classifier = self._classifier().fit(X, y, sample_weight=sample_weight)
         self.weights_ = classifier.coef_.ravel().astype(np.float32)
         self.intercept_ = float(classifier.intercept_[0])
@@ -119,38 +149,50 @@ class SpamModel:
 
     # -- scoring -----------------------------------------------------------------------
     def margin(self, X: sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(X @ self.weights_).ravel() + self.intercept_
+        """Raw scores w·x + b, row by row; gathers only the weights a row uses."""
+        products = X.data * self.weights_[X.indices]
+        sums = np.zeros(X.shape[0])
+        lengths = np.diff(X.indptr)
+        nonempty = lengths > 0
+        if products.size:
+            sums[nonempty] = np.add.reduceat(products, X.indptr[:-1][nonempty])
+        return sums + self.intercept_
 
     def probability(self, margins: np.ndarray) -> np.ndarray:
         a, b = self.calibration_
         return 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -50, 50)))
 
     def score_many(self, drafts: list[CommentDraft]) -> np.ndarray:
-        return self.probability(self.margin(self.vectorize([self.tokens(draft) for draft in drafts])))
+        words, chars = self.vectorize_blocks(drafts)
+        return self.probability(self.margin(words) + self.margin(chars) - self.intercept_)
 
     def score(self, draft: CommentDraft, explain: int = 5) -> tuple[float, list[Reason]]:
-        blocks = self.tokens(draft)
-        x = self.vectorize([blocks])
-        probability = float(self.probability(self.margin(x))[0])
-        return probability, self.explain(blocks[0], x, probability, explain) if explain else []
+        x = self.vector_of(draft)
+        margin = float(x.word_value @ self.weights_[x.word_index] + x.char_value @ self.weights_[x.char_index])
+        probability = float(self.probability(np.array([margin + self.intercept_]))[0])
+        return probability, self.explain(x, probability, explain) if explain else []
 
-    def explain(self, word_tokens: list[str], x: sparse.csr_matrix, probability: float, count: int) -> list[Reason]:
-        """The words and signals that pushed hardest towards the verdict, in words."""
+    def explain(self, x: "Vector", probability: float, count: int) -> list[Reason]:
+        """The words and signals that pushed hardest towards the verdict, in words.
+
+        Character n-grams are left out: 'the letters "ee!"' explains nothing.
+        """
+        if not x.tokens:
+            return []
+        values = x.word_value[np.searchsorted(x.word_index, x.token_index)]
+        weights = self.calibration_[0] * self.weights_[x.token_index] * values
         towards_spam = probability >= 0.5
-        weights = dict(zip(x.indices.tolist(), x.data.tolist()))
-        scale = self.calibration_[0]
-        contributions: dict[str, float] = {}
-        for token in set(word_tokens):
-            index = abs(murmurhash3_32(token, seed=0)) % N_FEATURES
-            value = weights.get(index)
-            if value:
-                contributions[token] = scale * float(self.weights_[index]) * value
-        ranked = sorted(contributions.items(), key=lambda item: -item[1] if towards_spam else item[1])
-        return [
-            Reason("model", f"{describe(token)} points to {'spam' if weight > 0 else 'ham'}", weight)
-            for token, weight in ranked[:count]
-            if (weight > 0) == towards_spam and abs(weight) >= 0.05
-        ]
+        seen: set[str] = set()
+        reasons = []
+        for position in np.argsort(-weights if towards_spam else weights)[: count * 3]:
+            token, weight = x.tokens[position], float(weights[position])
+            if token in seen or (weight > 0) != towards_spam or abs(weight) < 0.05:
+                continue
+            seen.add(token)
+            reasons.append(Reason("model", f"{describe(token)} points to {'spam' if weight > 0 else 'ham'}", weight))
+            if len(reasons) == count:
+                break
+        return reasons
 
     # -- learning from single decisions ----------------------------------------------------
     def learn(self, draft: CommentDraft, is_spam: bool) -> Step:
@@ -158,18 +200,20 @@ class SpamModel:
 
         A margin of 3 is a calibrated probability of 0.95, past the spam threshold.
         """
-        x = self.vectorize([self.tokens(draft)])
-        return self.learn_vector(x, is_spam)
+        x = self.vector_of(draft)
+        indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)
+        values = np.bincount(inverse, weights=np.concatenate([x.word_value, x.char_value]))
+        return self.learn_vector(indices, values, is_spam)
 
-    def learn_vector(self, x: sparse.csr_matrix, is_spam: bool) -> Step:
+    def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool) -> Step:
         label = 1.0 if is_spam else -1.0
         a, b = self.calibration_
-        logit = a * float(self.margin(x)[0]) + b
+        logit = a * (float(values @ self.weights_[indices]) + self.intercept_) + b
         loss = max(0.0, self.learn_margin - label * logit)
         # Changing the raw weights by s*x (and the intercept by s) moves the logit by a*s*(|x|²+1).
-        squared = a * a * (float(x.multiply(x).sum()) + 1.0)
+        squared = a * a * (float(values @ values) + 1.0)
         size = label * min(self.aggressiveness * 10, loss / squared) if loss else 0.0
-        step = Step(x.indices.astype(np.int32), x.data.astype(np.float32), size)
+        step = Step(indices.astype(np.int32), values.astype(np.float32), size)
         self.apply(step)
         return step
 
@@ -219,6 +263,18 @@ class SpamModel:
             a, b = saved["calibration"].tolist()
             model.calibration_ = (a, b)
         return model
+
+
+def token_indices(tokens: list[str]) -> np.ndarray:
+    """Feature index of each token: MurmurHash3, as scikit-learn's FeatureHasher uses."""
+    hashes = np.fromiter((murmurhash3_32(token, seed=0) for token in tokens), dtype=np.int64, count=len(tokens))
+    return np.abs(hashes) % N_FEATURES
+
+
+def counts_matrix(rows: np.ndarray, indices: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    matrix = sparse.csr_matrix((np.ones(len(indices)), (rows, indices)), shape=(n_rows, N_FEATURES))
+    matrix.sum_duplicates()
+    return matrix
 
 
 def describe(token: str) -> str:
