@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
-from kiebitz.api import feeds, public
+from kiebitz.api import feeds, public, widget
 from kiebitz.api.http import json_response
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(public.router(kiebitz.comments))
     app.include_router(feeds.router(kiebitz.comments))
+    app.include_router(widget.router(kiebitz.settings))
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
     async def healthz() -> Response:

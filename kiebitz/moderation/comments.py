@@ -81,7 +81,7 @@ class CommentService:
             body = orjson.dumps(self._thread_document(site, uri, sort, limit, offset))
             self.cache.keep(key, body, stamp)
         if own_tokens:
-            body = self._with_own_pending(body, own_tokens)
+            body = self._with_own_pending(site, body, own_tokens)
         return self._with_form_token(site, uri, body)
 
     def cached_thread_json(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> bytes | None:
@@ -107,18 +107,16 @@ class CommentService:
             "top_level": len(tree), "comments": page,
         }
 
-    def _with_own_pending(self, body: bytes, tokens: list[str]) -> bytes:
-        """Show a held comment to its own author (known by the edit token cookie)."""
+    def _with_own_pending(self, site: str, body: bytes, tokens: list[str]) -> bytes:
+        """Mark the reader's own comments as editable and show their held ones (known by the edit cookie)."""
         ids = self.signer.comment_ids_from_tokens(tokens, self.settings.edit_window)
-        pending = [c for c in self.store.comments_by_ids(ids) if c.status == Status.PENDING]
-        if not pending:
+        if not ids:
             return body
         document = orjson.loads(body)
-        thread = self.store.find_thread(self.store.site_id(self.settings.site), document["uri"])
-        mine = [c for c in pending if thread is not None and c.thread_id == thread.id]
-        if not mine:
-            return body
-        place_own(document["comments"], [self.public(c) for c in mine])
+        thread = self.store.find_thread(self.store.site_id(site), document["uri"])
+        mine = [c for c in self.store.comments_by_ids(ids) if thread is not None and c.thread_id == thread.id]
+        place_own(document["comments"], [self.public(c) for c in mine if c.status == Status.PENDING])
+        mark_editable(document["comments"], {c.id for c in mine})
         return orjson.dumps(document)
 
     def avatar(self, comment: Comment) -> str:
@@ -312,6 +310,13 @@ def build_tree(comments: list[Comment], sort: str, avatar: Any) -> list[dict[str
         return kept
 
     return order(roots, True)
+
+
+def mark_editable(tree: list[dict[str, Any]], ids: set[int]) -> None:
+    for node in tree:
+        if node["id"] in ids and not node.get("deleted"):
+            node["editable"] = True
+        mark_editable(node["replies"], ids)
 
 
 def place_own(tree: list[dict[str, Any]], own: list[dict[str, Any]]) -> None:

@@ -102,9 +102,11 @@ def url_tokens(text: str) -> list[str]:
         except ValueError:
             continue
         if host:
-            tokens += ["url:" + host, "tld:" + host.rsplit(".", 1)[-1]]
-    count = len(tokens) // 2
-    tokens.append(f"meta:links={min(count, 5)}")
+            labels = host.split(".")
+            tokens += ["url:" + host, "url:" + ".".join(labels[-2:]), "tld:" + labels[-1]]
+            if "?" in match or "=" in match:
+                tokens.append("meta:url_query")
+    tokens.append(f"meta:links={min(len(URL.findall(text)), 5)}")
     return tokens
 
 
@@ -182,6 +184,8 @@ def request_tokens(draft: CommentDraft, site_language: str = "") -> list[str]:
 def tokenize(draft: CommentDraft, site_language: str = "") -> tuple[list[str], str]:
     """Tokens of a comment (words, URLs, metadata) and its normalised text for ``char_ngram_hashes``."""
     text = normalise(draft.text)
-    words = word_tokens(text) + url_tokens(text) + shape_tokens(text) + author_tokens(draft)
+    # A link's path is noise that looks like many words; the link counts once, by its host.
+    prose = URL.sub(" ", text)
+    words = word_tokens(prose) + url_tokens(text) + shape_tokens(text) + author_tokens(draft)
     words += request_tokens(draft, site_language)
-    return words, text
+    return words, prose

@@ -23,9 +23,9 @@ GERMAN_HAM = ("german_germeval2018.csv", "german_germeval2019.csv", "german_haso
 HELD_OUT = ("german_germeval2017.csv", "german_germeval2021.csv")
 
 # Share of the total training weight per group: spam half, ham half, of which
-# German ham gets a third so that a German site's everyday talk reads as ham
+# German ham gets half of that, so that a German site's everyday talk reads as ham
 # without drowning the English ham the spam is contrasted with.
-SPAM_SHARE, ENGLISH_HAM_SHARE, GERMAN_HAM_SHARE = 0.5, 1 / 3, 1 / 6
+SPAM_SHARE, ENGLISH_HAM_SHARE, GERMAN_HAM_SHARE = 0.5, 1 / 4, 1 / 4
 
 
 @dataclass
