@@ -20,12 +20,13 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
-from kiebitz.api import feeds, public, widget
+from kiebitz.api import akismet, feeds, public, widget
 from kiebitz.api.http import json_response
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
+from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, Thresholds
@@ -47,6 +48,7 @@ class Kiebitz:
     model: LearningModel
     comments: CommentService
     moderation: Moderation
+    akismet: AkismetService
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -65,7 +67,8 @@ def build(settings: Settings) -> Kiebitz:
     cache = ThreadCache(sqlite_path=url[len("sqlite:///") :] if url.startswith("sqlite:///") else None)
     comments = CommentService(settings, store, signer, spam_filter, store, cache)
     moderation = Moderation(store, model, cache)
-    return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation)
+    akismet_service = AkismetService(store, signer, spam_filter, model)
+    return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public.router(kiebitz.comments))
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))
+    app.include_router(akismet.router(kiebitz.akismet))
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
     async def healthz() -> Response:

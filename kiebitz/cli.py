@@ -103,3 +103,49 @@ def _register_groups() -> None:
 
 
 _register_groups()
+
+
+@click.group("akismet")
+def akismet_group() -> None:
+    """Keys for the Akismet-compatible API."""
+
+
+def _akismet(config: str | None):  # type: ignore[no-untyped-def]
+    from kiebitz.app import build
+
+    return build(load_settings(config)).akismet
+
+
+@akismet_group.group("key")
+def akismet_key() -> None:
+    """Add, list and revoke Akismet API keys."""
+
+
+@akismet_key.command("add")
+@click.option("--site", required=True, help="The site (blog URL) the key is for.")
+@config_option
+def akismet_key_add(site: str, config: str | None) -> None:
+    """Print a new 12-character key."""
+    click.echo(_akismet(config).add_key(site))
+
+
+@akismet_key.command("list")
+@config_option
+def akismet_key_list(config: str | None) -> None:
+    """List keys with their site and state."""
+    for row in _akismet(config).keys():
+        state = "revoked" if row["revoked"] else "active"
+        click.echo(f"{row['key']}  {state:7}  {row['site_url']}")
+
+
+@akismet_key.command("revoke")
+@click.argument("key")
+@config_option
+def akismet_key_revoke(key: str, config: str | None) -> None:
+    """Revoke KEY: its requests are answered 'invalid' from now on."""
+    if not _akismet(config).revoke(key):
+        raise click.ClickException(f"no such key: {key}")
+    click.echo(f"revoked {key}")
+
+
+main.add_command(akismet_group)

@@ -54,7 +54,7 @@ class SpamModel:
 
     def __init__(
         self, C: float = 30.0, aggressiveness: float = 1.0, min_df: int = 2, site_language: str = "",
-        learn_margin: float = 3.0,
+        learn_margin: float = 4.0,
     ) -> None:
         self.C = C
         self.aggressiveness = aggressiveness
@@ -198,7 +198,8 @@ class SpamModel:
     def learn(self, draft: CommentDraft, is_spam: bool) -> Step:
         """Move the weights just enough that this comment scores right with margin ``learn_margin``.
 
-        A margin of 3 is a calibrated probability of 0.95, past the spam threshold.
+        A margin of 4 is a calibrated probability of 0.98, well past the spam threshold, so
+        that comments much like a lesson are judged like it too.
         """
         x = self.vector_of(draft)
         indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)

@@ -1,0 +1,166 @@
+"""Akismet's wire protocol, byte for byte: plain-text bodies, no trailing newline,
+status 200 even for logical errors, and the X-akismet-* headers clients read.
+
+The key may come as ``api_key``, as ``key``, or as the first label of the Host
+(``{key}.akismet.example.org``), as rakismet and akismet-api send it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from kiebitz.moderation.akismet import AkismetService, month_now
+
+THANKS = "Thanks for making the web a better place."
+HOST_KEY = re.compile(r"^([a-z0-9]{12})\.")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+COMMENT_FIELDS = {
+    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+        name: {"type": "string"} for name in (
+            "api_key", "blog", "user_ip", "user_agent", "referrer", "permalink", "comment_type", "comment_author",
+            "comment_author_email", "comment_author_url", "comment_content", "comment_date_gmt",
+            "comment_post_modified_gmt", "comment_parent", "blog_lang", "blog_charset", "user_role", "is_test",
+            "recheck_reason", "honeypot_field_name", "comment_context")}, "required": ["api_key", "blog", "user_ip"]}}}},
+}
+
+
+def text(body: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(body.encode("utf-8"), status_code=200, media_type="text/plain", headers=headers)
+
+
+async def fields_of(request: Request) -> dict[str, str]:
+    """Form fields (and query parameters); a body that is no form reads as empty, never a 5xx."""
+    fields = {key: value for key, value in request.query_params.items()}
+    if request.method == "POST":
+        try:
+            form = await request.form()
+        except Exception:  # malformed multipart or encoding: treat as no fields
+            form = None
+        if form is not None:
+            for name, value in form.multi_items():
+                if isinstance(value, str):
+                    fields[name] = value
+    return fields
+
+
+def key_of(request: Request, fields: dict[str, str]) -> str:
+    key = fields.get("api_key") or fields.get("key") or ""
+    if not key:
+        match = HOST_KEY.match(request.headers.get("host", "").lower())
+        key = match.group(1) if match else ""
+    return key.strip()
+
+
+def router(service: AkismetService) -> APIRouter:
+    api = APIRouter(tags=["akismet"])
+
+    def invalid(help_text: str) -> Response:
+        return text("invalid", {"X-akismet-debug-help": help_text})
+
+    def missing(name: str) -> Response:
+        return text(f"Missing required field: {name}.", {"X-akismet-debug-help": f"Missing required field: {name}."})
+
+    async def authorised(request: Request) -> tuple[str, dict[str, str], Response | None]:
+        fields = await fields_of(request)
+        key = key_of(request, fields)
+        if not key:
+            return key, fields, missing("api_key")
+        if not await run_in_threadpool(service.is_valid, key):
+            return key, fields, invalid("The API key is not valid or has been revoked.")
+        for name in ("blog", "user_ip"):
+            if not fields.get(name, "").strip():
+                return key, fields, missing(name)
+        return key, fields, None
+
+    @api.post("/1.1/verify-key", summary="Akismet: is this key valid?")
+    async def verify_key(request: Request) -> Response:
+        fields = await fields_of(request)
+        key = key_of(request, fields)
+        if not key:
+            return invalid("Empty \"key\" value")
+        if not fields.get("blog", "").strip():
+            return invalid("Empty \"blog\" value")
+        if await run_in_threadpool(service.is_valid, key):
+            return text("valid")
+        return invalid("The API key is not valid or has been revoked.")
+
+    @api.post("/1.1/comment-check", summary="Akismet: true (spam), false (ham) or invalid", openapi_extra=COMMENT_FIELDS)
+    async def comment_check(request: Request) -> Response:
+        key, fields, error = await authorised(request)
+        if error is not None:
+            return error
+        result = await run_in_threadpool(service.check, key, fields)
+        headers = {"X-akismet-guid": result.guid}
+        if result.discard:
+            headers["X-akismet-pro-tip"] = "discard"
+        return text("true" if result.is_spam else "false", headers)
+
+    async def submit(request: Request, is_spam: bool) -> Response:
+        key, fields, error = await authorised(request)
+        if error is not None:
+            return error
+        await run_in_threadpool(service.submit, key, fields, is_spam)
+        return text(THANKS)
+
+    @api.post("/1.1/submit-spam", summary="Akismet: this was spam (teaches the filter)", openapi_extra=COMMENT_FIELDS)
+    async def submit_spam(request: Request) -> Response:
+        return await submit(request, True)
+
+    @api.post("/1.1/submit-ham", summary="Akismet: this was not spam (teaches the filter)", openapi_extra=COMMENT_FIELDS)
+    async def submit_ham(request: Request) -> Response:
+        return await submit(request, False)
+
+    @api.get("/1.2/usage-limit", summary="Akismet: calls this month; limit is none")
+    @api.post("/1.2/usage-limit", include_in_schema=False)
+    async def usage_limit(request: Request) -> Response:
+        fields = await fields_of(request)
+        key = key_of(request, fields)
+        if not key or not await run_in_threadpool(service.is_valid, key):
+            return invalid("The API key is not valid or has been revoked.")
+        usage = await run_in_threadpool(service.usage, key)
+        return Response(orjson.dumps(usage), media_type="application/json")
+
+    @api.get("/1.2/key-sites", summary="Akismet: per-site statistics of a key")
+    @api.post("/1.2/key-sites", include_in_schema=False)
+    async def key_sites(request: Request) -> Response:
+        fields = await fields_of(request)
+        key = key_of(request, fields)
+        if not key or not await run_in_threadpool(service.is_valid, key):
+            return invalid("The API key is not valid or has been revoked.")
+        month = fields.get("month") or month_now()
+        if not MONTH.match(month):
+            return invalid("month must be YYYY-MM")
+        limit, offset = number(fields.get("limit"), 500), number(fields.get("offset"), 0)
+        rows = await run_in_threadpool(service.sites, key, month, fields.get("filter", ""), fields.get("order", ""))
+        page = rows[offset : offset + limit]
+        if fields.get("format") == "csv":
+            return text(sites_csv(key, month, page, limit, offset, len(rows)))
+        document = {month: page, "limit": limit, "offset": offset, "total": len(rows)}
+        return Response(orjson.dumps(document), media_type="application/json")
+
+    return api
+
+
+def number(raw: str | None, default: int) -> int:
+    try:
+        return max(0, min(10_000, int(raw))) if raw not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def sites_csv(key: str, month: str, rows: list[dict[str, object]], limit: int, offset: int, total: int) -> str:
+    out = io.StringIO()
+    out.write(f"Active sites for {key} during {month} (limit:{limit}, offset: {offset}, total: {total})\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives", "Is Revoked"])
+    for row in rows:
+        writer.writerow([row["site"], row["api_calls"], row["spam"], row["ham"], row["missed_spam"],
+                         row["false_positives"], str(row["is_revoked"]).lower()])
+    return out.getvalue().rstrip("\n")

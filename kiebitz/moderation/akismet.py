@@ -1,0 +1,169 @@
+"""Akismet's use cases on our own filter: keys, checks, lessons, usage statistics.
+
+Of a check, only what statistics and learning need is kept: a keyed
+fingerprint of the comment (to pair a later submit-spam/ham with the check),
+the verdict, the key, the site and the month. No text, e-mail or IP.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Mapping
+
+from sqlalchemy import and_, func, insert, select, update
+
+from kiebitz.domain import CommentDraft, Label, Verdict
+from kiebitz.security import Signer
+from kiebitz.spam.filter import SpamFilter
+from kiebitz.spam.store import LearningModel
+from kiebitz.store import schema
+from kiebitz.store.comments import Store
+
+KEY_ALPHABET = string.ascii_lowercase + string.digits
+KEY_LENGTH = 12  # the WordPress plugin refuses keys of any other length
+GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
+GUARANTEED_SPAM_EMAIL = "akismet-guaranteed-spam@example.com"
+COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    is_spam: bool
+    discard: bool
+    guid: str
+    verdict: Verdict | None
+
+
+def month_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m")
+
+
+def is_truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def draft_from(fields: Mapping[str, str]) -> CommentDraft:
+    """An Akismet request's fields as the comment the filter reads."""
+    honeypot_name = fields.get("honeypot_field_name", "")
+    return CommentDraft(
+        text=fields.get("comment_content", ""), author=fields.get("comment_author", ""),
+        email=fields.get("comment_author_email", ""), website=fields.get("comment_author_url", ""),
+        uri=fields.get("permalink", ""), ip=fields.get("user_ip", ""), user_agent=fields.get("user_agent", ""),
+        referrer=fields.get("referrer", ""), language=fields.get("blog_lang", ""),
+        honeypot=fields.get(honeypot_name, "") if honeypot_name else "",
+        comment_type=fields.get("comment_type", "comment") or "comment",
+    )
+
+
+class AkismetService:
+    def __init__(self, store: Store, signer: Signer, spam_filter: SpamFilter, model: LearningModel) -> None:
+        self.store = store
+        self.signer = signer
+        self.spam_filter = spam_filter
+        self.model = model
+
+    # -- keys -------------------------------------------------------------------
+    def add_key(self, site_url: str) -> str:
+        key = "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
+        with self.store.write() as db:
+            db.execute(insert(schema.akismet_keys).values(key=key, site_url=site_url, created=time.time(), revoked=False))
+        return key
+
+    def keys(self) -> list[dict[str, object]]:
+        with self.store.read() as db:
+            rows = db.execute(select(schema.akismet_keys).order_by(schema.akismet_keys.c.created)).all()
+        return [dict(row._mapping) for row in rows]
+
+    def revoke(self, key: str) -> bool:
+        with self.store.write() as db:
+            result = db.execute(update(schema.akismet_keys).where(schema.akismet_keys.c.key == key).values(revoked=True))
+            return bool(result.rowcount)
+
+    def is_valid(self, key: str) -> bool:
+        if len(key) != KEY_LENGTH:
+            return False
+        with self.store.read() as db:
+            row = db.execute(select(schema.akismet_keys.c.revoked).where(schema.akismet_keys.c.key == key)).first()
+        return row is not None and not row.revoked
+
+    # -- checks and lessons -----------------------------------------------------
+    def fingerprint(self, fields: Mapping[str, str]) -> str:
+        parts = [fields.get(name, "") for name in ("comment_content", "comment_author", "comment_author_email", "user_ip")]
+        return self.signer.keyed_hash("akismet", "\x1f".join(parts))[:40]
+
+    def check(self, key: str, fields: Mapping[str, str]) -> CheckResult:
+        draft = draft_from(fields)
+        verdict: Verdict | None = None
+        if draft.author == GUARANTEED_SPAM_AUTHOR or draft.email == GUARANTEED_SPAM_EMAIL:
+            is_spam, discard = True, False
+        elif fields.get("user_role", "").strip().lower() == "administrator":
+            is_spam, discard = False, False
+        else:
+            verdict = self.spam_filter.judge(draft, None)
+            is_spam = verdict.label in (Label.SPAM, Label.DISCARD)
+            discard = verdict.label == Label.DISCARD
+        guid = str(uuid.uuid4())
+        blog = fields.get("blog", "")
+        with self.store.write() as db:
+            db.execute(insert(schema.akismet_checks).values(
+                guid=guid, key=key, month=month_now(), site_url=blog, fingerprint=self.fingerprint(fields),
+                result="true" if is_spam else "false", created=time.time(),
+            ))
+            self._count(db, key, blog, api_calls=1, spam=int(is_spam), ham=int(not is_spam))
+        return CheckResult(is_spam, discard, guid, verdict)
+
+    def submit(self, key: str, fields: Mapping[str, str], is_spam: bool) -> None:
+        """submit-spam / submit-ham: teach the filter at once (unless is_test) and count corrections."""
+        fingerprint = self.fingerprint(fields)
+        blog = fields.get("blog", "")
+        with self.store.read() as db:
+            earlier = db.execute(
+                select(schema.akismet_checks.c.result)
+                .where(and_(schema.akismet_checks.c.key == key, schema.akismet_checks.c.fingerprint == fingerprint))
+                .order_by(schema.akismet_checks.c.created.desc()).limit(1)
+            ).scalar()
+        with self.store.write() as db:
+            self._count(
+                db, key, blog, api_calls=1,
+                missed_spam=int(is_spam and earlier == "false"), false_positives=int(not is_spam and earlier == "true"),
+            )
+        if not is_truthy(fields.get("is_test")):
+            self.model.learn(draft_from(fields), is_spam=is_spam, source="akismet", ref=f"akismet:{fingerprint}")
+
+    def _count(self, db, key: str, site_url: str, **increments: int) -> None:  # type: ignore[no-untyped-def]
+        table = schema.akismet_usage
+        month = month_now()
+        where = and_(table.c.key == key, table.c.month == month, table.c.site_url == site_url)
+        if db.execute(select(table.c.key).where(where)).first() is None:
+            db.execute(insert(table).values(key=key, month=month, site_url=site_url, **{name: 0 for name in COUNTERS}))
+        db.execute(update(table).where(where).values({name: table.c[name] + value for name, value in increments.items()}))
+
+    # -- statistics ---------------------------------------------------------------
+    def usage(self, key: str) -> dict[str, object]:
+        with self.store.read() as db:
+            calls = db.execute(
+                select(func.coalesce(func.sum(schema.akismet_usage.c.api_calls), 0))
+                .where(and_(schema.akismet_usage.c.key == key, schema.akismet_usage.c.month == month_now()))
+            ).scalar()
+        return {"limit": "none", "usage": int(calls or 0), "percentage": "0.00", "throttled": False}
+
+    def sites(self, key: str, month: str, url_filter: str, order: str) -> list[dict[str, object]]:
+        table = schema.akismet_usage
+        query = select(table).where(and_(table.c.key == key, table.c.month == month))
+        if url_filter:
+            query = query.where(table.c.site_url.contains(url_filter, autoescape=True))
+        with self.store.read() as db:
+            rows = [dict(row._mapping) for row in db.execute(query)]
+        column = order if order in COUNTERS else "api_calls"
+        rows.sort(key=lambda row: (-int(row[column]), str(row["site_url"])))
+        revoked = not self.is_valid(key)
+        return [{
+            "site": row["site_url"], "api_calls": str(row["api_calls"]), "spam": str(row["spam"]),
+            "ham": str(row["ham"]), "missed_spam": str(row["missed_spam"]),
+            "false_positives": str(row["false_positives"]), "is_revoked": revoked,
+        } for row in rows]
