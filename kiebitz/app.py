@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
 from kiebitz.api import akismet, feeds, public, widget
+from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware, allow_origins=origins, allow_credentials=True,
         allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["Content-Type", "X-Kiebitz-Edit-Token"],
     )
+    app.add_middleware(ThreadFastPath, service=kiebitz.comments, allowed_origins=origins)
     app.include_router(public.router(kiebitz.comments))
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))

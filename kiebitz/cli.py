@@ -149,3 +149,7 @@ def akismet_key_revoke(key: str, config: str | None) -> None:
 
 
 main.add_command(akismet_group)
+
+
+if __name__ == "__main__":
+    run()

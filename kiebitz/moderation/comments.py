@@ -66,6 +66,7 @@ class CommentService:
         self.spam_filter = spam_filter
         self.history = history
         self.cache = cache
+        self._tokens: dict[tuple[str, str], tuple[int, bytes]] = {}
 
     # -- reading -------------------------------------------------------------
     def thread_json(
@@ -90,9 +91,19 @@ class CommentService:
         return None if body is None else self._with_form_token(site, uri, body)
 
     def _with_form_token(self, site: str, uri: str, body: bytes) -> bytes:
-        # The token carries the time it was issued, so it is added per request.
-        token = orjson.dumps(self.signer.form_token(site, uri))
-        return b'{"form_token":' + token + b"," + body[1:]
+        return b'{"form_token":' + self._form_token(site, uri) + b"," + body[1:]
+
+    def _form_token(self, site: str, uri: str) -> bytes:
+        """A token carrying the second it was issued; signed once per page and second, not per request."""
+        second = int(time.time())
+        key = (site, uri)
+        cached = self._tokens.get(key)
+        if cached is None or cached[0] != second:
+            if len(self._tokens) > 10_000:
+                self._tokens.clear()
+            cached = (second, orjson.dumps(self.signer.form_token(site, uri, now=float(second))))
+            self._tokens[key] = cached
+        return cached[1]
 
     def _thread_document(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> dict[str, Any]:
         thread = self.store.find_thread(self.store.site_id(site), uri)

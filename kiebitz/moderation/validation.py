@@ -46,7 +46,7 @@ def email(payload: dict[str, Any], required: bool) -> str:
         return ""
     if not EMAIL_PATTERN.match(value):
         raise InvalidInput("email is not a valid e-mail address", "email")
-    return value
+    return value.lower()  # one spelling per address, so that lookups can use the index
 
 
 def website(payload: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ class Scorer(Protocol):
 class History(Protocol):
     """What the filter asks of the site's past comments."""
 
-    def recent_texts(self, since: float, limit: int = 500) -> list[str]: ...
+    def similar_texts(self, text: str, since: float, limit: int = 20) -> list[str]: ...
 
     def has_approved_comment(self, email: str) -> bool: ...
 
@@ -54,7 +54,8 @@ class SpamFilter:
         reasons += rules.link_rules(draft, limits.link_limit)
         trusted = False
         if history is not None:
-            reasons += rules.duplicate_check(draft.text, history.recent_texts(time.time() - limits.duplicate_window))
+            recent = history.similar_texts(draft.text, time.time() - limits.duplicate_window)
+            reasons += rules.duplicate_check(draft.text, recent)
             reasons += rules.block_list(draft, history.block_rules(), draft.ip)
             trusted = history.has_approved_comment(draft.email)
         probability, model_reasons = self.model.score(draft)

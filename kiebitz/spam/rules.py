@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
+from kiebitz import fingerprint
 from kiebitz.domain import BlockRule, CommentDraft, Reason
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
@@ -50,31 +50,16 @@ def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reaso
     return reasons
 
 
-def normalise_for_duplicates(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"\W+", " ", text).strip()
-
-
-def _shingles(text: str, size: int = 4) -> set[str]:
-    return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
-
-
-def duplicate_check(text: str, recent_texts: list[str], similarity: float = 0.8) -> list[Reason]:
-    """An exact or near repeat of a recent comment (4-character shingles, Jaccard ≥ 0.8)."""
-    mine = normalise_for_duplicates(text)
-    if len(mine) < 20:
+def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) -> list[Reason]:
+    """An exact or near repeat (4-character shingles, Jaccard ≥ 0.8) among the candidates."""
+    if len(fingerprint.normalise(text)) < 20:
         return []  # "Danke!" twice is not spam
-    my_shingles = _shingles(mine)
-    for other in recent_texts:
-        theirs = normalise_for_duplicates(other)
-        if theirs == mine:
+    for other in candidates:
+        alike = fingerprint.similarity(text, other)
+        if alike == 1.0:
             return [Reason(DUPLICATE, "exact repeat of a recent comment", 1.0)]
-        if abs(len(theirs) - len(mine)) > 0.2 * len(mine):
-            continue
-        their_shingles = _shingles(theirs)
-        overlap = len(my_shingles & their_shingles) / len(my_shingles | their_shingles)
-        if overlap >= similarity:
-            return [Reason(DUPLICATE, f"near repeat of a recent comment ({overlap:.0%} alike)", overlap)]
+        if alike >= threshold:
+            return [Reason(DUPLICATE, f"near repeat of a recent comment ({alike:.0%} alike)", alike)]
     return []
 
 

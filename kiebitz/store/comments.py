@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from kiebitz.domain import BlockRule, Comment, Status
+from kiebitz.fingerprint import band_keys
 from kiebitz.store import schema
 
 
@@ -122,6 +123,9 @@ class Store:
         values["signals"] = json.dumps(values.get("signals", {}))
         result = db.execute(insert(schema.comments).values(**values))
         comment_id = int(result.inserted_primary_key[0])
+        db.execute(insert(schema.comment_bands), [
+            {"band": band, "comment_id": comment_id, "created": values["created"]} for band in band_keys(values["text"])
+        ])
         db.execute(
             insert(schema.audit_log).values(
                 comment_id=comment_id, actor="filter", at=values["created"], from_status=None,
@@ -241,10 +245,14 @@ class Store:
         with self.read() as db:
             return int(db.execute(query).scalar() or 0)
 
-    def recent_texts(self, since: float, limit: int = 500) -> list[str]:
+    def similar_texts(self, text: str, since: float, limit: int = 20) -> list[str]:
+        """Recent comments sharing a MinHash band with ``text``: the candidates for a near repeat."""
+        bands = schema.comment_bands
         query = (
             select(schema.comments.c.text)
-            .where(schema.comments.c.created >= since)
+            .where(schema.comments.c.id.in_(
+                select(bands.c.comment_id).where(and_(bands.c.band.in_(band_keys(text)), bands.c.created >= since))
+            ))
             .order_by(schema.comments.c.created.desc())
             .limit(limit)
         )
@@ -252,10 +260,11 @@ class Store:
             return [row.text for row in db.execute(query)]
 
     def has_approved_comment(self, email: str) -> bool:
+        """Addresses are stored in lower case (validation.email), so the index answers this."""
         if not email:
             return False
         query = select(schema.comments.c.id).where(
-            and_(func.lower(schema.comments.c.email) == email.lower(), schema.comments.c.status == Status.PUBLISHED.value)
+            and_(schema.comments.c.email == email.lower(), schema.comments.c.status == Status.PUBLISHED.value)
         ).limit(1)
         with self.read() as db:
             return db.execute(query).first() is not None
@@ -269,6 +278,7 @@ class Store:
             ids = [row.id for row in db.execute(old_spam)]
             if ids:
                 db.execute(delete(schema.votes).where(schema.votes.c.comment_id.in_(ids)))
+                db.execute(delete(schema.comment_bands).where(schema.comment_bands.c.comment_id.in_(ids)))
                 db.execute(delete(schema.audit_log).where(schema.audit_log.c.comment_id.in_(ids)))
                 db.execute(update(schema.comments).where(schema.comments.c.parent_id.in_(ids)).values(parent_id=None))
                 db.execute(delete(schema.comments).where(schema.comments.c.id.in_(ids)))
@@ -313,14 +323,27 @@ class _WriteTransaction:
     def __enter__(self) -> Connection:
         self.store._write_lock.acquire()
         try:
-            self.context = self.store.engine.begin()
-            return self.context.__enter__()
+            self.connection = self.store.engine.connect()
+            self.connection.info["writing"] = True  # see store.engine._begin
+            self.transaction = self.connection.begin()
+            return self.connection
         except BaseException:
-            self.store._write_lock.release()
+            self._close()
             raise
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         try:
-            self.context.__exit__(*exc)  # type: ignore[arg-type]
+            if exc_type is None:
+                self.transaction.commit()
+            else:
+                self.transaction.rollback()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        try:
+            if getattr(self, "connection", None) is not None:
+                self.connection.info.pop("writing", None)
+                self.connection.close()
         finally:
             self.store._write_lock.release()

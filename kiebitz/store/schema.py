@@ -74,6 +74,17 @@ comments = Table(
     Index("ix_comments_status_created", "status", "created"),
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
     Index("ix_comments_email", "email"),
+    Index("ix_comments_created", "created"),
+)
+
+comment_bands = Table(
+    "comment_bands",
+    metadata,
+    Column("band", String(20), nullable=False),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False),
+    Column("created", Float, nullable=False),
+    Index("ix_comment_bands_band_created", "band", "created"),
+    Index("ix_comment_bands_comment", "comment_id"),
 )
 
 votes = Table(
