@@ -98,6 +98,13 @@ def seed_kiebitz(database: str) -> None:
             }))
 
 
+def stored_by_status(database: Path) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        return dict(db.execute("SELECT status, count(*) FROM comments GROUP BY status").fetchall())
+
+
 def kiebitz_server(tmp: Path, port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ, KIEBITZ_DATABASE=str(tmp / "kiebitz.db"), KIEBITZ_MIN_SUBMIT_SECONDS="0",
                KIEBITZ_FLOOD_SECONDS="0", KIEBITZ_RATE_LIMIT_PER_HOUR="100000000")
@@ -188,6 +195,7 @@ def main() -> None:
                         f"http://127.0.0.1:{port}/api/comments?uri=/artikel/post-lasttest").read())["form_token"]
                     posted = wrk(f"http://127.0.0.1:{port}/", args.seconds, post_script(tmp, token), connections=16)
                     rows.append(("Kiebitz POST (durable comments), 2 workers", posted, rss_mib(server.pid)))
+                    print("stored by status:", stored_by_status(tmp / "kiebitz.db"), flush=True)
             finally:
                 stop(server)
             print(rows[-1], flush=True)

@@ -204,11 +204,12 @@ class CommentService:
         if not ip_hash:
             return
         now = time.time()
-        if self.store.posts_from_ip_since(ip_hash, now - self.settings.flood_seconds):
+        count, newest = self.store.posts_from_ip_since(ip_hash, now - 3600)
+        if self.settings.flood_seconds and newest > now - self.settings.flood_seconds:
             raise TooManyRequests(
                 f"you are posting too quickly: wait {self.settings.flood_seconds} s between comments", None
             )
-        if self.store.posts_from_ip_since(ip_hash, now - 3600) >= self.settings.rate_limit_per_hour:
+        if count >= self.settings.rate_limit_per_hour:
             raise TooManyRequests(f"at most {self.settings.rate_limit_per_hour} comments an hour", None)
 
     def _depth_of_reply(self, thread_id: int | None, parent_id: int | None) -> int:
