@@ -170,24 +170,23 @@ class CommentService:
         status = verdict.label.status
         if status is None:
             raise Rejected("the comment was rejected as spam", "text")
-        now = time.time()
-        with self.store.write() as db:
-            row = self.store.ensure_thread(db, site_id, uri, fields["title"])
-            comment_id = self.store.insert_comment(
-                db,
-                {
-                    "thread_id": row.id, "parent_id": fields["parent"], "depth": depth,
-                    "author": fields["author"], "email": fields["email"], "website": fields["website"],
-                    "text": fields["text"], "html": markup.render(fields["text"]), "status": status.value,
-                    "created": now, "modified": None, "ip_hash": ip_hash, "ip_network": ip_network(client.ip),
-                    "verdict": verdict.label.value, "score": verdict.probability,
-                    "reasons": [reason.as_dict() for reason in verdict.reasons],
-                    "signals": signals_of(draft),
-                },
-            )
+        values = {
+            "parent_id": fields["parent"], "depth": depth, "author": fields["author"], "email": fields["email"],
+            "website": fields["website"], "text": fields["text"], "html": markup.render(fields["text"]),
+            "status": status.value, "created": time.time(), "modified": None, "ip_hash": ip_hash,
+            "ip_network": ip_network(client.ip), "verdict": verdict.label.value, "score": verdict.probability,
+            "reasons": [reason.as_dict() for reason in verdict.reasons], "signals": signals_of(draft),
+        }
+        with self.store.write() as db:  # as short as possible: all other work is done before
+            values["thread_id"] = self.store.ensure_thread(db, site_id, uri, fields["title"]).id
+            comment_id = self.store.insert_comment(db, values)
         self.cache.invalidate()
-        comment = self.store.get_comment(comment_id)
-        assert comment is not None
+        comment = Comment(
+            id=comment_id, thread_id=values["thread_id"], parent=values["parent_id"], author=values["author"],
+            email=values["email"], website=values["website"], text=values["text"], html=values["html"], status=status,
+            created=values["created"], modified=None, ip_hash=ip_hash, ip_network=values["ip_network"],
+            verdict=values["verdict"], score=values["score"], reasons=values["reasons"], depth=depth,
+        )
         return Posted(comment, self.signer.edit_token(comment_id), verdict)
 
     def _validate(self, data: dict[str, Any]) -> dict[str, Any]:

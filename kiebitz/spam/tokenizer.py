@@ -18,7 +18,7 @@ import numpy as np
 
 from kiebitz.domain import CommentDraft
 
-MAX_CHARS = 3000  # long mails: the opening carries the signal, the rest costs time
+MAX_CHARS = 10_000  # the longest comment accepted; longer texts (mails) are cut here
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"(?u)\b\w\w+\b")
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|de|nl|pl|co|io|ly|me|tk)\b(?:/\S*)?", re.I)
