@@ -25,9 +25,9 @@ from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
+from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
-from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, Thresholds
@@ -78,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Kiebitz", version=__version__,
         description="Self-hosted comments with a spam filter built in.",
         docs_url="/api/docs", redoc_url=None,
+        # No OpenTelemetry: it costs time on every request and exports nothing here.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.kiebitz = kiebitz
     install_error_handlers(app)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kiebitz.errors import ConfigError
 
@@ -97,14 +98,14 @@ class Settings:
         except KeyError:
             raise AttributeError(name) from None
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return Settings({**self._values, **changes})
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> "Settings":
+    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
         """Defaults, then the TOML file at ``path``, then ``KIEBITZ_*`` variables."""
         values: dict[str, Any] = {}
         if path is not None:

@@ -38,7 +38,7 @@ class Signer:
         return hmac.new(self.secret_key, ip.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
     def keyed_hash(self, purpose: str, value: str) -> str:
-        return hmac.new(self.secret_key, f"{purpose}:{value}".encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.new(self.secret_key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
     # -- form tokens -------------------------------------------------------------
     def form_token(self, site: str, uri: str, now: float | None = None) -> str:

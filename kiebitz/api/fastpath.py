@@ -9,7 +9,8 @@ answer more slowly.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from kiebitz.api.http import EDIT_COOKIE_PREFIX

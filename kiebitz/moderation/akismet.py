@@ -11,9 +11,9 @@ import secrets
 import string
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Mapping
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, insert, select, update
 
@@ -40,7 +40,7 @@ class CheckResult:
 
 
 def month_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m")
+    return datetime.now(UTC).strftime("%Y-%m")
 
 
 def is_truthy(value: str | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from typing import Hashable
+from collections.abc import Hashable
 
 Stamp = tuple[int, int]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -47,7 +47,7 @@ class Posted:
 def iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class CommentService:
@@ -227,7 +227,7 @@ class CommentService:
     # -- the author's own changes ------------------------------------------------
     def edit(self, comment_id: int, token: str | None, payload: Any) -> Comment:
         data = validation.json_object(payload)
-        comment = self._own(comment_id, token)
+        self._own(comment_id, token)
         text = validation.text(data)
         self.store.edit_comment(comment_id, text, markup.render(text))
         self.cache.invalidate()

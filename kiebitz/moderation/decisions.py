@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiebitz.domain import CommentDraft, Comment, Status
+from kiebitz.domain import Comment, CommentDraft, Status
 from kiebitz.errors import NotFound
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.spam.store import LearningModel

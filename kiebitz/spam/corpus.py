@@ -22,7 +22,7 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def extend(self, other: "Corpus") -> None:
+    def extend(self, other: Corpus) -> None:
         self.ids += other.ids
         self.drafts += other.drafts
         self.is_spam += other.is_spam

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from sklearn.metrics import f1_score, matthews_corrcoef, roc_auc_score, roc_curve

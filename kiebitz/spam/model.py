@@ -100,7 +100,7 @@ class SpamModel:
         norm = float(np.sqrt(values @ values))
         return unique, values / norm if norm else values
 
-    def vector_of(self, draft: CommentDraft) -> "Vector":
+    def vector_of(self, draft: CommentDraft) -> Vector:
         words, text = tokenize(draft, self.site_language)
         token_index = token_indices(words)
         word_index, word_value = self._weigh_one(token_index)
@@ -111,7 +111,7 @@ class SpamModel:
     def fit(
         self, drafts: list[CommentDraft], is_spam: np.ndarray, sample_weight: np.ndarray | None = None,
         calibrate: bool = True,
-    ) -> "SpamModel":
+    ) -> SpamModel:
         y = np.asarray(is_spam, dtype=bool)
         words, chars = self._counts(drafts)
         df = np.bincount(words.indices, minlength=N_FEATURES) + np.bincount(chars.indices, minlength=N_FEATURES)
@@ -172,7 +172,7 @@ class SpamModel:
         probability = float(self.probability(np.array([margin + self.intercept_]))[0])
         return probability, self.explain(x, probability, explain) if explain else []
 
-    def explain(self, x: "Vector", probability: float, count: int) -> list[Reason]:
+    def explain(self, x: Vector, probability: float, count: int) -> list[Reason]:
         """The words and signals that pushed hardest towards the verdict, in words.
 
         Character n-grams are left out: 'the letters "ee!"' explains nothing.
@@ -241,7 +241,7 @@ class SpamModel:
         )
         return buffer.getvalue()
 
-    def copy(self) -> "SpamModel":
+    def copy(self) -> SpamModel:
         twin = SpamModel(self.C, self.aggressiveness, self.min_df, self.site_language, self.learn_margin)
         twin.weights_ = self.weights_.copy()
         twin.idf_ = self.idf_  # never changed after fit
@@ -250,7 +250,7 @@ class SpamModel:
         return twin
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "SpamModel":
+    def from_bytes(cls, data: bytes) -> SpamModel:
         with np.load(io.BytesIO(data)) as saved:
             if int(saved["version"][0]) != FORMAT_VERSION:
                 raise ValueError("spam model format not understood; rebuild it with `kiebitz spam train`")

@@ -21,7 +21,9 @@ from kiebitz.domain import CommentDraft
 MAX_CHARS = 10_000  # the longest comment accepted; longer texts (mails) are cut here
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"(?u)\b\w\w+\b")
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|de|nl|pl|co|io|ly|me|tk)\b(?:/\S*)?", re.I)
+URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|de|nl|pl|co|io|ly|me|tk)\b(?:/\S*)?", re.I
+)
 REPEATS = re.compile(r"(.)\1{3,}")
 CHAR_NGRAMS = (1, 5)
 
@@ -36,7 +38,7 @@ def normalise(text: str) -> str:
 
 def word_tokens(text: str) -> list[str]:
     words = WORD.findall(text.lower())
-    return ["w:" + word for word in words] + ["b:" + a + " " + b for a, b in zip(words, words[1:])]
+    return ["w:" + word for word in words] + ["b:" + a + " " + b for a, b in zip(words, words[1:], strict=False)]
 
 
 def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np.ndarray]:

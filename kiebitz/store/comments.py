@@ -10,7 +10,8 @@ import fcntl
 import json
 import threading
 import time
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
@@ -58,7 +59,7 @@ class Store:
         self._site_ids: dict[str, int] = {}
 
     # -- plumbing -------------------------------------------------------------
-    def write(self) -> "_WriteTransaction":
+    def write(self) -> _WriteTransaction:
         """A transaction that holds the process's write lock: ``with store.write() as db:``."""
         return _WriteTransaction(self)
 
@@ -370,7 +371,7 @@ class ProcessLock:
         self._handle = open(path, "a+b") if path else None  # noqa: SIM115 - held for the process's life
 
     @classmethod
-    def for_engine(cls, engine: Engine) -> "ProcessLock":
+    def for_engine(cls, engine: Engine) -> ProcessLock:
         database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
         return cls(database + ".lock" if database and database != ":memory:" else None)
 

@@ -6,7 +6,9 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kiebitz.app import create_app
 from tests.conftest import Poster, make_settings
