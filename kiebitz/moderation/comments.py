@@ -169,7 +169,10 @@ class CommentService:
         verdict = self.spam_filter.judge(draft, self.history)
         status = verdict.label.status
         if status is None:
+            self.store.count_today("discarded")
             raise Rejected("the comment was rejected as spam", "text")
+        if status == Status.PUBLISHED and self._needs_moderation(fields["email"]):
+            status = Status.PENDING
         values = {
             "parent_id": fields["parent"], "depth": depth, "author": fields["author"], "email": fields["email"],
             "website": fields["website"], "text": fields["text"], "html": markup.render(fields["text"]),
@@ -198,6 +201,11 @@ class CommentService:
             "parent": validation.parent(data),
             "title": validation.string_field(data, "title", validation.TITLE_MAX),
         }
+
+    def _needs_moderation(self, email: str) -> bool:
+        """The site's moderation mode: none, all, or first (hold until one comment was approved)."""
+        mode = self.settings.moderation
+        return mode == "all" or (mode == "first" and not self.store.has_approved_comment(email))
 
     def _check_rate(self, ip_hash: str) -> None:
         if not ip_hash:

@@ -10,6 +10,7 @@ import fcntl
 import json
 import threading
 import time
+from datetime import datetime, timezone
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -296,6 +297,16 @@ class Store:
                 .values(ip_hash="", ip_network="")
             ).rowcount
             return len(ids), int(forgotten or 0)
+
+    def count_today(self, name: str, amount: int = 1) -> None:
+        """A daily counter for what leaves no row behind, such as discarded spam."""
+        table = schema.daily_counts
+        day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        where = and_(table.c.day == day, table.c.name == name)
+        with self.write() as db:
+            if db.execute(select(table.c.count).where(where)).first() is None:
+                db.execute(insert(table).values(day=day, name=name, count=0))
+            db.execute(update(table).where(where).values(count=table.c.count + amount))
 
     # -- block and suspect lists (read on every check, so cached) ------------------
     def block_rules(self) -> list[BlockRule]:

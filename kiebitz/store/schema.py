@@ -181,3 +181,39 @@ akismet_usage = Table(
     Column("missed_spam", Integer, nullable=False, default=0),
     Column("false_positives", Integer, nullable=False, default=0),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", Float, nullable=False, default=0.0),
+)
+
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires", Float, nullable=False),
+)
+
+used_links = Table(
+    "used_links",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("used", Float, nullable=False),
+)
+
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("count", Integer, nullable=False, default=0),
+)

@@ -1,0 +1,129 @@
+"""What the moderation admin reads: queues with search and filters, counts, daily statistics."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+
+from kiebitz.domain import Comment, Status
+from kiebitz.store import schema
+from kiebitz.store.comments import Store, _comment
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: Status = Status.PENDING
+    search: str = ""
+    site: str = ""
+    thread_id: int | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    comment: Comment
+    uri: str
+    thread_title: str
+    thread_closed: bool
+    site: str
+
+
+class Queues:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def counts(self) -> dict[str, int]:
+        query = select(schema.comments.c.status, func.count()).group_by(schema.comments.c.status)
+        with self.store.read() as db:
+            found = {status: int(count) for status, count in db.execute(query)}
+        return {status.value: found.get(status.value, 0) for status in Status}
+
+    def page(self, chosen: QueueFilter) -> tuple[list[QueueRow], int]:
+        comments, threads, sites = schema.comments, schema.threads, schema.sites
+        conditions = [comments.c.status == chosen.status.value]
+        if chosen.search:
+            pattern = f"%{chosen.search}%"
+            conditions.append(or_(
+                comments.c.text.ilike(pattern), comments.c.author.ilike(pattern), comments.c.email.ilike(pattern),
+                threads.c.uri.ilike(pattern), threads.c.title.ilike(pattern),
+            ))
+        if chosen.site:
+            conditions.append(sites.c.name == chosen.site)
+        if chosen.thread_id is not None:
+            conditions.append(comments.c.thread_id == chosen.thread_id)
+        joined = comments.join(threads).join(sites)
+        query = (
+            select(comments, threads.c.uri, threads.c.title.label("thread_title"), threads.c.closed.label("thread_closed"),
+                   sites.c.name.label("site_name"))
+            .select_from(joined).where(and_(*conditions))
+            .order_by(comments.c.created.desc(), comments.c.id.desc())
+            .limit(PAGE_SIZE).offset((max(1, chosen.page) - 1) * PAGE_SIZE)
+        )
+        total_query = select(func.count()).select_from(joined).where(and_(*conditions))
+        with self.store.read() as db:
+            rows = [QueueRow(_comment(row), row.uri, row.thread_title, bool(row.thread_closed), row.site_name)
+                    for row in db.execute(query)]
+            total = int(db.execute(total_query).scalar() or 0)
+        return rows, total
+
+    def row(self, comment_id: int) -> QueueRow | None:
+        rows, _ = self.page_of_ids([comment_id])
+        return rows[0] if rows else None
+
+    def page_of_ids(self, ids: list[int]) -> tuple[list[QueueRow], int]:
+        comments, threads, sites = schema.comments, schema.threads, schema.sites
+        query = (
+            select(comments, threads.c.uri, threads.c.title.label("thread_title"), threads.c.closed.label("thread_closed"),
+                   sites.c.name.label("site_name"))
+            .select_from(comments.join(threads).join(sites)).where(comments.c.id.in_(ids))
+        )
+        with self.store.read() as db:
+            rows = [QueueRow(_comment(row), row.uri, row.thread_title, bool(row.thread_closed), row.site_name)
+                    for row in db.execute(query)]
+        return rows, len(rows)
+
+    def sites(self) -> list[str]:
+        with self.store.read() as db:
+            return [row.name for row in db.execute(select(schema.sites.c.name).order_by(schema.sites.c.name))]
+
+    # -- changes the admin makes besides status -----------------------------------------
+    def set_pinned(self, comment_id: int, pinned: bool) -> None:
+        with self.store.write() as db:
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(pinned=pinned))
+
+    def daily_statistics(self, days: int = 30) -> list[dict[str, Any]]:
+        """Per day: what the filter decided, and how moderators corrected it (its real accuracy here)."""
+        since = time.time() - days * 86400
+        log = schema.audit_log
+        day = func.strftime("%Y-%m-%d", log.c.at, "unixepoch") if self.store.engine.dialect.name == "sqlite" \
+            else func.to_char(func.to_timestamp(log.c.at), "YYYY-MM-DD")
+        decided = select(day.label("day"), log.c.to_status, func.count()).where(
+            and_(log.c.actor == "filter", log.c.at >= since)).group_by("day", log.c.to_status)
+        corrected = select(day.label("day"), log.c.from_status, log.c.to_status, func.count()).where(
+            and_(log.c.actor != "filter", log.c.at >= since, log.c.from_status.is_not(None))
+        ).group_by("day", log.c.from_status, log.c.to_status)
+        table: dict[str, dict[str, Any]] = {}
+
+        def entry(name: str) -> dict[str, Any]:
+            return table.setdefault(name, {"day": name, "published": 0, "pending": 0, "spam": 0, "discarded": 0,
+                                           "false_positives": 0, "missed_spam": 0})
+
+        with self.store.read() as db:
+            for name, status, count in db.execute(decided):
+                if status in ("published", "pending", "spam"):
+                    entry(name)[status] += int(count)
+            for name, old, new, count in db.execute(corrected):
+                if old == "spam" and new == "published":
+                    entry(name)["false_positives"] += int(count)
+                elif old in ("published", "pending") and new == "spam":
+                    entry(name)["missed_spam"] += int(count)
+            for row in db.execute(select(schema.daily_counts).where(schema.daily_counts.c.name == "discarded")):
+                if row.day >= datetime.fromtimestamp(since, timezone.utc).strftime("%Y-%m-%d"):
+                    entry(row.day)["discarded"] += int(row.count)
+        return [table[name] for name in sorted(table, reverse=True)]
