@@ -74,7 +74,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),
     Setting("ip_retention_days", 30, "IP hashes and networks are cleared from comments after this many days."),
     Setting("model", "default", "Spam model to start from: 'default' (shipped) or a path to a trained model file."),
-    Setting("moderation", "none", "Hold comments for moderation: none (only what the filter doubts), all, or first (until a commenter's first comment is approved)."),
+    Setting(
+        "moderation", "none",
+        "Hold comments for moderation: none (only what the filter doubts), all, or first (until a commenter's first "
+        "comment is approved).",
+    ),
     Setting("smtp_host", "", "SMTP server for notification mails; empty sends no mail."),
     Setting("smtp_port", 587, "Port of the SMTP server (587 for starttls, 465 for ssl)."),
     Setting("smtp_security", "starttls", "SMTP connection security: none, starttls or ssl."),
