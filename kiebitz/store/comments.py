@@ -10,8 +10,8 @@ import fcntl
 import json
 import threading
 import time
-from datetime import datetime, timezone
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
@@ -301,7 +301,7 @@ class Store:
     def count_today(self, name: str, amount: int = 1) -> None:
         """A daily counter for what leaves no row behind, such as discarded spam."""
         table = schema.daily_counts
-        day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        day = datetime.now(UTC).strftime("%Y-%m-%d")
         where = and_(table.c.day == day, table.c.name == name)
         with self.write() as db:
             if db.execute(select(table.c.count).where(where)).first() is None:

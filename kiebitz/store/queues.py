@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -124,6 +124,6 @@ class Queues:
                 elif old in ("published", "pending") and new == "spam":
                     entry(name)["missed_spam"] += int(count)
             for row in db.execute(select(schema.daily_counts).where(schema.daily_counts.c.name == "discarded")):
-                if row.day >= datetime.fromtimestamp(since, timezone.utc).strftime("%Y-%m-%d"):
+                if row.day >= datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%d"):
                     entry(row.day)["discarded"] += int(row.count)
         return [table[name] for name in sorted(table, reverse=True)]
