@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
+from kiebitz.admin import views as admin_views
 from kiebitz.api import akismet, feeds, public, widget
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
@@ -29,11 +30,15 @@ from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.users import Users
+from kiebitz.notify.mail import Mailer, ModeratorLinks, ModeratorMail
+from kiebitz.notify.webhook import Webhook
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.store import LearningModel, load_model
 from kiebitz.store.comments import Store
 from kiebitz.store.engine import database_url, migrate, open_engine
+from kiebitz.store.queues import Queues
 
 log = logging.getLogger("kiebitz")
 
@@ -50,6 +55,9 @@ class Kiebitz:
     comments: CommentService
     moderation: Moderation
     akismet: AkismetService
+    users: Users
+    queues: Queues
+    links: ModeratorLinks
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -69,7 +77,12 @@ def build(settings: Settings) -> Kiebitz:
     comments = CommentService(settings, store, signer, spam_filter, store, cache)
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model)
-    return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service)
+    links = ModeratorLinks(store, secret)
+    webhook = Webhook(settings)
+    comments.listeners += [ModeratorMail(settings, Mailer(settings), links), webhook]
+    moderation.listeners.append(webhook)
+    return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
+                   Users(store), Queues(store), links)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -93,6 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
+    app.include_router(admin_views.router(
+        kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links,
+        kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
+    ))
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
     async def healthz() -> Response:
@@ -104,6 +121,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Every error leaves as JSON naming the field and the rule; nothing as a bare 500."""
+
+    @app.exception_handler(admin_views.LoginRequired)
+    async def login_required(_request: Request, _error: Exception) -> Response:
+        return RedirectResponse("/admin/login", status_code=303)
 
     @app.exception_handler(KiebitzError)
     async def kiebitz_error(_request: Request, error: KiebitzError) -> Response:

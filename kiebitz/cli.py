@@ -151,5 +151,29 @@ def akismet_key_revoke(key: str, config: str | None) -> None:
 main.add_command(akismet_group)
 
 
+@main.group("user")
+def user_group() -> None:
+    """Admin and moderator accounts."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "moderator"]), default="moderator", show_default=True)
+@config_option
+def user_add(name: str, role: str, config: str | None) -> None:
+    """Add an account; the password is read from stdin when piped, else asked for."""
+    from kiebitz.app import build
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = build(load_settings(config)).users.add(name, role, password)
+    except KiebitzError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"added {user.role} {user.name}")
+
+
 if __name__ == "__main__":
     run()

@@ -67,6 +67,7 @@ class CommentService:
         self.history = history
         self.cache = cache
         self._tokens: dict[tuple[str, str], tuple[int, bytes]] = {}
+        self.listeners: list[Any] = []  # called with ("created", comment): moderator mail, webhooks
 
     # -- reading -------------------------------------------------------------
     def thread_json(
@@ -190,6 +191,8 @@ class CommentService:
             created=values["created"], modified=None, ip_hash=ip_hash, ip_network=values["ip_network"],
             verdict=values["verdict"], score=values["score"], reasons=values["reasons"], depth=depth,
         )
+        for listener in self.listeners:
+            listener("created", comment)
         return Posted(comment, self.signer.edit_token(comment_id), verdict)
 
     def _validate(self, data: dict[str, Any]) -> dict[str, Any]:

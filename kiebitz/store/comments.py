@@ -127,6 +127,8 @@ class Store:
     def insert_comment(self, db: Connection, values: dict[str, Any]) -> int:
         values = dict(values)
         values["reasons"] = json.dumps(values.get("reasons", []))
+        values.setdefault("ip_hash", "")
+        values.setdefault("ip_network", "")
         values["signals"] = json.dumps(values.get("signals", {}))
         result = db.execute(insert(schema.comments).values(**values))
         comment_id = int(result.inserted_primary_key[0])
@@ -188,6 +190,18 @@ class Store:
                     )
                 )
             return old
+
+    def audit(self, comment_id: int, actor: str, note: str) -> None:
+        """An audit line for a change that is not a status change (edit, pin, block)."""
+        comment = self.get_comment(comment_id)
+        status = comment.status.value if comment else ""
+        with self.write() as db:
+            db.execute(insert(schema.audit_log).values(
+                comment_id=comment_id, actor=actor, at=time.time(), from_status=status, to_status=status, note=note))
+
+    def set_pinned(self, comment_id: int, pinned: bool) -> None:
+        with self.write() as db:
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(pinned=pinned))
 
     def audit_trail(self, comment_id: int) -> list[dict[str, Any]]:
         query = select(schema.audit_log).where(schema.audit_log.c.comment_id == comment_id).order_by(schema.audit_log.c.id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 
 from kiebitz.domain import Comment, Status
 from kiebitz.store import schema
@@ -91,11 +91,6 @@ class Queues:
     def sites(self) -> list[str]:
         with self.store.read() as db:
             return [row.name for row in db.execute(select(schema.sites.c.name).order_by(schema.sites.c.name))]
-
-    # -- changes the admin makes besides status -----------------------------------------
-    def set_pinned(self, comment_id: int, pinned: bool) -> None:
-        with self.store.write() as db:
-            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(pinned=pinned))
 
     def daily_statistics(self, days: int = 30) -> list[dict[str, Any]]:
         """Per day: what the filter decided, and how moderators corrected it (its real accuracy here)."""

@@ -1,0 +1,201 @@
+"""The moderation admin at /admin/: login, queues, one comment, block lists, users, statistics.
+
+Server-rendered HTML (Jinja2), no JavaScript build step. Every page needs a
+session (else a redirect to the login); every POST needs the session's CSRF
+token; user management is for admins only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from kiebitz.admin.strings import STRINGS
+from kiebitz.domain import BLOCK_KINDS, Status
+from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
+from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.users import Session, Users
+from kiebitz.notify.mail import ModeratorLinks
+from kiebitz.store.comments import Store
+from kiebitz.store.queues import PAGE_SIZE, QueueFilter, Queues
+
+COOKIE = "kiebitz_admin"
+templates = Environment(loader=PackageLoader("kiebitz.admin", "templates"), autoescape=select_autoescape())
+templates.filters["when"] = lambda value: datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+class LoginRequired(Exception):
+    """Raised by a page without a session; answered with a redirect to the login."""
+
+
+def router(users: Users, moderation: Moderation, queues: Queues, store: Store, links: ModeratorLinks,
+           language: str, secure_cookies: bool) -> APIRouter:
+    admin = APIRouter(prefix="/admin", include_in_schema=False)
+    words = STRINGS.get(language, STRINGS["en"])
+
+    def page(name: str, session: Session | None, **context: Any) -> HTMLResponse:
+        counts = queues.counts() if session else {}
+        html = templates.get_template(name).render(t=words, lang=language, session=session, counts=counts, **context)
+        return HTMLResponse(html)
+
+    async def session_of(request: Request) -> Session:
+        session = await run_in_threadpool(users.session, request.cookies.get(COOKIE))
+        if session is None:
+            raise LoginRequired()
+        return session
+
+    async def form_of(request: Request, session: Session) -> dict[str, Any]:
+        form = await request.form()
+        if form.get("csrf") != session.csrf:
+            raise Forbidden("the form's CSRF token is missing or wrong: reload the page", "csrf")
+        return {key: form.getlist(key) if key == "ids" else form.get(key) for key in form.keys()}
+
+    def back(url: str) -> RedirectResponse:
+        return RedirectResponse(url, status_code=303)
+
+    @admin.get("/login")
+    async def login_page(request: Request) -> HTMLResponse:
+        return page("login.html", None, error=request.query_params.get("error"))
+
+    @admin.post("/login")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        try:
+            token, _ = await run_in_threadpool(users.login, str(form.get("name", "")), str(form.get("password", "")))
+        except KiebitzError as error:
+            response = page("login.html", None, error=error.message)
+            response.status_code = 403
+            return response
+        response = back("/admin/")
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies, path="/admin")
+        return response
+
+    @admin.post("/logout")
+    async def logout(request: Request) -> Response:
+        session = await session_of(request)
+        await form_of(request, session)
+        await run_in_threadpool(users.logout, request.cookies.get(COOKIE, ""))
+        response = back("/admin/login")
+        response.delete_cookie(COOKIE, path="/admin")
+        return response
+
+    @admin.get("/")
+    async def queue(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        params = request.query_params
+        try:
+            status = Status(params.get("status", "pending"))
+            thread_id = int(params["thread"]) if params.get("thread") else None
+            number = max(1, int(params.get("page", "1")))
+        except ValueError:
+            raise InvalidInput("status, thread or page is not valid", "status") from None
+        chosen = QueueFilter(status, params.get("q", "").strip(), params.get("site", ""), thread_id, number)
+        rows, total = await run_in_threadpool(queues.page, chosen)
+        return page("queue.html", session, rows=rows, total=total, chosen=chosen, sites=queues.sites(),
+                    pages=(total + PAGE_SIZE - 1) // PAGE_SIZE)
+
+    @admin.get("/comments/{comment_id}")
+    async def comment(comment_id: int, request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        row = await run_in_threadpool(queues.row, comment_id)
+        if row is None:
+            raise InvalidInput(f"comment {comment_id} does not exist", "id")
+        return page("comment.html", session, row=row, trail=store.audit_trail(comment_id))
+
+    actions: dict[str, Callable[[int, dict[str, Any], str], Any]] = {
+        "approve": lambda cid, form, actor: moderation.approve(cid, actor),
+        "spam": lambda cid, form, actor: moderation.mark_spam(cid, actor),
+        "ham": lambda cid, form, actor: moderation.mark_ham(cid, actor),
+        "delete": lambda cid, form, actor: moderation.delete(cid, actor),
+        "edit": lambda cid, form, actor: moderation.edit(cid, str(form.get("text", "")), actor),
+        "reply": lambda cid, form, actor: moderation.reply(cid, str(form.get("text", "")), actor),
+        "pin": lambda cid, form, actor: moderation.pin(cid, True, actor),
+        "unpin": lambda cid, form, actor: moderation.pin(cid, False, actor),
+        "close": lambda cid, form, actor: moderation.close_thread(cid, True, actor),
+        "open": lambda cid, form, actor: moderation.close_thread(cid, False, actor),
+        "block": lambda cid, form, actor: moderation.block_author(cid, str(form.get("kind", "")), actor),
+    }
+
+    @admin.post("/comments/{comment_id}/{action}")
+    async def act(comment_id: int, action: str, request: Request) -> Response:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        if action not in actions:
+            raise InvalidInput(f"unknown action {action!r}", "action")
+        await run_in_threadpool(actions[action], comment_id, form, session.user.name)
+        return back(str(form.get("next") or f"/admin/comments/{comment_id}"))
+
+    @admin.post("/bulk")
+    async def bulk(request: Request) -> Response:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        action = str(form.get("action", ""))
+        if action not in ("approve", "spam", "ham", "delete"):
+            raise InvalidInput("choose approve, spam, ham or delete", "action")
+        for raw in form.get("ids") or []:
+            if str(raw).isdigit():
+                await run_in_threadpool(actions[action], int(raw), form, session.user.name)
+        return back(str(form.get("next") or "/admin/"))
+
+    @admin.get("/blocklist")
+    async def blocklist(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        return page("blocklist.html", session, rules=store.block_rule_rows(), kinds=BLOCK_KINDS)
+
+    @admin.post("/blocklist")
+    async def blocklist_change(request: Request) -> Response:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        if form.get("remove"):
+            store.remove_block_rule(int(str(form["remove"])))
+        else:
+            kind, value = str(form.get("kind", "")), str(form.get("value", "")).strip()
+            if kind not in BLOCK_KINDS or not value:
+                raise InvalidInput(f"kind must be one of {', '.join(BLOCK_KINDS)} and value not empty", "value")
+            store.add_block_rule(kind, value, "pending" if form.get("action") == "pending" else "spam")
+        return back("/admin/blocklist")
+
+    @admin.get("/users")
+    async def users_page(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        if not session.user.is_admin:
+            raise Forbidden("only admins manage users", "role")
+        return page("users.html", session, users=users.all())
+
+    @admin.post("/users")
+    async def users_change(request: Request) -> Response:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        if not session.user.is_admin:
+            raise Forbidden("only admins manage users", "role")
+        if form.get("remove"):
+            users.remove(int(str(form["remove"])))
+        else:
+            users.add(str(form.get("name", "")), str(form.get("role", "")), str(form.get("password", "")))
+        return back("/admin/users")
+
+    @admin.get("/stats")
+    async def stats(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        return page("stats.html", session, days=await run_in_threadpool(queues.daily_statistics))
+
+    @admin.get("/mail/{token}")
+    async def mail_link(token: str) -> HTMLResponse:
+        comment_id, action, _ = links.read(token)
+        row = await run_in_threadpool(queues.row, comment_id)
+        return page("confirm.html", None, row=row, action=action, token=token)
+
+    @admin.post("/mail/{token}")
+    async def mail_link_use(token: str) -> HTMLResponse:
+        comment_id, action, nonce = links.read(token)
+        await run_in_threadpool(links.use, nonce)
+        await run_in_threadpool(actions[action], comment_id, {}, "mail link")
+        return page("confirm.html", None, row=None, action=action, token=None, done=True)
+
+    return admin

@@ -1,0 +1,135 @@
+"""Mail to moderators: every held comment, with signed one-click links.
+
+A link opens a confirmation page whose button posts to the same address, so
+that mail scanners that follow links do nothing; each link works once and
+expires after a week. No mail is ever sent for a comment judged spam.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from kiebitz.config import Settings
+from kiebitz.domain import Comment, Status
+from kiebitz.errors import Forbidden
+from kiebitz.store import schema
+from kiebitz.store.comments import Store
+
+log = logging.getLogger("kiebitz.mail")
+LINK_MAX_AGE = 7 * 24 * 3600
+ACTIONS = ("approve", "spam", "delete")
+
+
+class Mailer:
+    """Sends over SMTP as the settings say (none, starttls or ssl); off when no host is set."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiebitz-mail")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.settings.smtp_host)
+
+    def send_later(self, message: EmailMessage) -> None:
+        """Mail leaves in the background: a slow SMTP server never slows a reader's request."""
+        self._pool.submit(self._send_logged, message)
+
+    def _send_logged(self, message: EmailMessage) -> None:
+        try:
+            self.send(message)
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning("mail to moderators failed: %s", error)
+
+    def send(self, message: EmailMessage) -> None:
+        settings = self.settings
+        message["From"] = settings.smtp_from
+        if settings.smtp_security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=20,
+                                                    context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20)
+        with client:
+            if settings.smtp_security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if settings.smtp_user:
+                client.login(settings.smtp_user, settings.smtp_password)
+            client.send_message(message)
+
+
+class ModeratorLinks:
+    """Signed, expiring, single-use links: /admin/mail/{token}."""
+
+    def __init__(self, store: Store, secret_key: str) -> None:
+        self.store = store
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="kiebitz.moderator-link")
+
+    def make(self, comment_id: int, action: str) -> str:
+        return self._serializer.dumps({"c": comment_id, "a": action, "n": secrets.token_urlsafe(12)})
+
+    def read(self, token: str) -> tuple[int, str, str]:
+        try:
+            data = self._serializer.loads(token, max_age=LINK_MAX_AGE)
+        except SignatureExpired:
+            raise Forbidden("this link has expired", "token") from None
+        except BadSignature:
+            raise Forbidden("this link is not valid", "token") from None
+        if data.get("a") not in ACTIONS or not isinstance(data.get("c"), int):
+            raise Forbidden("this link is not valid", "token")
+        return data["c"], data["a"], str(data["n"])
+
+    def use(self, nonce: str) -> None:
+        """Mark a link used; a second use is refused."""
+        try:
+            with self.store.write() as db:
+                db.execute(insert(schema.used_links).values(nonce=nonce, used=time.time()))
+        except IntegrityError:
+            raise Forbidden("this link was used already", "token") from None
+
+
+class ModeratorMail:
+    def __init__(self, settings: Settings, mailer: Mailer, links: ModeratorLinks) -> None:
+        self.settings = settings
+        self.mailer = mailer
+        self.links = links
+
+    def __call__(self, event: str, comment: Comment) -> None:
+        if event == "created" and comment.status == Status.PENDING:
+            self.held(comment)
+
+    def held(self, comment: Comment) -> None:
+        if not self.mailer.enabled or not self.settings.notify_emails:
+            return
+        base = self.settings.public_url.rstrip("/")
+        german = self.settings.language == "de"
+        lines = [
+            ("Ein Kommentar wartet auf Freischaltung:" if german else "A comment is waiting for approval:"),
+            "",
+            f"{comment.author or 'Anonym'} <{comment.email}>",
+            "",
+            comment.text,
+            "",
+            (f"Filter: {comment.verdict}, Wahrscheinlichkeit {comment.score:.2f}" if german
+             else f"Filter: {comment.verdict}, probability {comment.score:.2f}"),
+            "",
+        ]
+        labels = {"approve": ("Freischalten", "Approve"), "spam": ("Als Spam markieren", "Mark as spam"),
+                  "delete": ("Löschen", "Delete")}
+        for action in ACTIONS:
+            lines.append(f"{labels[action][0 if german else 1]}: {base}/admin/mail/{self.links.make(comment.id, action)}")
+        lines += ["", f"{base}/admin/comments/{comment.id}"]
+        message = EmailMessage()
+        message["To"] = ", ".join(self.settings.notify_emails)
+        message["Subject"] = ("Neuer Kommentar wartet: " if german else "Comment awaiting approval: ") + (comment.author or "")
+        message.set_content("\n".join(lines))
+        self.mailer.send_later(message)
