@@ -1,0 +1,140 @@
+"""The moderation admin over HTTP: sessions, CSRF, roles, queues and every action."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from kiebitz.domain import CommentDraft, Status
+from tests.admin.conftest import PASSWORD, Admin
+
+PAGES = ["/admin/", "/admin/?status=spam", "/admin/comments/1", "/admin/blocklist", "/admin/users", "/admin/stats"]
+POSTS = ["/admin/comments/1/approve", "/admin/comments/1/spam", "/admin/bulk", "/admin/blocklist", "/admin/users",
+         "/admin/logout"]
+
+
+def status_of(app, comment_id):
+    return app.app.state.kiebitz.store.get_comment(comment_id).status
+
+
+def test_no_page_or_action_without_a_session(app, poster):
+    comment_id = poster.post().json()["id"]
+    for path in PAGES:
+        response = app.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/admin/login", path
+    for path in POSTS:
+        response = app.post(path, data={"ids": [str(comment_id)], "action": "approve"}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/admin/login", path
+    assert status_of(app, comment_id) == Status.PENDING
+
+
+def test_csrf_token_required(app, admin, poster):
+    comment_id = poster.post().json()["id"]
+    for token in ("", "falsch"):
+        response = app.post(f"/admin/comments/{comment_id}/approve", data={"csrf": token}, follow_redirects=False)
+        assert response.status_code == 403 and response.json()["error"]["field"] == "csrf"
+    assert status_of(app, comment_id) == Status.PENDING
+    assert admin.post(f"/admin/comments/{comment_id}/approve").status_code == 303
+    assert status_of(app, comment_id) == Status.PUBLISHED
+
+
+def test_moderator_cannot_manage_users(app):
+    moderator = Admin(app, "ben")
+    assert app.get("/admin/users").status_code == 403
+    response = moderator.post("/admin/users", name="eve", role="admin", password=PASSWORD)
+    assert response.status_code == 403
+    assert [user.name for user in app.app.state.kiebitz.users.all()] == ["anna", "ben"]
+
+
+def test_admin_manages_users(app, admin):
+    assert admin.post("/admin/users", name="carla", role="moderator", password=PASSWORD).status_code == 303
+    assert "carla" in app.get("/admin/users").text
+
+
+def test_lockout_after_repeated_failed_logins(app):
+    for _ in range(5):
+        assert app.post("/admin/login", data={"name": "ben", "password": "falsch"}).status_code == 403
+    locked = app.post("/admin/login", data={"name": "ben", "password": PASSWORD})
+    assert locked.status_code == 403 and "locked" in locked.text
+
+
+def test_session_cookie_flags(app):
+    response = app.post("/admin/login", data={"name": "anna", "password": PASSWORD}, follow_redirects=False)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_queue_counts_search_and_bulk(app, admin, poster):
+    texts = ["Der Hafen braucht endlich mehr Parkplätze.", "Am Hafen war das Fest wunderschön, danke!",
+             "Wann öffnet die neue Brücke am Hafen genau?"]
+    ids = [poster.post(text=text).json()["id"] for text in texts]
+    other = poster.post(uri="/artikel/zwei", text="Ganz anderes Thema hier").json()["id"]
+    page = app.get("/admin/?status=pending").text
+    assert "Wartend (4)" in page
+    found = app.get("/admin/", params={"status": "pending", "q": "Hafen"}).text
+    assert found.count('class="comment-row"') == 3
+    response = admin.post("/admin/bulk", action="approve", ids=[str(i) for i in ids])
+    assert response.status_code == 303
+    assert all(status_of(app, i) == Status.PUBLISHED for i in ids) and status_of(app, other) == Status.PENDING
+    assert "Veröffentlicht (3)" in app.get("/admin/?status=published").text
+
+
+def test_comment_page_shows_verdict_email_network_and_history(app, admin, poster):
+    comment_id = poster.post(email="leserin@example.org").json()["id"]
+    admin.post(f"/admin/comments/{comment_id}/approve")
+    page = app.get(f"/admin/comments/{comment_id}").text
+    assert "leserin@example.org" in page and "203.0.113.0/24" in page
+    assert "Wahrscheinlichkeit" in page
+    assert "anna" in page and "pending → published" in page
+
+
+def test_actions_edit_reply_pin_close_block(app, admin, poster):
+    kiebitz = app.app.state.kiebitz
+    comment_id = poster.post(website="https://seo.example").json()["id"]
+    admin.post(f"/admin/comments/{comment_id}/approve")
+    admin.post(f"/admin/comments/{comment_id}/edit", text="Vom Moderator gekürzt.")
+    assert kiebitz.store.get_comment(comment_id).text == "Vom Moderator gekürzt."
+    admin.post(f"/admin/comments/{comment_id}/reply", text="Danke, wir haben das korrigiert.")
+    admin.post(f"/admin/comments/{comment_id}/pin")
+    thread = app.get("/api/comments", params={"uri": "/artikel/eins"}).json()
+    assert thread["comments"][0]["pinned"] is True
+    staff = thread["comments"][0]["replies"][0]
+    assert staff["staff"] is True and staff["author"] == "anna"
+    admin.post(f"/admin/comments/{comment_id}/close")
+    assert app.get("/api/comments", params={"uri": "/artikel/eins"}).json()["closed"] is True
+    for kind in ("email", "domain", "ip", "author_url"):
+        assert admin.post(f"/admin/comments/{comment_id}/block", kind=kind).status_code == 303
+    rules = {(rule["kind"], rule["value"]) for rule in kiebitz.store.block_rule_rows()}
+    assert rules == {("email", "erika@example.org"), ("domain", "example.org"), ("ip", "203.0.113.0/24"),
+                     ("author_url", "https://seo.example")}
+    removable = kiebitz.store.block_rule_rows()[0]["id"]
+    admin.post("/admin/blocklist", remove=str(removable))
+    assert len(kiebitz.store.block_rule_rows()) == 3
+    admin.post("/admin/blocklist", kind="word", value="lügner", action="pending")
+    assert "lügner" in app.get("/admin/blocklist").text
+
+
+def test_mark_spam_teaches_and_statistics_count_corrections(app, admin, poster):
+    kiebitz = app.app.state.kiebitz
+    text = "Zirbelkiefer Kristallkissen heilt Rückenschmerzen, bestellen bei kristallkissen-shop"
+    comment_id = poster.post(text=text).json()["id"]
+    admin.post(f"/admin/comments/{comment_id}/approve")
+    before = kiebitz.model.score(CommentDraft(text="Kristallkissen aus Zirbelkiefer bei kristallkissen-shop"))[0]
+    admin.post(f"/admin/comments/{comment_id}/spam")
+    after = kiebitz.model.score(CommentDraft(text="Kristallkissen aus Zirbelkiefer bei kristallkissen-shop"))[0]
+    assert after > before
+    days = kiebitz.queues.daily_statistics()
+    assert days[0]["missed_spam"] == 1 and days[0]["pending"] >= 1
+    assert "Übersehener Spam" in app.get("/admin/stats").text
+
+
+def test_logout_ends_the_session(app, admin):
+    assert admin.post("/admin/logout").status_code == 303
+    assert app.get("/admin/", follow_redirects=False).status_code == 303
+
+
+def test_bad_admin_input_is_4xx(app, admin):
+    assert app.get("/admin/", params={"status": "egal"}).status_code == 400
+    assert admin.post("/admin/comments/1/zaubern").status_code == 400
+    assert admin.post("/admin/users", name="x", role="kaiser", password=PASSWORD).status_code == 400
+    assert admin.post("/admin/blocklist", kind="farbe", value="rot").status_code == 400
+    assert isinstance(app, TestClient)

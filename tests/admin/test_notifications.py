@@ -1,0 +1,143 @@
+"""Mail through a real SMTP server (aiosmtpd) and the signed webhook through a real HTTP server."""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from itsdangerous import URLSafeTimedSerializer
+
+from kiebitz.app import create_app
+from kiebitz.domain import Status
+from kiebitz.notify.webhook import signature
+from tests.browser.conftest import free_port
+from tests.conftest import Poster, make_settings
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def wait(self, count: int = 1, seconds: float = 10) -> list[email.message.Message]:
+        deadline = time.time() + seconds
+        while len(self.messages) < count and time.time() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def mailed_app(tmp_path, inbox):
+    _, port = inbox
+    settings = make_settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
+                             notify_emails="moderation@zeitung.example", moderation="all", smtp_from="kiebitz@zeitung.example")
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+        yield client
+
+
+def links_in(message) -> dict[str, str]:
+    body = message.get_payload(decode=True).decode()
+    return {action: path for action, path in
+            re.findall(r"(Freischalten|Als Spam markieren|Löschen): http://[^/]+(/admin/mail/\S+)", body)}
+
+
+def test_held_comment_mail_links_work_once(mailed_app, inbox):
+    handler, _ = inbox
+    comment_id = Poster(mailed_app).post(text="Bitte prüfen: ein ganz normaler Kommentar.").json()["id"]
+    [message] = handler.wait()
+    assert message["To"] == "moderation@zeitung.example"
+    assert "ein ganz normaler Kommentar" in message.get_payload(decode=True).decode()
+    links = links_in(message)
+    assert set(links) == {"Freischalten", "Als Spam markieren", "Löschen"}
+    confirm = mailed_app.get(links["Freischalten"])
+    assert confirm.status_code == 200 and "<form method=\"post\"" in confirm.text
+    assert mailed_app.app.state.kiebitz.store.get_comment(comment_id).status == Status.PENDING  # a GET changes nothing
+    assert mailed_app.post(links["Freischalten"]).status_code == 200
+    assert mailed_app.app.state.kiebitz.store.get_comment(comment_id).status == Status.PUBLISHED
+    again = mailed_app.post(links["Freischalten"])
+    assert again.status_code == 403 and "used" in again.json()["error"]["message"]
+    assert mailed_app.post(links["Löschen"]).status_code == 200  # another link of the same mail still works once
+
+
+def test_expired_and_forged_links_do_nothing(mailed_app, inbox):
+    handler, _ = inbox
+    comment_id = Poster(mailed_app).post(text="Noch ein ganz normaler Kommentar hier.").json()["id"]
+    handler.wait()
+    secret = mailed_app.app.state.kiebitz.signer.secret_key.decode()
+    old = URLSafeTimedSerializer(secret, salt="kiebitz.moderator-link")
+    token = old.dumps({"c": comment_id, "a": "approve", "n": "x"})
+    import kiebitz.notify.mail as mail
+
+    original = mail.LINK_MAX_AGE
+    mail.LINK_MAX_AGE = -1
+    try:
+        assert mailed_app.post(f"/admin/mail/{token}").status_code == 403
+    finally:
+        mail.LINK_MAX_AGE = original
+    assert mailed_app.post("/admin/mail/erfunden.token.wert").status_code == 403
+    assert mailed_app.app.state.kiebitz.store.get_comment(comment_id).status == Status.PENDING
+
+
+def test_no_mail_for_spam(mailed_app, inbox):
+    handler, _ = inbox
+    kiebitz = mailed_app.app.state.kiebitz
+    kiebitz.store.add_block_rule("word", "kristallkissen")
+    poster = Poster(mailed_app)
+    spam = poster.post(text="Heilende Kristallkissen zu verkaufen, fragt mich.").json()
+    assert kiebitz.store.get_comment(spam["id"]).status == Status.SPAM
+    held = poster.post(text="Ein gewöhnlicher Kommentar, der auf Prüfung wartet.").json()
+    messages = handler.wait()
+    time.sleep(0.3)
+    assert len(messages) == 1
+    assert f"/admin/comments/{held['id']}" in messages[0].get_payload(decode=True).decode()
+
+
+def test_webhook_is_signed(tmp_path):
+    received: list[tuple[bytes, str]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers.get("X-Kiebitz-Signature", "")))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", free_port()), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = make_settings(tmp_path, webhook_url=f"http://127.0.0.1:{server.server_port}/hook", webhook_secret="geheim")
+    try:
+        with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+            comment_id = Poster(client).post().json()["id"]
+            client.app.state.kiebitz.moderation.mark_spam(comment_id, "anna")
+            deadline = time.time() + 10
+            while len(received) < 2 and time.time() < deadline:
+                time.sleep(0.05)
+    finally:
+        server.shutdown()
+    events = [json.loads(body)["event"] for body, _ in received]
+    assert events == ["created", "moderated"]
+    for body, signed in received:
+        assert signed == signature("geheim", body)
+        assert b"erika@example.org" not in body
