@@ -30,6 +30,7 @@ from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Users
 from kiebitz.notify.mail import Mailer, ModeratorLinks, ModeratorMail
 from kiebitz.notify.webhook import Webhook
@@ -58,6 +59,7 @@ class Kiebitz:
     users: Users
     queues: Queues
     links: ModeratorLinks
+    site_settings: SiteSettings
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -77,12 +79,14 @@ def build(settings: Settings) -> Kiebitz:
     comments = CommentService(settings, store, signer, spam_filter, store, cache)
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model)
+    site_settings = SiteSettings(settings, store, spam_filter)
+    site_settings.load()
     links = ModeratorLinks(store, secret)
     webhook = Webhook(settings)
     comments.listeners += [ModeratorMail(settings, Mailer(settings), links), webhook]
     moderation.listeners.append(webhook)
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
-                   Users(store), Queues(store), links)
+                   Users(store), Queues(store), links, site_settings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -107,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
     app.include_router(admin_views.router(
-        kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links,
+        kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
         kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
     ))
 

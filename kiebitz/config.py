@@ -88,6 +88,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("notify_emails", [], "Moderators' addresses that get every held comment with one-click links; comma separated."),
     Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments and on moderation; empty for none."),
     Setting("webhook_secret", "", "Key for the webhook's X-Kiebitz-Signature (HMAC-SHA256 of the body)."),
+    Setting("close_after_days", 0, "Close a thread for new comments this many days after its first comment; 0 never closes."),
     Setting("privacy_notice", "", "Notice under the comment form; empty for the built-in text in the widget's language."),
     Setting("privacy_url", "", "Link of the privacy notice; empty for the page Kiebitz serves at /privacy."),
 )
@@ -111,6 +112,15 @@ class Settings:
             return self.__dict__["_values"][name]
         except KeyError:
             raise AttributeError(name) from None
+
+    def update(self, changes: Mapping[str, Any]) -> None:
+        """Change values in place (the admin's settings page); every service sees the change at once."""
+        parsed = {}
+        for name, value in changes.items():
+            if name not in BY_NAME:
+                raise ConfigError(f"unknown setting {name!r}")
+            parsed[name] = BY_NAME[name].parse(value)
+        self._values.update(parsed)
 
     def replace(self, **changes: Any) -> Settings:
         return Settings({**self._values, **changes})

@@ -20,6 +20,7 @@ from kiebitz.admin.strings import STRINGS
 from kiebitz.domain import BLOCK_KINDS, Status
 from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Session, Users
 from kiebitz.notify.mail import ModeratorLinks
 from kiebitz.store.comments import Store
@@ -35,7 +36,7 @@ class LoginRequired(Exception):
 
 
 def router(users: Users, moderation: Moderation, queues: Queues, store: Store, links: ModeratorLinks,
-           language: str, secure_cookies: bool) -> APIRouter:
+           site_settings: SiteSettings, language: str, secure_cookies: bool) -> APIRouter:
     admin = APIRouter(prefix="/admin", include_in_schema=False)
     words = STRINGS.get(language, STRINGS["en"])
 
@@ -179,6 +180,18 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         else:
             users.add(str(form.get("name", "")), str(form.get("role", "")), str(form.get("password", "")))
         return back("/admin/users")
+
+    @admin.get("/settings")
+    async def settings_page(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        return page("settings.html", session, values=site_settings.current(), saved=request.query_params.get("saved"))
+
+    @admin.post("/settings")
+    async def settings_change(request: Request) -> Response:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        await run_in_threadpool(site_settings.change, form)
+        return back("/admin/settings?saved=1")
 
     @admin.get("/stats")
     async def stats(request: Request) -> HTMLResponse:

@@ -109,15 +109,26 @@ class CommentService:
     def _thread_document(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> dict[str, Any]:
         thread = self.store.find_thread(self.store.site_id(site), uri)
         if thread is None:
-            return {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []}
+            return {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []} | self._form_rules()
         comments = self.store.thread_comments(thread.id, PUBLIC_STATUSES)
         tree = build_tree(comments, sort, self.avatar)
         published = sum(1 for comment in comments if comment.status == Status.PUBLISHED)
         page = tree[offset : offset + limit] if limit else tree[offset:]
         return {
-            "uri": uri, "title": thread.title, "closed": bool(thread.closed), "total": published,
+            "uri": uri, "title": thread.title, "closed": self._closed(thread), "total": published,
             "top_level": len(tree), "comments": page,
-        }
+        } | self._form_rules()
+
+    def _form_rules(self) -> dict[str, Any]:
+        """What the widget's form shows: required fields and the site's privacy notice (empty: built-in)."""
+        settings = self.settings
+        return {"require_name": settings.require_name, "require_email": settings.require_email,
+                "privacy_notice": settings.privacy_notice, "privacy_url": settings.privacy_url}
+
+    def _closed(self, thread: Any) -> bool:
+        """Closed by a moderator, or older than the site's close_after_days."""
+        days = self.settings.close_after_days
+        return bool(thread.closed) or bool(days and thread.created < time.time() - days * 86400)
 
     def _with_own_pending(self, site: str, body: bytes, tokens: list[str]) -> bytes:
         """Mark the reader's own comments as editable and show their held ones (known by the edit cookie)."""
@@ -164,7 +175,7 @@ class CommentService:
         )
         site_id = self.store.site_id(site)
         thread = self.store.find_thread(site_id, uri)
-        if thread is not None and thread.closed:
+        if thread is not None and self._closed(thread):
             raise Forbidden("this thread is closed for new comments", "uri")
         depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
         verdict = self.spam_filter.judge(draft, self.history)

@@ -236,8 +236,8 @@
       el(parent ? "h3" : "h2", { "class": "kb-title", text: parent ? fill(t.replyTo, { name: parent.author || t.anon }) : t.heading }),
       el("p", { "class": "kb-hint" }, [t.emailNote + " " + t.required]),
       this.field("text", t.comment, "textarea", true),
-      this.field("author", t.name, "text", true),
-      this.field("email", t.email, "email", true),
+      this.field("author", t.name, "text", this.data.require_name !== false),
+      this.field("email", t.email, "email", this.data.require_email !== false),
       this.field("website", t.website, "url", false),
       el("p", { "class": "kb-trap", "aria-hidden": "true" }, [el("label", {}, ["Homepage",
         el("input", { name: "homepage", type: "text", tabindex: "-1", autocomplete: "off" })])]),
@@ -256,8 +256,8 @@
   };
 
   Thread.prototype.privacyNotice = function () {
-    var t = this.t, notice = this.root.getAttribute("data-kiebitz-privacy") || t.privacy;
-    var href = this.root.getAttribute("data-kiebitz-privacy-url") || base + "/privacy?lang=" + this.lang;
+    var t = this.t, notice = this.root.getAttribute("data-kiebitz-privacy") || this.data.privacy_notice || t.privacy;
+    var href = this.root.getAttribute("data-kiebitz-privacy-url") || this.data.privacy_url || base + "/privacy?lang=" + this.lang;
     var split = notice.indexOf(t.privacyLink);
     if (split < 0) return el("a", { href: href, text: notice });
     return el("span", {}, [notice.slice(0, split), el("a", { href: href, text: t.privacyLink })]);

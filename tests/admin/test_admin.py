@@ -138,3 +138,41 @@ def test_bad_admin_input_is_4xx(app, admin):
     assert admin.post("/admin/users", name="x", role="kaiser", password=PASSWORD).status_code == 400
     assert admin.post("/admin/blocklist", kind="farbe", value="rot").status_code == 400
     assert isinstance(app, TestClient)
+
+
+def test_settings_page_changes_the_site_at_once(app, admin, poster):
+    kiebitz = app.app.state.kiebitz
+    response = admin.post("/admin/settings", moderation="none", link_limit="0", close_after_days="0", edit_window="60",
+                          require_email="", require_name="on", privacy_notice="Unser Hinweis.", privacy_url="/datenschutz")
+    assert response.status_code == 303
+    assert "Gespeichert" in app.get("/admin/settings?saved=1").text
+    assert kiebitz.settings.moderation == "none" and kiebitz.settings.require_email is False
+    assert kiebitz.spam_filter.thresholds.link_limit == 0
+    thread = app.get("/api/comments", params={"uri": "/artikel/neu"}).json()
+    assert thread["require_email"] is False and thread["privacy_notice"] == "Unser Hinweis."
+    published = poster.post(uri="/artikel/neu", email="", text="Ohne E-Mail, aber mit Namen.")
+    assert published.status_code == 201
+    held = poster.post(uri="/artikel/neu", text="Ein Link: https://example.org/seite hier.")
+    assert held.status_code == 202  # link_limit 0 holds any link
+    restarted = app.app.state.kiebitz.site_settings
+    restarted.settings.update({"moderation": "all"})
+    restarted.load()  # what a restart does: the stored values win again
+    assert kiebitz.settings.moderation == "none"
+    assert admin.post("/admin/settings", moderation="kaiser").status_code == 400
+    assert admin.post("/admin/settings", moderation="none", link_limit="-3").status_code == 400
+
+
+def test_close_after_days(app, admin, poster):
+    poster.post()
+    admin.post("/admin/settings", moderation="all", link_limit="2", close_after_days="1", edit_window="900",
+               require_email="on", require_name="on")
+    store = app.app.state.kiebitz.store
+    thread = store.find_thread(store.site_id("default"), "/artikel/eins")
+    from sqlalchemy import update
+
+    from kiebitz.store import schema
+    with store.write() as db:
+        db.execute(update(schema.threads).where(schema.threads.c.id == thread.id).values(created=thread.created - 2 * 86400))
+    app.app.state.kiebitz.comments.cache.invalidate()
+    assert app.get("/api/comments", params={"uri": "/artikel/eins"}).json()["closed"] is True
+    assert poster.post().status_code == 403
