@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
-from kiebitz.api import akismet, feeds, public, widget
+from kiebitz.api import akismet, feeds, public, subscriptions, widget
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
 from kiebitz.config import Settings
@@ -33,6 +33,7 @@ from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Users
 from kiebitz.notify.mail import Mailer, ModeratorLinks, ModeratorMail
+from kiebitz.notify.replies import Replies
 from kiebitz.notify.webhook import Webhook
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, Thresholds
@@ -60,6 +61,7 @@ class Kiebitz:
     queues: Queues
     links: ModeratorLinks
     site_settings: SiteSettings
+    replies: Replies
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -83,10 +85,13 @@ def build(settings: Settings) -> Kiebitz:
     site_settings.load()
     links = ModeratorLinks(store, secret)
     webhook = Webhook(settings)
-    comments.listeners += [ModeratorMail(settings, Mailer(settings), links), webhook]
-    moderation.listeners.append(webhook)
+    mailer = Mailer(settings)
+    replies = Replies(settings, store, mailer, secret)
+    comments.listeners += [ModeratorMail(settings, mailer, links), replies, webhook]
+    comments.subscribe = replies.subscribe
+    moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
-                   Users(store), Queues(store), links, site_settings)
+                   Users(store), Queues(store), links, site_settings, replies)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -110,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
+    app.include_router(subscriptions.router(kiebitz.replies, kiebitz.settings.language))
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
         kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),

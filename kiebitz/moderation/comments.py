@@ -68,6 +68,7 @@ class CommentService:
         self.cache = cache
         self._tokens: dict[tuple[str, str], tuple[int, bytes]] = {}
         self.listeners: list[Any] = []  # called with ("created", comment): moderator mail, webhooks
+        self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
 
     # -- reading -------------------------------------------------------------
     def thread_json(
@@ -123,7 +124,8 @@ class CommentService:
         """What the widget's form shows: required fields and the site's privacy notice (empty: built-in)."""
         settings = self.settings
         return {"require_name": settings.require_name, "require_email": settings.require_email,
-                "privacy_notice": settings.privacy_notice, "privacy_url": settings.privacy_url}
+                "privacy_notice": settings.privacy_notice, "privacy_url": settings.privacy_url,
+                "notifications": bool(settings.smtp_host)}
 
     def _closed(self, thread: Any) -> bool:
         """Closed by a moderator, or older than the site's close_after_days."""
@@ -204,6 +206,8 @@ class CommentService:
         )
         for listener in self.listeners:
             listener("created", comment)
+        if data.get("notify") is True and self.subscribe is not None and status != Status.SPAM:
+            self.subscribe(comment)
         return Posted(comment, self.signer.edit_token(comment_id), verdict)
 
     def _validate(self, data: dict[str, Any]) -> dict[str, Any]:

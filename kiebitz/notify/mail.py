@@ -7,6 +7,7 @@ expires after a week. No mail is ever sent for a comment judged spam.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import secrets
 import smtplib
@@ -26,6 +27,12 @@ from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
 log = logging.getLogger("kiebitz.mail")
+# Long link headers (List-Unsubscribe) must not be folded into encoded words.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+def new_message() -> EmailMessage:
+    return EmailMessage(policy=POLICY)
 LINK_MAX_AGE = 7 * 24 * 3600
 ACTIONS = ("approve", "spam", "delete")
 
@@ -128,7 +135,7 @@ class ModeratorMail:
         for action in ACTIONS:
             lines.append(f"{labels[action][0 if german else 1]}: {base}/admin/mail/{self.links.make(comment.id, action)}")
         lines += ["", f"{base}/admin/comments/{comment.id}"]
-        message = EmailMessage()
+        message = new_message()
         message["To"] = ", ".join(self.settings.notify_emails)
         message["Subject"] = ("Neuer Kommentar wartet: " if german else "Comment awaiting approval: ") + (comment.author or "")
         message.set_content("\n".join(lines))

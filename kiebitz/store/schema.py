@@ -217,3 +217,14 @@ daily_counts = Table(
     Column("name", String(40), primary_key=True),
     Column("count", Integer, nullable=False, default=0),
 )
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("confirmed", Boolean, nullable=False, default=False),
+    Column("created", Float, nullable=False),
+    Index("ix_subscriptions_comment", "comment_id"),
+)

@@ -22,7 +22,8 @@
       "author:required": "Bitte gib deinen Namen an.", "email:required": "Bitte gib deine E-Mail-Adresse an.",
       "email:valid": "Das ist keine gültige E-Mail-Adresse.", "website:http": "Bitte gib eine Adresse wie https://example.org an.",
       "text:short": "Der Kommentar ist zu kurz (mindestens 3 Zeichen).", "text:long": "Der Kommentar ist zu lang (höchstens 10.000 Zeichen).",
-      "text:spam": "Dein Kommentar wurde als Spam abgelehnt.", "wait": "Einen Moment …"
+      "text:spam": "Dein Kommentar wurde als Spam abgelehnt.", "wait": "Einen Moment …",
+      notify: "Benachrichtige mich per E-Mail über Antworten auf meinen Kommentar (du bekommst erst eine Mail zum Bestätigen)."
     },
     en: {
       heading: "Leave a comment", name: "Name", email: "Email", website: "Website", comment: "Comment",
@@ -41,7 +42,8 @@
       "author:required": "Please enter your name.", "email:required": "Please enter your email address.",
       "email:valid": "That is not a valid email address.", "website:http": "Please enter an address like https://example.org.",
       "text:short": "The comment is too short (at least 3 characters).", "text:long": "The comment is too long (at most 10,000 characters).",
-      "text:spam": "Your comment was rejected as spam.", "wait": "One moment …"
+      "text:spam": "Your comment was rejected as spam.", "wait": "One moment …",
+      notify: "Notify me of replies to my comment by email (you will first get a mail to confirm)."
     }
   };
   var PAGE = 20, STORE = "kiebitz-commenter";
@@ -242,6 +244,7 @@
       el("p", { "class": "kb-trap", "aria-hidden": "true" }, [el("label", {}, ["Homepage",
         el("input", { name: "homepage", type: "text", tabindex: "-1", autocomplete: "off" })])]),
       el("p", { "class": "kb-remember" }, [el("label", {}, [el("input", { type: "checkbox", name: "remember", checked: !!saved }), " " + t.remember])]),
+      this.data.notifications ? el("p", { "class": "kb-remember" }, [el("label", {}, [el("input", { type: "checkbox", name: "notify" }), " " + t.notify])]) : null,
       el("div", { "class": "kb-preview", hidden: true }),
       el("p", { "class": "kb-buttons" }, [
         el("button", { type: "submit", "class": "kb-submit", text: t.submit }),
@@ -265,7 +268,8 @@
 
   Thread.prototype.values = function (form) {
     var get = function (name) { return form.elements[name] ? form.elements[name].value : ""; };
-    return { text: get("text"), author: get("author"), email: get("email"), website: get("website"), homepage: get("homepage") };
+    return { text: get("text"), author: get("author"), email: get("email"), website: get("website"), homepage: get("homepage"),
+      notify: !!(form.elements.notify && form.elements.notify.checked) };
   };
 
   Thread.prototype.showError = function (form, error) {

@@ -141,3 +141,36 @@ def test_webhook_is_signed(tmp_path):
     for body, signed in received:
         assert signed == signature("geheim", body)
         assert b"erika@example.org" not in body
+
+
+def body_of(message) -> str:
+    return message.get_payload(decode=True).decode()
+
+
+def test_reply_notifications_double_opt_in_and_unsubscribe(tmp_path, inbox):
+    handler, port = inbox
+    settings = make_settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+        poster = Poster(client)
+        assert client.get("/api/comments", params={"uri": "/artikel/eins"}).json()["notifications"] is True
+        parent = poster.post(email="fragende@example.org", notify=True, text="Weiß jemand, wann die Brücke öffnet?").json()
+        [confirm] = handler.wait(1)
+        assert confirm["To"] == "fragende@example.org"
+        link = re.search(r"http://[^/]+(/api/subscriptions/confirm/\S+)", body_of(confirm)).group(1)
+        poster.post(parent=parent["id"], email="antwort@example.org", text="Vor der Bestätigung: keine Mail.")
+        time.sleep(0.3)
+        assert len(handler.messages) == 1  # not confirmed yet: no reply mail
+        assert "<form" in client.get(link).text
+        assert client.post(link).status_code == 200
+        poster.post(parent=parent["id"], email="antwort@example.org", text="Am Samstag um zehn Uhr, stand im Amtsblatt.")
+        messages = handler.wait(2)
+        reply = messages[1]
+        assert reply["To"] == "fragende@example.org" and "Amtsblatt" in body_of(reply)
+        unsubscribe = "".join(reply["List-Unsubscribe"].split()).strip("<>")  # long headers are folded
+        assert reply["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        path = "/" + unsubscribe.split("/", 3)[3]
+        assert client.post(path).status_code == 200
+        poster.post(parent=parent["id"], email="dritte@example.org", text="Nach der Abmeldung kommt nichts mehr an.")
+        time.sleep(0.3)
+        assert len(handler.messages) == 2
+        assert client.post("/api/subscriptions/confirm/gefälscht").status_code == 403
