@@ -1,0 +1,70 @@
+"""The moderation admin in real headless Chromium, as a moderator works through the queue."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from kiebitz.domain import CommentDraft, Label
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+ARTICLE = "/artikel/neue-radbruecke-verbindet-altstadt-und-hafen"
+PASSWORD = "ein-langes-passwort"
+SPAMMY = "Zirbelkiefer Kristallkissen heilt Rückenschmerzen über Nacht, jetzt bestellen bei kristallkissen-shop"
+SIMILAR = "Kristallkissen aus Zirbelkiefer heilen Rückenschmerzen, bestellen bei kristallkissen-shop"
+
+
+@pytest.fixture
+def moderated(tmp_path):
+    with LiveServer(tmp_path, moderation="all") as server:
+        server.app.state.kiebitz.users.add("mia", "moderator", PASSWORD)
+        yield server
+
+
+def post(page, live, text: str, author: str) -> int:
+    token = page.request.get(f"{live.url}/api/comments?uri={ARTICLE}").json()["form_token"]
+    response = page.request.post(f"{live.url}/api/comments?uri={ARTICLE}", data={
+        "text": text, "author": author, "email": f"{author.lower()}@example.org", "form_token": token})
+    assert response.status == 202, response.text()
+    return response.json()["id"]
+
+
+def test_moderator_approves_then_marks_spam(browser, moderated):
+    live = moderated
+    kiebitz = live.app.state.kiebitz
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    held = post(page, live, SPAMMY, "Heiler")
+    post(page, live, "Die Brücke sieht abends richtig schön aus.", "Leserin")
+    similar = CommentDraft(text=SIMILAR, author="Zweiter", email="zweiter@example.org")
+    before = kiebitz.spam_filter.judge(similar)
+
+    page.goto(live.url + "/admin/")
+    expect(page).to_have_url(live.url + "/admin/login")
+    page.get_by_label("Name").fill("mia")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Wartend (2)")).to_be_visible()
+    page.get_by_role("link", name=SPAMMY[:40]).click()
+    expect(page.get_by_text("Wahrscheinlichkeit")).to_be_visible()
+    page.get_by_role("button", name="Freischalten").click()
+    expect(page.get_by_role("heading", name=f"#{held} · Veröffentlicht")).to_be_visible()
+
+    reader = context.new_page()
+    reader.goto(live.url + ARTICLE)
+    reader.locator("#kiebitz-thread").scroll_into_view_if_needed()
+    expect(reader.get_by_text("Zirbelkiefer Kristallkissen heilt")).to_be_visible()
+
+    page.get_by_role("button", name="Spam", exact=True).click()
+    expect(page.get_by_role("heading", name=f"#{held} · Spam")).to_be_visible()
+    reader.reload()
+    reader.locator("#kiebitz-thread").scroll_into_view_if_needed()
+    expect(reader.locator(".kb-comment").first).to_be_visible()
+    expect(reader.get_by_text("Zirbelkiefer Kristallkissen heilt")).to_have_count(0)
+
+    after = kiebitz.spam_filter.judge(similar)
+    assert before.label == Label.HAM
+    assert after.probability > before.probability and after.label != Label.HAM
+    context.close()
