@@ -9,14 +9,11 @@ A Kiebitz server with 1 and 2 workers answers /1.1/comment-check for wrk
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
 from http_thread import WORDS, free_port, kiebitz_server, rss_mib, stop, wait_for, wrk  # noqa: E402
-
-START, END = "<!-- akismet-check:start -->", "<!-- akismet-check:end -->"
+from report import write_section  # noqa: E402
 
 
 def script(tmp: Path, key: str) -> str:
@@ -64,10 +61,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        text = args.write.read_text(encoding="utf-8")
-        head, _, rest = text.partition(START)
-        _, _, tail = rest.partition(END)
-        args.write.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+        write_section(args.write, "akismet-check", table)
 
 
 if __name__ == "__main__":

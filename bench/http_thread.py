@@ -23,7 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-START, END = "<!-- http-thread:start -->", "<!-- http-thread:end -->"
+from report import write_section  # bench/ is on the path when a script here runs
+
 URI = "/artikel/lasttest"
 WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita "
          "Ampel Baustelle Konzert Museum").split()
@@ -226,10 +227,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        text = args.write.read_text(encoding="utf-8")
-        head, _, rest = text.partition(START)
-        _, _, tail = rest.partition(END)
-        args.write.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+        write_section(args.write, "http-thread", table)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import write_section  # bench/ is on the path when a script here runs
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -26,7 +27,6 @@ from kiebitz.spam.evaluation import cross_validate, fold_of, metrics
 
 CORPORA = ("youtube_spam_collection.csv", "sms_spam_collection.csv", "spamassassin_public_corpus.csv")
 FOLDS = 5
-START, END = "<!-- spam-peers:start -->", "<!-- spam-peers:end -->"
 
 
 def folds_of(corpus: Corpus) -> np.ndarray:
@@ -103,10 +103,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        text = args.write.read_text(encoding="utf-8")
-        head, _, rest = text.partition(START)
-        _, _, tail = rest.partition(END)
-        args.write.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+        write_section(args.write, "spam-peers", table)
 
 
 if __name__ == "__main__":

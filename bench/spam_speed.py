@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import write_section  # bench/ is on the path when a script here runs
 
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.store import DEFAULT_MODEL, load_base
 
-START, END = "<!-- spam-speed:start -->", "<!-- spam-speed:end -->"
 CORPORA = ("youtube_spam_collection.csv", "sms_spam_collection.csv", "german_germeval2021.csv")
 
 
@@ -50,10 +50,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        text = args.write.read_text(encoding="utf-8")
-        head, _, rest = text.partition(START)
-        _, _, tail = rest.partition(END)
-        args.write.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+        write_section(args.write, "spam-speed", table)
 
 
 if __name__ == "__main__":

@@ -67,13 +67,20 @@ def router(service: AkismetService) -> APIRouter:
     def missing(name: str) -> Response:
         return text(f"Missing required field: {name}.", {"X-akismet-debug-help": f"Missing required field: {name}."})
 
-    async def authorised(request: Request) -> tuple[str, dict[str, str], Response | None]:
+    async def valid_key(request: Request) -> tuple[str, dict[str, str], Response | None]:
+        """The request's fields and key, or the answer for a missing or invalid key."""
         fields = await fields_of(request)
         key = key_of(request, fields)
         if not key:
             return key, fields, missing("api_key")
         if not await run_in_threadpool(service.is_valid, key):
             return key, fields, invalid("The API key is not valid or has been revoked.")
+        return key, fields, None
+
+    async def authorised(request: Request) -> tuple[str, dict[str, str], Response | None]:
+        key, fields, error = await valid_key(request)
+        if error is not None:
+            return key, fields, error
         for name in ("blog", "user_ip"):
             if not fields.get(name, "").strip():
                 return key, fields, missing(name)
@@ -120,20 +127,18 @@ def router(service: AkismetService) -> APIRouter:
     @api.get("/1.2/usage-limit", summary="Akismet: calls this month; limit is none")
     @api.post("/1.2/usage-limit", include_in_schema=False)
     async def usage_limit(request: Request) -> Response:
-        fields = await fields_of(request)
-        key = key_of(request, fields)
-        if not key or not await run_in_threadpool(service.is_valid, key):
-            return invalid("The API key is not valid or has been revoked.")
+        key, fields, error = await valid_key(request)
+        if error is not None:
+            return error
         usage = await run_in_threadpool(service.usage, key)
         return Response(orjson.dumps(usage), media_type="application/json")
 
     @api.get("/1.2/key-sites", summary="Akismet: per-site statistics of a key")
     @api.post("/1.2/key-sites", include_in_schema=False)
     async def key_sites(request: Request) -> Response:
-        fields = await fields_of(request)
-        key = key_of(request, fields)
-        if not key or not await run_in_threadpool(service.is_valid, key):
-            return invalid("The API key is not valid or has been revoked.")
+        key, fields, error = await valid_key(request)
+        if error is not None:
+            return error
         month = fields.get("month") or month_now()
         if not MONTH.match(month):
             return invalid("month must be YYYY-MM")
