@@ -65,12 +65,13 @@ def demo(port: int, host: str, database: str) -> None:
     """Serve the demo news site with its comment sections on http://127.0.0.1:8080/."""
     import uvicorn
 
-    from kiebitz.demo.site import create_demo_app
+    from kiebitz.demo.site import DEMO_PASSWORD, DEMO_USER, create_demo_app
 
     for suffix in ("", "-wal", "-shm"):
         Path(database + suffix).unlink(missing_ok=True)
     settings = Settings.load().replace(database=database, public_url=f"http://{host}:{port}")
     click.echo(f"Kiebitz demo on http://{host}:{port}/  (Ctrl+C stops it)")
+    click.echo(f"Moderation: http://{host}:{port}/admin/  (name {DEMO_USER}, password {DEMO_PASSWORD})")
     uvicorn.run(create_demo_app(settings), host=host, port=port, log_level="warning")
 
 

@@ -20,6 +20,7 @@ from kiebitz.domain import Status
 from kiebitz.errors import NotFound
 from kiebitz.store.comments import Store
 
+DEMO_USER, DEMO_PASSWORD = "demo", "kiebitz-demo"
 templates = Environment(loader=PackageLoader("kiebitz.demo", "templates"), autoescape=select_autoescape())
 
 
@@ -49,6 +50,8 @@ def create_demo_app(settings: Settings) -> FastAPI:
     app = create_app(settings)
     kiebitz = app.state.kiebitz
     seed(kiebitz.store, settings.site)
+    if not kiebitz.users.all():
+        kiebitz.users.add(DEMO_USER, "admin", DEMO_PASSWORD)  # the demo's own throwaway database only
     kiebitz.comments.cache.invalidate()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
