@@ -72,7 +72,7 @@ class Signer:
         if not token:
             raise Forbidden("edit token missing", "edit_token")
         try:
-            signed_id = self._edit.loads(token, max_age=max_age)
+            signed_id = self._edit.loads(token, max_age=int(max_age))
         except SignatureExpired:
             raise Forbidden("the edit window has closed", "edit_token") from None
         except BadSignature:
@@ -84,7 +84,7 @@ class Signer:
         ids = []
         for token in tokens:
             try:
-                value = self._edit.loads(token, max_age=max_age)
+                value = self._edit.loads(token, max_age=int(max_age))
             except BadSignature:
                 continue
             if isinstance(value, int):

@@ -70,9 +70,9 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         try:
             token, _ = await run_in_threadpool(users.login, str(form.get("name", "")), str(form.get("password", "")))
         except KiebitzError as error:
-            response = page("login.html", None, error=error.message)
-            response.status_code = 403
-            return response
+            refused = page("login.html", None, error=error.message)
+            refused.status_code = 403
+            return refused
         response = back("/admin/")
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies, path="/admin")
         return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +32,7 @@ COMMENT_BODY = {
         }
     },
 }
-ERROR_RESPONSES = {
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     "400": {"description": "a field breaks a rule: {\"error\": {\"field\", \"message\"}}"},
     "403": {"description": "no valid edit token, closed thread, or rejected as spam"},
     "404": {"description": "no such comment"},
@@ -115,7 +117,7 @@ def edit_token_of(request: Request, comment_id: int, payload: object) -> str | N
     return request.headers.get("x-kiebitz-edit-token") or request.cookies.get(EDIT_COOKIE_PREFIX + str(comment_id))
 
 
-def cookie_security(public_url: str) -> dict[str, object]:
+def cookie_security(public_url: str) -> dict[str, Any]:
     """Cross-site widgets need SameSite=None, which browsers allow only with Secure."""
     if public_url.startswith("https://"):
         return {"secure": True, "samesite": "none"}

@@ -173,7 +173,7 @@ class CommentService:
             text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
             uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
             language=client.language, seconds_to_submit=time.time() - token.issued,
-            honeypot=data.get("homepage") if isinstance(data.get("homepage"), str) else "",
+            honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
         )
         site_id = self.store.site_id(site)
         thread = self.store.find_thread(site_id, uri)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kiebitz.errors import Conflict, Forbidden, InvalidInput
 from kiebitz.store import schema
-from kiebitz.store.comments import Store
+from kiebitz.store.comments import Store, inserted_id
 
 ROLES = ("admin", "moderator")
 MAX_FAILED_LOGINS = 5
@@ -64,7 +64,7 @@ class Users:
                 ))
         except IntegrityError:
             raise Conflict(f"a user named {name!r} exists already", "name") from None
-        return User(int(result.inserted_primary_key[0]), name, role)
+        return User(inserted_id(result), name, role)
 
     def all(self) -> list[User]:
         with self.store.read() as db:

@@ -17,7 +17,7 @@ from kiebitz.domain import Comment, Status
 from kiebitz.errors import Forbidden
 from kiebitz.notify.mail import Mailer, new_message
 from kiebitz.store import schema
-from kiebitz.store.comments import Store
+from kiebitz.store.comments import Store, inserted_id
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 TEXTS = {
@@ -61,9 +61,9 @@ class Replies:
         if not self.mailer.enabled or not comment.email:
             return
         with self.store.write() as db:
-            subscription_id = int(db.execute(insert(schema.subscriptions).values(
+            subscription_id = inserted_id(db.execute(insert(schema.subscriptions).values(
                 comment_id=comment.id, email=comment.email, confirmed=False, created=time.time()
-            )).inserted_primary_key[0])
+            )))
         link = self.url(f"/api/subscriptions/confirm/{self._confirm.dumps(subscription_id)}")
         message = new_message()
         message["To"] = comment.email

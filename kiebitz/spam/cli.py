@@ -77,9 +77,10 @@ def check(model: str) -> None:
         raise click.ClickException(f"stdin is not JSON: {error}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
         raise click.ClickException('stdin must be a JSON object with a "text" string')
-    fields = {name: str(payload[name]) for name in ("author", "email", "website", "ip", "user_agent", "referrer",
-                                                     "honeypot") if name in payload}
-    draft = CommentDraft(text=payload["text"], **fields)
+    field = {name: str(payload.get(name) or "") for name in ("author", "email", "website", "ip", "user_agent", "referrer",
+                                                             "honeypot")}
+    draft = CommentDraft(text=payload["text"], author=field["author"], email=field["email"], website=field["website"],
+                         ip=field["ip"], user_agent=field["user_agent"], referrer=field["referrer"], honeypot=field["honeypot"])
     settings = Settings.load()
     verdict = SpamFilter(load_base(model), Thresholds(settings.unsure_threshold, settings.spam_threshold,
                                                       settings.discard_threshold, settings.link_limit)).judge(draft)

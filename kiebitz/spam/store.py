@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, update
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam.model import SpamModel, Step
 from kiebitz.store import schema
-from kiebitz.store.comments import Store
+from kiebitz.store.comments import Store, inserted_id
 
 DEFAULT_MODEL = Path(__file__).parent / "default_model" / "model.npz"
 
@@ -86,7 +86,7 @@ class LearningModel:
                         is_spam=is_spam, weight=1.0, features=encode_step(step), source=source, ref=ref, created=time.time()
                     )
                 )
-                self._applied = max(self._applied, int(result.inserted_primary_key[0]))
+                self._applied = max(self._applied, inserted_id(result))
 
     def unlearn(self, ref: str) -> bool:
         self.catch_up()
@@ -114,7 +114,7 @@ class LearningModel:
                         ref=f"undo:{ref}", created=time.time(),
                     )
                 )
-                self._applied = max(self._applied, int(result.inserted_primary_key[0]))
+                self._applied = max(self._applied, inserted_id(result))
             return True
 
     def examples_learned(self) -> int:

@@ -90,9 +90,9 @@ class Store:
         with self.write() as db:
             found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar()
             if found is None:
-                found = db.execute(
+                found = inserted_id(db.execute(
                     insert(schema.sites).values(name=name, title=name, allowed_origins="", created=time.time())
-                ).inserted_primary_key[0]
+                ))
         self._site_ids[name] = int(found)
         return int(found)
 
@@ -131,7 +131,7 @@ class Store:
         values.setdefault("ip_network", "")
         values["signals"] = json.dumps(values.get("signals", {}))
         result = db.execute(insert(schema.comments).values(**values))
-        comment_id = int(result.inserted_primary_key[0])
+        comment_id = inserted_id(result)
         db.execute(insert(schema.comment_bands), [
             {"band": band, "comment_id": comment_id, "created": values["created"]} for band in band_keys(values["text"])
         ])
@@ -347,6 +347,13 @@ class Store:
         with self.write() as db:
             db.execute(delete(schema.block_rules).where(schema.block_rules.c.id == rule_id))
         self._block_rules = None
+
+
+def inserted_id(result: Any) -> int:
+    """The primary key of the row an INSERT made."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 class _WriteTransaction:

@@ -120,5 +120,5 @@ class Queues:
                     entry(name)["missed_spam"] += int(count)
             for row in db.execute(select(schema.daily_counts).where(schema.daily_counts.c.name == "discarded")):
                 if row.day >= datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%d"):
-                    entry(row.day)["discarded"] += int(row.count)
+                    entry(row.day)["discarded"] += int(row._mapping["count"])  # row.count is the tuple method
         return [table[name] for name in sorted(table, reverse=True)]

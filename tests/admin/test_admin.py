@@ -176,3 +176,9 @@ def test_close_after_days(app, admin, poster):
     app.app.state.kiebitz.comments.cache.invalidate()
     assert app.get("/api/comments", params={"uri": "/artikel/eins"}).json()["closed"] is True
     assert poster.post().status_code == 403
+
+
+def test_discarded_spam_is_counted(app, poster):
+    response = poster.post(homepage="http://bot.example", text="Etwas, das ein Bot ausgefüllt hat.")
+    assert response.status_code == 403
+    assert app.app.state.kiebitz.queues.daily_statistics()[0]["discarded"] == 1
