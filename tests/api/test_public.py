@@ -136,3 +136,14 @@ def test_cors_allows_configured_origin(tmp_path: Path):
         other = client.get("/api/comments", params={"uri": URI}, headers={"Origin": "https://evil.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://zeitung.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_held_comment_is_shown_only_to_its_author(tmp_path: Path):
+    with TestClient(create_app(make_settings(tmp_path, moderation="all"))) as client:
+        held = Poster(client).post()
+        assert held.status_code == 202 and held.json()["status"] == "pending"
+        mine = client.get("/api/comments", params={"uri": URI}).json()  # carries the edit cookie
+        assert mine["comments"][0]["status"] == "pending" and mine["comments"][0]["editable"] is True
+        assert mine["total"] == 0
+        client.cookies.clear()
+        assert client.get("/api/comments", params={"uri": URI}).json()["comments"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -134,3 +135,29 @@ def test_no_request_leaves_the_site(page, live):
     assert hosts == {f"127.0.0.1:{live.port}"}
     assert page.context.cookies() == []  # nothing stored before a comment is posted
     assert page.evaluate("localStorage.length") == 0
+
+
+def test_load_more_and_sort(page, live):
+    store = live.app.state.kiebitz.store
+    from kiebitz.markup import render
+
+    site_id = store.site_id("default")
+    with store.write() as db:
+        thread = store.ensure_thread(db, site_id, "/artikel/stadtbibliothek-oeffnet-auch-sonntags", "Bibliothek")
+        for number in range(30):
+            text = f"Kommentar Nummer {number:02d} zur Bibliothek"
+            store.insert_comment(db, {
+                "thread_id": thread.id, "parent_id": None, "depth": 0, "author": f"Leser {number}", "email": "",
+                "website": "", "text": text, "html": render(text), "status": "published", "created": time.time() - 1000 + number,
+                "modified": None, "verdict": "ham", "score": 0.0,
+            })
+    live.app.state.kiebitz.comments.cache.invalidate()
+    page.goto(live.url + "/artikel/stadtbibliothek-oeffnet-auch-sonntags")
+    page.locator("#kiebitz-thread").scroll_into_view_if_needed()
+    top_level = page.locator(".kb-comments > .kb-comment")
+    expect(top_level).to_have_count(20)
+    page.get_by_role("button", name="Weitere Kommentare laden").click()
+    expect(top_level).to_have_count(31)  # 30 + the seeded demo comment
+    expect(page.get_by_role("button", name="Weitere Kommentare laden")).to_be_hidden()
+    page.get_by_role("button", name="Neueste").click()
+    expect(top_level.first).to_contain_text("Leser 29")
