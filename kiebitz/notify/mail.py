@@ -16,13 +16,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from kiebitz.config import Settings
 from kiebitz.domain import Comment, Status
 from kiebitz.errors import Forbidden
+from kiebitz.security import load_signed
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
@@ -85,13 +86,8 @@ class ModeratorLinks:
         return self._serializer.dumps({"c": comment_id, "a": action, "n": secrets.token_urlsafe(12)})
 
     def read(self, token: str) -> tuple[int, str, str]:
-        try:
-            data = self._serializer.loads(token, max_age=LINK_MAX_AGE)
-        except SignatureExpired:
-            raise Forbidden("this link has expired", "token") from None
-        except BadSignature:
-            raise Forbidden("this link is not valid", "token") from None
-        if data.get("a") not in ACTIONS or not isinstance(data.get("c"), int):
+        data = load_signed(self._serializer, token, LINK_MAX_AGE, "this link", "token")
+        if not isinstance(data, dict) or data.get("a") not in ACTIONS or not isinstance(data.get("c"), int):
             raise Forbidden("this link is not valid", "token")
         return data["c"], data["a"], str(data["n"])
 

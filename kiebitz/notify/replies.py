@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import and_, delete, insert, select, update
 
 from kiebitz.config import Settings
 from kiebitz.domain import Comment, Status
 from kiebitz.errors import Forbidden
 from kiebitz.notify.mail import Mailer, new_message
+from kiebitz.security import load_signed
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, inserted_id
 
@@ -72,12 +73,7 @@ class Replies:
         self.mailer.send_later(message)
 
     def confirm(self, token: str) -> None:
-        try:
-            subscription_id = self._confirm.loads(token, max_age=CONFIRM_MAX_AGE)
-        except SignatureExpired:
-            raise Forbidden("this confirmation link has expired", "token") from None
-        except BadSignature:
-            raise Forbidden("this confirmation link is not valid", "token") from None
+        subscription_id = load_signed(self._confirm, token, CONFIRM_MAX_AGE, "this confirmation link", "token")
         with self.store.write() as db:
             changed = db.execute(update(schema.subscriptions).where(schema.subscriptions.c.id == subscription_id)
                                  .values(confirmed=True)).rowcount
@@ -85,10 +81,7 @@ class Replies:
             raise Forbidden("this subscription no longer exists", "token")
 
     def unsubscribe(self, token: str) -> None:
-        try:
-            subscription_id = self._unsubscribe.loads(token)
-        except BadSignature:
-            raise Forbidden("this unsubscribe link is not valid", "token") from None
+        subscription_id = load_signed(self._unsubscribe, token, None, "this unsubscribe link", "token")
         with self.store.write() as db:
             db.execute(delete(schema.subscriptions).where(schema.subscriptions.c.id == subscription_id))
 
