@@ -20,7 +20,7 @@ def router(service: CommentService) -> APIRouter:
     public_url = service.settings.public_url.rstrip("/")
 
     def render(site: str, thread_uri: str | None) -> bytes:
-        site_id = service.store.site_id(site)
+        site_id = service.store.existing_site_id(site)
         thread_id = None
         if thread_uri is not None:
             thread = service.store.find_thread(site_id, thread_uri)

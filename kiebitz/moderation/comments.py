@@ -108,7 +108,7 @@ class CommentService:
         return cached[1]
 
     def _thread_document(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> dict[str, Any]:
-        thread = self.store.find_thread(self.store.site_id(site), uri)
+        thread = self.store.find_thread(self.store.existing_site_id(site), uri)
         if thread is None:
             return {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []} | self._form_rules()
         comments = self.store.thread_comments(thread.id, PUBLIC_STATUSES)
@@ -138,7 +138,7 @@ class CommentService:
         if not ids:
             return body
         document = orjson.loads(body)
-        thread = self.store.find_thread(self.store.site_id(site), document["uri"])
+        thread = self.store.find_thread(self.store.existing_site_id(site), document["uri"])
         mine = [c for c in self.store.comments_by_ids(ids) if thread is not None and c.thread_id == thread.id]
         place_own(document["comments"], [self.public(c) for c in mine if c.status == Status.PENDING])
         mark_editable(document["comments"], {c.id for c in mine})
@@ -156,7 +156,7 @@ class CommentService:
             raise InvalidInput("body must be a JSON list of page uris", "uris")
         if len(uris) > 500:
             raise InvalidInput("at most 500 uris per request", "uris")
-        return self.store.counts(self.store.site_id(site), uris)
+        return self.store.counts(self.store.existing_site_id(site), uris)
 
     # -- posting -------------------------------------------------------------
     def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:

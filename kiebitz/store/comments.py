@@ -96,6 +96,21 @@ class Store:
         self._site_ids[name] = int(found)
         return int(found)
 
+    def existing_site_id(self, name: str) -> int:
+        """The named site's id for reading; an unknown site reads as id 0, which matches nothing.
+
+        Only posting creates a site, so that a GET with an invented ?site= writes nothing.
+        """
+        cached = self._site_ids.get(name)
+        if cached is not None:
+            return cached
+        with self.read() as db:
+            found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar()
+        if found is None:
+            return 0
+        self._site_ids[name] = int(found)
+        return int(found)
+
     def find_thread(self, site_id: int, uri: str) -> Row[Any] | None:
         with self.read() as db:
             return db.execute(

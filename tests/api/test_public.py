@@ -147,3 +147,16 @@ def test_held_comment_is_shown_only_to_its_author(tmp_path: Path):
         assert mine["total"] == 0
         client.cookies.clear()
         assert client.get("/api/comments", params={"uri": URI}).json()["comments"] == []
+
+
+def test_reading_an_unknown_site_creates_nothing(client):
+    from sqlalchemy import func, select
+
+    from kiebitz.store import schema
+
+    client.get("/api/comments", params={"uri": URI, "site": "erfunden"})
+    client.post("/api/counts", params={"site": "auch-erfunden"}, json=[URI])
+    client.get("/feeds/noch-eine/comments.atom")
+    with client.app.state.kiebitz.store.read() as db:
+        names = db.execute(select(schema.sites.c.name)).scalars().all()
+        assert "erfunden" not in names and db.execute(select(func.count()).select_from(schema.sites)).scalar() <= 1
