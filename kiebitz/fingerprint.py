@@ -8,6 +8,7 @@ with Jaccard similarity 0.8 with probability 0.99, and 0.3 with only 0.15.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zlib
@@ -31,6 +32,7 @@ def shingles(normal: str) -> frozenset[str]:
     return frozenset(normal[i : i + SHINGLE] for i in range(max(1, len(normal) - SHINGLE + 1)))
 
 
+@functools.lru_cache(maxsize=256)  # posting asks twice: to find candidates, then to store the keys
 def band_keys(text: str) -> list[str]:
     """The band keys of a text; texts sharing one are candidates for a near repeat."""
     grams = shingles(normalise(text))

@@ -195,7 +195,8 @@ class CommentService:
             "reasons": [reason.as_dict() for reason in verdict.reasons], "signals": signals_of(draft),
         }
         with self.store.write() as db:  # as short as possible: all other work is done before
-            values["thread_id"] = self.store.ensure_thread(db, site_id, uri, fields["title"]).id
+            values["thread_id"] = thread.id if thread is not None else self.store.ensure_thread(
+                db, site_id, uri, fields["title"]).id
             comment_id = self.store.insert_comment(db, values)
         self.cache.invalidate()
         comment = Comment(

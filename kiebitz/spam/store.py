@@ -22,6 +22,7 @@ from kiebitz.spam.model import SpamModel, Step
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, inserted_id
 
+CATCH_UP_SECONDS = 1.0
 DEFAULT_MODEL = Path(__file__).parent / "default_model" / "model.npz"
 
 
@@ -46,6 +47,7 @@ class LearningModel:
         self.store = store
         self.model = base
         self._applied = 0
+        self._looked = -CATCH_UP_SECONDS
         self._lock = threading.Lock()
         self.catch_up()
 
@@ -53,8 +55,16 @@ class LearningModel:
     def site_language(self) -> str:
         return self.model.site_language
 
-    def catch_up(self) -> None:
-        """Apply steps that this or another process stored since we last looked."""
+    def catch_up(self, force: bool = False) -> None:
+        """Apply steps that other processes stored since we last looked (at most once a second).
+
+        This process's own lessons are applied as they are made; another
+        process's reach it within a second.
+        """
+        now = time.monotonic()
+        if not force and now - self._looked < CATCH_UP_SECONDS:
+            return
+        self._looked = now
         with self.store.read() as db:
             newest = db.execute(select(func.max(schema.spam_examples.c.id))).scalar() or 0
             if newest <= self._applied:
@@ -75,7 +85,7 @@ class LearningModel:
 
     def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "") -> None:
         """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back."""
-        self.catch_up()
+        self.catch_up(force=True)
         with self._lock:
             if ref:
                 self._forget(ref)
@@ -89,7 +99,7 @@ class LearningModel:
                 self._applied = max(self._applied, inserted_id(result))
 
     def unlearn(self, ref: str) -> bool:
-        self.catch_up()
+        self.catch_up(force=True)
         with self._lock:
             return self._forget(ref)
 

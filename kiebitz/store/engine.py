@@ -45,13 +45,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-    """Writes take SQLite's write lock up front (BEGIN IMMEDIATE).
+    """Writes take SQLite's write lock up front (BEGIN IMMEDIATE); reads run without a transaction.
 
     A deferred transaction that reads and then writes fails at once with
     SQLITE_BUSY when another process wrote in between; an immediate one
-    waits its turn (busy_timeout) instead.
+    waits its turn instead. Reads are single statements in autocommit mode,
+    which spares a BEGIN and a ROLLBACK round trip on every one of them.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("writing") else "BEGIN")
+    if connection.info.get("writing"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine) -> Config:

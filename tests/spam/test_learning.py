@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +91,7 @@ def test_learning_persists_across_a_restart_and_reaches_other_instances(tmp_path
     for text in NEW_KIND_OF_SPAM:
         first.model.learn(CommentDraft(text=text), is_spam=True, source="test")
     learned = first.model.score(probe)[0]
+    time.sleep(1.1)  # other instances look for new lessons once a second
     assert abs(second.model.score(probe)[0] - learned) < 1e-5  # the other instance caught up
     restarted = build(settings)
     assert abs(restarted.model.score(probe)[0] - learned) < 1e-5
