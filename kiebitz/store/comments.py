@@ -14,13 +14,38 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from kiebitz.domain import BlockRule, Comment, Status
 from kiebitz.fingerprint import band_keys
 from kiebitz.store import schema
+
+# The statements every post runs, built once: building them per call cost more than running them.
+FIND_THREAD = select(schema.threads).where(
+    and_(schema.threads.c.site_id == bindparam("site_id"), schema.threads.c.uri == bindparam("uri"))
+)
+POSTS_FROM_IP = select(func.count(), func.max(schema.comments.c.created)).where(
+    and_(schema.comments.c.ip_hash == bindparam("ip_hash"), schema.comments.c.created >= bindparam("since"))
+)
+SIMILAR_TEXTS = (
+    select(schema.comments.c.text)
+    .where(schema.comments.c.id.in_(
+        select(schema.comment_bands.c.comment_id).where(and_(
+            schema.comment_bands.c.band.in_(bindparam("bands", expanding=True)),
+            schema.comment_bands.c.created >= bindparam("since"),
+        ))
+    ))
+    .order_by(schema.comments.c.created.desc())
+    .limit(bindparam("limit"))
+)
+INSERT_COMMENT = insert(schema.comments)
+INSERT_BAND = insert(schema.comment_bands)
+INSERT_AUDIT = insert(schema.audit_log)
+APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
+    and_(schema.comments.c.email == bindparam("email"), schema.comments.c.status == Status.PUBLISHED.value)
+).limit(1)
 
 
 def _comment(row: Row[Any]) -> Comment:
@@ -113,9 +138,7 @@ class Store:
 
     def find_thread(self, site_id: int, uri: str) -> Row[Any] | None:
         with self.read() as db:
-            return db.execute(
-                select(schema.threads).where(and_(schema.threads.c.site_id == site_id, schema.threads.c.uri == uri))
-            ).first()
+            return db.execute(FIND_THREAD, {"site_id": site_id, "uri": uri}).first()
 
     def thread_by_id(self, thread_id: int) -> Row[Any] | None:
         with self.read() as db:
@@ -145,17 +168,15 @@ class Store:
         values.setdefault("ip_hash", "")
         values.setdefault("ip_network", "")
         values["signals"] = json.dumps(values.get("signals", {}))
-        result = db.execute(insert(schema.comments).values(**values))
+        result = db.execute(INSERT_COMMENT, values)
         comment_id = inserted_id(result)
-        db.execute(insert(schema.comment_bands), [
+        db.execute(INSERT_BAND, [
             {"band": band, "comment_id": comment_id, "created": values["created"]} for band in band_keys(values["text"])
         ])
-        db.execute(
-            insert(schema.audit_log).values(
-                comment_id=comment_id, actor="filter", at=values["created"], from_status=None,
-                to_status=values["status"], note=values.get("verdict", ""),
-            )
-        )
+        db.execute(INSERT_AUDIT, {
+            "comment_id": comment_id, "actor": "filter", "at": values["created"], "from_status": None,
+            "to_status": values["status"], "note": values.get("verdict", ""),
+        })
         return comment_id
 
     def get_comment(self, comment_id: int) -> Comment | None:
@@ -276,36 +297,22 @@ class Store:
     # -- what the spam filter's request checks ask ------------------------------
     def posts_from_ip_since(self, ip_hash: str, since: float) -> tuple[int, float]:
         """How many comments this IP posted since then, and when it last posted (0 if never)."""
-        query = select(func.count(), func.max(schema.comments.c.created)).where(
-            and_(schema.comments.c.ip_hash == ip_hash, schema.comments.c.created >= since)
-        )
         with self.read() as db:
-            count, newest = db.execute(query).one()
+            count, newest = db.execute(POSTS_FROM_IP, {"ip_hash": ip_hash, "since": since}).one()
         return int(count or 0), float(newest or 0.0)
 
     def similar_texts(self, text: str, since: float, limit: int = 20) -> list[str]:
         """Recent comments sharing a MinHash band with ``text``: the candidates for a near repeat."""
-        bands = schema.comment_bands
-        query = (
-            select(schema.comments.c.text)
-            .where(schema.comments.c.id.in_(
-                select(bands.c.comment_id).where(and_(bands.c.band.in_(band_keys(text)), bands.c.created >= since))
-            ))
-            .order_by(schema.comments.c.created.desc())
-            .limit(limit)
-        )
         with self.read() as db:
-            return [row.text for row in db.execute(query)]
+            rows = db.execute(SIMILAR_TEXTS, {"bands": band_keys(text), "since": since, "limit": limit})
+            return [row.text for row in rows]
 
     def has_approved_comment(self, email: str) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""
         if not email:
             return False
-        query = select(schema.comments.c.id).where(
-            and_(schema.comments.c.email == email.lower(), schema.comments.c.status == Status.PUBLISHED.value)
-        ).limit(1)
         with self.read() as db:
-            return db.execute(query).first() is not None
+            return db.execute(APPROVED_BY_EMAIL, {"email": email.lower()}).first() is not None
 
     def purge(self, spam_older_than: float, ip_older_than: float) -> tuple[int, int]:
         """Retention: drop old spam, and forget IP data of old comments."""
