@@ -41,8 +41,13 @@ def band_keys(text: str) -> list[str]:
     return [f"{band}:{zlib.crc32(signature[band * ROWS:(band + 1) * ROWS].tobytes()):08x}" for band in range(BANDS)]
 
 
+@functools.lru_cache(maxsize=1024)
+def _shingles_of(text: str) -> frozenset[str]:
+    return shingles(normalise(text))
+
+
 def similarity(first: str, second: str) -> float:
     """Jaccard similarity of the two texts' 4-character shingles."""
-    a, b = shingles(normalise(first)), shingles(normalise(second))
+    a, b = _shingles_of(first), _shingles_of(second)
     shared = len(a & b)
     return shared / (len(a) + len(b) - shared)

@@ -23,7 +23,9 @@ def database_url(database: str) -> str:
 def open_engine(database: str) -> Engine:
     url = database_url(database)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Reads run in autocommit and writes end in an explicit commit or rollback,
+        # so the pool need not roll back every connection it takes back.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_reset_on_return=None)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
