@@ -109,15 +109,13 @@ class Store:
     # -- sites and threads ----------------------------------------------------
     def site_id(self, name: str) -> int:
         """The id of the named site, created on first use; sites are never deleted, so ids are cached."""
-        cached = self._site_ids.get(name)
-        if cached is not None:
-            return cached
+        found = self.existing_site_id(name)
+        if found:
+            return found
         with self.write() as db:
-            found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar()
-            if found is None:
-                found = inserted_id(db.execute(
-                    insert(schema.sites).values(name=name, title=name, allowed_origins="", created=time.time())
-                ))
+            found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar() or inserted_id(
+                db.execute(insert(schema.sites).values(name=name, title=name, allowed_origins="", created=time.time()))
+            )
         self._site_ids[name] = int(found)
         return int(found)
 

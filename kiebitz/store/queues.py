@@ -34,6 +34,17 @@ class QueueRow:
     site: str
 
 
+# A comment with its thread and site, as every admin list shows it.
+ROWS = select(
+    schema.comments, schema.threads.c.uri, schema.threads.c.title.label("thread_title"),
+    schema.threads.c.closed.label("thread_closed"), schema.sites.c.name.label("site_name"),
+).select_from(schema.comments.join(schema.threads).join(schema.sites))
+
+
+def queue_row(row: Any) -> QueueRow:
+    return QueueRow(_comment(row), row.uri, row.thread_title, bool(row.thread_closed), row.site_name)
+
+
 class Queues:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -57,36 +68,21 @@ class Queues:
             conditions.append(sites.c.name == chosen.site)
         if chosen.thread_id is not None:
             conditions.append(comments.c.thread_id == chosen.thread_id)
-        joined = comments.join(threads).join(sites)
         query = (
-            select(comments, threads.c.uri, threads.c.title.label("thread_title"), threads.c.closed.label("thread_closed"),
-                   sites.c.name.label("site_name"))
-            .select_from(joined).where(and_(*conditions))
+            ROWS.where(and_(*conditions))
             .order_by(comments.c.created.desc(), comments.c.id.desc())
             .limit(PAGE_SIZE).offset((max(1, chosen.page) - 1) * PAGE_SIZE)
         )
-        total_query = select(func.count()).select_from(joined).where(and_(*conditions))
+        total_query = select(func.count()).select_from(comments.join(threads).join(sites)).where(and_(*conditions))
         with self.store.read() as db:
-            rows = [QueueRow(_comment(row), row.uri, row.thread_title, bool(row.thread_closed), row.site_name)
-                    for row in db.execute(query)]
+            rows = [queue_row(row) for row in db.execute(query)]
             total = int(db.execute(total_query).scalar() or 0)
         return rows, total
 
     def row(self, comment_id: int) -> QueueRow | None:
-        rows, _ = self.page_of_ids([comment_id])
-        return rows[0] if rows else None
-
-    def page_of_ids(self, ids: list[int]) -> tuple[list[QueueRow], int]:
-        comments, threads, sites = schema.comments, schema.threads, schema.sites
-        query = (
-            select(comments, threads.c.uri, threads.c.title.label("thread_title"), threads.c.closed.label("thread_closed"),
-                   sites.c.name.label("site_name"))
-            .select_from(comments.join(threads).join(sites)).where(comments.c.id.in_(ids))
-        )
         with self.store.read() as db:
-            rows = [QueueRow(_comment(row), row.uri, row.thread_title, bool(row.thread_closed), row.site_name)
-                    for row in db.execute(query)]
-        return rows, len(rows)
+            found = db.execute(ROWS.where(schema.comments.c.id == comment_id)).first()
+        return queue_row(found) if found else None
 
     def sites(self) -> list[str]:
         with self.store.read() as db:
