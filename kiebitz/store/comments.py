@@ -26,20 +26,27 @@ from kiebitz.store import schema
 FIND_THREAD = select(schema.threads).where(
     and_(schema.threads.c.site_id == bindparam("site_id"), schema.threads.c.uri == bindparam("uri"))
 )
-POSTS_FROM_IP = select(func.count(), func.max(schema.comments.c.created)).where(
-    and_(schema.comments.c.ip_hash == bindparam("ip_hash"), schema.comments.c.created >= bindparam("since"))
-)
-SIMILAR_TEXTS = (
-    select(schema.comments.c.text)
-    .where(schema.comments.c.id.in_(
-        select(schema.comment_bands.c.comment_id).where(and_(
-            schema.comment_bands.c.band.in_(bindparam("bands", expanding=True)),
-            schema.comment_bands.c.created >= bindparam("since"),
-        ))
-    ))
+# Both request checks look at a bounded number of rows, however many match: the
+# newest posts from one IP (enough to tell the rate limit is reached) and the
+# newest band matches (the text of each fetched only for those).
+_RECENT_FROM_IP = (
+    select(schema.comments.c.created)
+    .where(and_(schema.comments.c.ip_hash == bindparam("ip_hash"), schema.comments.c.created >= bindparam("since")))
     .order_by(schema.comments.c.created.desc())
     .limit(bindparam("limit"))
+    .subquery()
 )
+POSTS_FROM_IP = select(func.count(), func.max(_RECENT_FROM_IP.c.created))
+_BAND_MATCHES = (
+    select(schema.comment_bands.c.comment_id)
+    .where(and_(
+        schema.comment_bands.c.band.in_(bindparam("bands", expanding=True)),
+        schema.comment_bands.c.created >= bindparam("since"),
+    ))
+    .order_by(schema.comment_bands.c.created.desc())
+    .limit(bindparam("limit"))
+)
+SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(_BAND_MATCHES))
 INSERT_COMMENT = insert(schema.comments)
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)
@@ -293,16 +300,18 @@ class Store:
             return [(_comment(row), row.uri, row.thread_title) for row in db.execute(query)]
 
     # -- what the spam filter's request checks ask ------------------------------
-    def posts_from_ip_since(self, ip_hash: str, since: float) -> tuple[int, float]:
-        """How many comments this IP posted since then, and when it last posted (0 if never)."""
+    def posts_from_ip_since(self, ip_hash: str, since: float, at_most: int) -> tuple[int, float]:
+        """How many comments this IP posted since then (counting stops at ``at_most``) and when it
+        last posted (0 if never)."""
         with self.read() as db:
-            count, newest = db.execute(POSTS_FROM_IP, {"ip_hash": ip_hash, "since": since}).one()
+            count, newest = db.execute(POSTS_FROM_IP, {"ip_hash": ip_hash, "since": since, "limit": at_most}).one()
         return int(count or 0), float(newest or 0.0)
 
     def similar_texts(self, text: str, since: float, limit: int = 20) -> list[str]:
         """Recent comments sharing a MinHash band with ``text``: the candidates for a near repeat."""
         with self.read() as db:
-            rows = db.execute(SIMILAR_TEXTS, {"bands": band_keys(text), "since": since, "limit": limit})
+            # A text shares several bands with a near repeat: fetch a few band rows per candidate.
+            rows = db.execute(SIMILAR_TEXTS, {"bands": band_keys(text), "since": since, "limit": limit * 3})
             return [row.text for row in rows]
 
     def has_approved_comment(self, email: str) -> bool:
