@@ -44,9 +44,18 @@ _BAND_MATCHES = (
         schema.comment_bands.c.created >= bindparam("since"),
     ))
     .order_by(schema.comment_bands.c.created.desc())
+    .limit(200)
+    .subquery()
+)
+# A near repeat shares most of its bands with the text, a chance match one: the
+# comments sharing the most bands are compared first, and only a few of them.
+_MOST_SHARED = (
+    select(_BAND_MATCHES.c.comment_id)
+    .group_by(_BAND_MATCHES.c.comment_id)
+    .order_by(func.count().desc())
     .limit(bindparam("limit"))
 )
-SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(_BAND_MATCHES))
+SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(_MOST_SHARED))
 INSERT_COMMENT = insert(schema.comments)
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)
@@ -307,11 +316,10 @@ class Store:
             count, newest = db.execute(POSTS_FROM_IP, {"ip_hash": ip_hash, "since": since, "limit": at_most}).one()
         return int(count or 0), float(newest or 0.0)
 
-    def similar_texts(self, text: str, since: float, limit: int = 20) -> list[str]:
-        """Recent comments sharing a MinHash band with ``text``: the candidates for a near repeat."""
+    def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
+        """Recent comments sharing the most MinHash bands with ``text``: the candidates for a near repeat."""
         with self.read() as db:
-            # A text shares several bands with a near repeat: fetch a few band rows per candidate.
-            rows = db.execute(SIMILAR_TEXTS, {"bands": band_keys(text), "since": since, "limit": limit * 3})
+            rows = db.execute(SIMILAR_TEXTS, {"bands": band_keys(text), "since": since, "limit": limit})
             return [row.text for row in rows]
 
     def has_approved_comment(self, email: str) -> bool:
