@@ -49,6 +49,9 @@ _BAND_MATCHES = (
 )
 # A near repeat shares most of its bands with the text, a chance match one: the
 # comments sharing the most bands are compared first, and only a few of them.
+# An old repeat behind more than 200 newer band matches goes unseen; unrelated
+# comments rarely share a band (fingerprint.py), so only a wave of near repeats
+# fills that window, and those are found themselves.
 _MOST_SHARED = (
     select(_BAND_MATCHES.c.comment_id)
     .group_by(_BAND_MATCHES.c.comment_id)
