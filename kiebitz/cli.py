@@ -39,10 +39,11 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
     """Serve the comment API, widget and feeds."""
     import uvicorn
 
-    load_settings(config)  # fail early on a bad file
+    settings = load_settings(config)  # fail early on a bad file
     if config:
         os.environ["KIEBITZ_CONFIG"] = str(Path(config).resolve())
-    uvicorn.run("kiebitz.asgi:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
+    uvicorn.run("kiebitz.asgi:app", host=host, port=port, workers=workers, log_level="warning", access_log=False,
+                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
 
 
 @main.command()
