@@ -58,7 +58,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("secret_key", "", "Key for signed tokens and IP hashes; generated and kept in the database on first run if empty."),
     Setting("public_url", "http://127.0.0.1:8080", "Address readers reach this server at; used in feeds, mails and the embed script."),
     Setting("allowed_origins", ["*"], "Origins allowed to call the public API from a browser (CORS); comma separated, '*' for any."),
-    Setting("trusted_proxies", ["127.0.0.1"], "Reverse proxies whose X-Forwarded-For names the reader's address (comma separated, '*' for any); rate limits and IP hashes use that address."),
+    Setting("trusted_proxies", ["127.0.0.1"], "Reverse proxies whose X-Forwarded-For names the reader's address "
+            "(comma separated, '*' for any); rate limits and IP hashes use that address."),
     Setting("edit_window", 900, "Seconds during which a commenter may edit or delete their own comment."),
     Setting("min_submit_seconds", 3.0, "A comment posted sooner than this after its form token was issued is refused."),
     Setting("require_name", True, "Whether a comment needs an author name."),
