@@ -15,13 +15,12 @@ import random
 import tempfile
 import time
 
+from http_thread import WORDS  # bench/ is on the path when a script here runs
+
 from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation.comments import Client
-
-WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita "
-         "Ampel Baustelle Konzert Museum").split()
 
 
 def main() -> None:

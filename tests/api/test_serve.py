@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,13 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port
+
 URI = "/artikel/hinter-dem-proxy"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def serve(tmp_path: Path, trusted_proxies: str) -> tuple[subprocess.Popen[bytes], str]:
