@@ -42,8 +42,14 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
     settings = load_settings(config)  # fail early on a bad file
     if config:
         os.environ["KIEBITZ_CONFIG"] = str(Path(config).resolve())
-    uvicorn.run("kiebitz.asgi:app", host=host, port=port, workers=workers, log_level="warning", access_log=False,
-                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+    options = {"log_level": "warning", "access_log": False, "proxy_headers": True,
+               "forwarded_allow_ips": settings.trusted_proxies}
+    if workers > 1:
+        from kiebitz.api.workers import run_workers
+
+        run_workers("kiebitz.asgi:app", host, port, workers, **options)
+    else:
+        uvicorn.run("kiebitz.asgi:app", host=host, port=port, **options)
 
 
 @main.command()

@@ -1,7 +1,9 @@
-"""`kiebitz serve` as a real process: readers behind a reverse proxy keep their own address."""
+"""`kiebitz serve` as a real process: readers behind a reverse proxy keep their own address,
+several workers share the connections and a worker that dies is replaced."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import sqlite3
@@ -13,16 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from kiebitz.api.workers import listeners_on
 from tests.conftest import free_port
 
 URI = "/artikel/hinter-dem-proxy"
 
 
-def serve(tmp_path: Path, trusted_proxies: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve(tmp_path: Path, trusted_proxies: str = "127.0.0.1", workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = dict(os.environ, KIEBITZ_DATABASE=str(tmp_path / "kiebitz.db"), KIEBITZ_MIN_SUBMIT_SECONDS="0",
                KIEBITZ_TRUSTED_PROXIES=trusted_proxies)
-    server = subprocess.Popen([sys.executable, "-m", "kiebitz.cli", "serve", "--port", str(port)], env=env)
+    command = [sys.executable, "-m", "kiebitz.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -56,3 +60,50 @@ def test_the_readers_address_counts_only_behind_a_trusted_proxy(tmp_path: Path, 
     with sqlite3.connect(tmp_path / "kiebitz.db") as db:
         (stored,) = db.execute("SELECT ip_network FROM comments WHERE id = ?", (comment_id,)).fetchone()
     assert stored == network
+
+
+def workers_of(server: subprocess.Popen[bytes], count: int) -> list[int]:
+    """The worker processes' ids, once ``count`` of them run."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        workers = [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+        if len(workers) >= count:  # not counting multiprocessing's resource tracker
+            return workers
+        time.sleep(0.1)
+    raise RuntimeError(f"fewer than {count} workers started")
+
+
+def open_connections(pid: int) -> int:
+    """Sockets a process holds, the listening one included."""
+    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def test_workers_share_keep_alive_connections_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
+    server, base = serve(tmp_path, workers=2)
+    try:
+        workers = workers_of(server, 2)
+        port = int(base.rsplit(":", 1)[1])
+        deadline = time.time() + 30
+        while listeners_on(port) < 2 and time.time() < deadline:
+            time.sleep(0.1)  # the second worker may still be starting
+        before = {pid: open_connections(pid) for pid in workers}
+        connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(16)]
+        for connection in connections:
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().read()
+        gained = [open_connections(pid) - before[pid] for pid in workers]
+        for connection in connections:
+            connection.close()
+        assert sum(gained) == 16 and min(gained) >= 1, gained  # all 16 on one worker: 2 in 65,536
+
+        os.kill(workers[0], 9)
+        replaced = set(workers_of(server, 2)) - {workers[0]}
+        while len(replaced) < 2 and time.time() < deadline + 30:
+            time.sleep(0.1)
+            replaced = set(workers_of(server, 2)) - {workers[0]}
+        assert len(replaced) == 2
+        urllib.request.urlopen(base + "/healthz", timeout=5).read()
+    finally:
+        server.terminate()
+        assert server.wait(30) == 0
