@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from kiebitz.domain import BlockRule, Comment, Status
-from kiebitz.fingerprint import band_keys
+from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -40,7 +40,8 @@ POSTS_FROM_IP = select(func.count(), func.max(_RECENT_FROM_IP.c.created))
 _BAND_MATCHES = (
     select(schema.comment_bands.c.comment_id)
     .where(and_(
-        schema.comment_bands.c.band.in_(bindparam("bands", expanding=True)),
+        # one parameter per band, not an expanding list, which SQLAlchemy renders anew on every call
+        schema.comment_bands.c.band.in_([bindparam(f"band{band}") for band in range(BANDS)]),
         schema.comment_bands.c.created >= bindparam("since"),
     ))
     .order_by(schema.comment_bands.c.created.desc())
@@ -322,7 +323,8 @@ class Store:
     def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
         """Recent comments sharing the most MinHash bands with ``text``: the candidates for a near repeat."""
         with self.read() as db:
-            rows = db.execute(SIMILAR_TEXTS, {"bands": band_keys(text), "since": since, "limit": limit})
+            bands = {f"band{band}": key for band, key in enumerate(band_keys(text))}
+            rows = db.execute(SIMILAR_TEXTS, bands | {"since": since, "limit": limit})
             return [row.text for row in rows]
 
     def has_approved_comment(self, email: str) -> bool:

@@ -73,7 +73,7 @@ comments = Table(
     Index("ix_comments_thread_status", "thread_id", "status"),
     Index("ix_comments_status_created", "status", "created"),
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
-    Index("ix_comments_email", "email"),
+    Index("ix_comments_email_status", "email", "status"),
     Index("ix_comments_created", "created"),
 )
 
