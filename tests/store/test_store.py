@@ -11,7 +11,14 @@ from sqlalchemy import text
 
 from kiebitz.domain import Status
 from kiebitz.fingerprint import BANDS
-from kiebitz.store.comments import APPROVED_BY_EMAIL, FIND_THREAD, POSTS_FROM_IP, SIMILAR_TEXTS, Store
+from kiebitz.store.comments import (
+    APPROVED_BY_EMAIL,
+    CHECKPOINT_EVERY,
+    FIND_THREAD,
+    POSTS_FROM_IP,
+    SIMILAR_TEXTS,
+    Store,
+)
 from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.schema import metadata
 
@@ -89,3 +96,15 @@ def test_the_checks_of_every_post_are_index_lookups(tmp_path: Path):
             walks = [step for step in plan if step.startswith("SCAN") and "anon" not in step]
             assert walks == [], (str(compiled), plan)
             assert not any("(status=?)" in step for step in plan), plan
+
+
+def test_the_wal_is_copied_into_the_database_after_a_number_of_commits(tmp_path: Path):
+    """SQLite's own checkpoint is off (it ran inside COMMIT, under the write lock); Store runs it after."""
+    store = fresh_store(tmp_path)
+    database = tmp_path / "store.db"
+    before = database.stat().st_size
+    add_comment(store, "der erste " + "lang " * 400)
+    assert database.stat().st_size == before  # in the WAL only
+    for n in range(CHECKPOINT_EVERY):
+        add_comment(store, f"Kommentar {n} " + "lang " * 400)
+    assert database.stat().st_size > before + 100 * 2000  # 200 KB: SQLite alone would wait for 4 MB
