@@ -23,9 +23,9 @@ from kiebitz.domain import BlockRule, Comment, Status
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
 
-# The statements every post runs, built once: building them per call cost more than running them.
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 
+# The statements every post runs, built once: building them per call cost more than running them.
 FIND_THREAD = select(schema.threads).where(
     and_(schema.threads.c.site_id == bindparam("site_id"), schema.threads.c.uri == bindparam("uri"))
 )
