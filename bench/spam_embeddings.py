@@ -29,7 +29,7 @@ from kiebitz.spam.corpus import Corpus, read_corpus
 from kiebitz.spam.evaluation import fold_of, metrics
 from kiebitz.spam.model import SpamModel
 
-CORPORA = ("youtube_spam_collection.csv", "sms_spam_collection.csv")
+CORPORA = ("youtube_spam_collection.csv", "sms_spam_collection.csv", "spamassassin_public_corpus.csv")
 FOLDS, DIMENSIONS, ALPHA = 5, 128, 0.5
 
 
