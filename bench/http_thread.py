@@ -25,7 +25,7 @@ from pathlib import Path
 
 from report import write_section  # bench/ is on the path when a script here runs
 
-from kiebitz.api.workers import listeners_on
+from kiebitz.api.workers import wait_for_listeners
 
 URI = "/artikel/lasttest"
 WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita "
@@ -47,15 +47,6 @@ def wait_for(url: str, seconds: float = 20) -> None:
         except Exception:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
-
-
-def wait_for_workers(port: int, workers: int, seconds: float = 30) -> None:
-    """Load a server only when all its workers listen, or the first gets every connection."""
-    deadline = time.time() + seconds
-    while listeners_on(port) < workers:
-        if time.time() > deadline:
-            raise RuntimeError(f"only {listeners_on(port)} of {workers} workers listen on port {port}")
-        time.sleep(0.1)
 
 
 def rss_mib(pid: int) -> float:
@@ -202,7 +193,7 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}/api/comments?uri={URI}"
             try:
                 wait_for(url)
-                wait_for_workers(port, workers)
+                wait_for_listeners(port, workers)  # or the first worker gets every connection
                 body = urllib.request.urlopen(url).read()
                 result = wrk(url, args.seconds)
                 rows.append((f"Kiebitz GET, {workers} worker{'s' if workers > 1 else ''}", result, rss_mib(server.pid)))

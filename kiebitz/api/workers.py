@@ -52,6 +52,15 @@ def listeners_on(port: int) -> int:
     return count
 
 
+def wait_for_listeners(port: int, count: int, seconds: float = 30) -> None:
+    """Return once ``count`` sockets listen on ``port``; a RuntimeError after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while listeners_on(port) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {listeners_on(port)} of {count} workers listen on port {port}")
+        time.sleep(0.1)
+
+
 def serve_worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
     """One worker process: its own socket, one uvicorn server."""
     import uvicorn

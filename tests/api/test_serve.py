@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiebitz.api.workers import listeners_on
+from kiebitz.api.workers import wait_for_listeners
 from tests.conftest import free_port
 
 URI = "/artikel/hinter-dem-proxy"
@@ -84,9 +84,7 @@ def test_workers_share_keep_alive_connections_and_a_dead_one_is_replaced(tmp_pat
     try:
         workers = workers_of(server, 2)
         port = int(base.rsplit(":", 1)[1])
-        deadline = time.time() + 30
-        while listeners_on(port) < 2 and time.time() < deadline:
-            time.sleep(0.1)  # the second worker may still be starting
+        wait_for_listeners(port, 2)  # the second worker may still be starting
         before = {pid: open_connections(pid) for pid in workers}
         connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(16)]
         for connection in connections:
@@ -98,11 +96,10 @@ def test_workers_share_keep_alive_connections_and_a_dead_one_is_replaced(tmp_pat
         assert sum(gained) == 16 and min(gained) >= 1, gained  # all 16 on one worker: 2 in 65,536
 
         os.kill(workers[0], 9)
-        replaced = set(workers_of(server, 2)) - {workers[0]}
-        while len(replaced) < 2 and time.time() < deadline + 30:
+        deadline = time.time() + 30
+        while len(set(workers_of(server, 2)) - {workers[0]}) < 2 and time.time() < deadline:
             time.sleep(0.1)
-            replaced = set(workers_of(server, 2)) - {workers[0]}
-        assert len(replaced) == 2
+        assert len(set(workers_of(server, 2)) - {workers[0]}) == 2
         urllib.request.urlopen(base + "/healthz", timeout=5).read()
     finally:
         server.terminate()
