@@ -160,6 +160,10 @@ class CommentService:
 
     # -- posting -------------------------------------------------------------
     def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
+        with self.store.one_connection():
+            return self._post(site, uri, payload, client)
+
+    def _post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
         data = validation.json_object(payload)
         uri = validation.uri(uri)
         fields = self._validate(data)

@@ -11,7 +11,8 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from kiebitz.domain import BlockRule, Comment, Status
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
+from kiebitz.store.engine import begin_write
 
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 
@@ -107,14 +109,34 @@ class Store:
         self._block_rules: list[BlockRule] | None = None
         self._site_ids: dict[str, int] = {}
         self._commits = itertools.count(1)
+        self._shared = threading.local()
 
     # -- plumbing -------------------------------------------------------------
     def write(self) -> _WriteTransaction:
         """A transaction that holds the process's write lock: ``with store.write() as db:``."""
         return _WriteTransaction(self)
 
-    def read(self) -> Connection:
-        return self.engine.connect()
+    def read(self) -> AbstractContextManager[Connection]:
+        """A connection for reading, ``with store.read() as db:``; the shared one inside ``one_connection``."""
+        shared = getattr(self._shared, "connection", None)
+        return nullcontext(shared) if shared is not None else self.engine.connect()
+
+    @contextmanager
+    def one_connection(self) -> Iterator[None]:
+        """The reads of this thread inside the block share one connection.
+
+        Posting asks the store five questions; taking a connection from the
+        pool and giving it back cost nearly as much as each small query.
+        """
+        if getattr(self._shared, "connection", None) is not None:
+            yield
+            return
+        with self.engine.connect() as connection:
+            self._shared.connection = connection
+            try:
+                yield
+            finally:
+                self._shared.connection = None
 
     def _after_commit(self) -> None:
         """Every CHECKPOINT_EVERY commits, copy the WAL into the database, with no write lock held.
@@ -424,8 +446,7 @@ class _WriteTransaction:
         self.store._process_lock.acquire()
         try:
             self.connection = self.store.engine.connect()
-            self.connection.info["writing"] = True  # see store.engine._begin
-            self.transaction = self.connection.begin()
+            self.transaction = begin_write(self.connection)
             return self.connection
         except BaseException:
             self._close()
@@ -445,7 +466,6 @@ class _WriteTransaction:
     def _close(self) -> None:
         try:
             if getattr(self, "connection", None) is not None:
-                self.connection.info.pop("writing", None)
                 self.connection.close()
         finally:
             self.store._process_lock.release()

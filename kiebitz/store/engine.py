@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, RootTransaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,7 +28,6 @@ def open_engine(database: str) -> Engine:
         # so the pool need not roll back every connection it takes back.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_reset_on_return=None)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -49,16 +49,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-    """Writes take SQLite's write lock up front (BEGIN IMMEDIATE); reads run without a transaction.
+def begin_write(connection: Connection) -> RootTransaction:
+    """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE).
 
     A deferred transaction that reads and then writes fails at once with
     SQLITE_BUSY when another process wrote in between; an immediate one
     waits its turn instead. Reads are single statements in autocommit mode,
     which spares a BEGIN and a ROLLBACK round trip on every one of them.
+    The BEGIN is sent here rather than from a "begin" event listener: any
+    connection event makes SQLAlchemy dispatch events on every statement.
     """
-    if connection.info.get("writing"):
+    transaction = connection.begin()
+    if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return transaction
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -72,10 +76,6 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration; safe to run every start."""
     config = alembic_config(engine)
     with engine.connect() as connection:
-        connection.info["writing"] = True  # two processes starting at once migrate one after the other
-        try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-        finally:
-            connection.info.pop("writing", None)
+        with begin_write(connection):  # two processes starting at once migrate one after the other
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 
+from kiebitz.app import build
+from kiebitz.config import Settings
 from kiebitz.domain import Status
 from kiebitz.fingerprint import BANDS
+from kiebitz.moderation.comments import Client
 from kiebitz.store.comments import (
     APPROVED_BY_EMAIL,
     CHECKPOINT_EVERY,
@@ -108,3 +111,19 @@ def test_the_wal_is_copied_into_the_database_after_a_number_of_commits(tmp_path:
     for n in range(CHECKPOINT_EVERY):
         add_comment(store, f"Kommentar {n} " + "lang " * 400)
     assert database.stat().st_size > before + 100 * 2000  # 200 KB: SQLite alone would wait for 4 MB
+
+
+def test_a_post_takes_one_connection_for_its_reads_and_one_for_its_write(tmp_path: Path):
+    """Taking a connection from the pool cost nearly as much as each of a post's small queries."""
+    kiebitz = build(Settings({"database": str(tmp_path / "kiebitz.db"), "min_submit_seconds": 0, "flood_seconds": 0}))
+    token = kiebitz.signer.form_token("default", "/a")
+
+    def post(text_: str) -> None:
+        payload = {"author": "Ada", "email": "ada@example.org", "text": text_, "form_token": token}
+        kiebitz.comments.post("default", "/a", payload, Client("203.0.113.9", "test", "", ""))
+
+    post("Der erste Kommentar legt Seite und Thread an.")
+    checkouts: list[object] = []
+    event.listen(kiebitz.store.engine, "checkout", lambda *args: checkouts.append(args))
+    post("Ein zweiter Kommentar im selben Thread.")
+    assert len(checkouts) == 2
