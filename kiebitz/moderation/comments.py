@@ -6,7 +6,11 @@ in the thread, judge, store), so the order of the rules can be read top down.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +48,34 @@ class Posted:
     verdict: Verdict
 
 
+class InFlight:
+    """Addresses with a post under way in this process.
+
+    Posts run on several threads (their writes share a commit, store.group_commit),
+    and the flood check reads the store, which does not hold a post until it is
+    written: without this, a burst of simultaneous posts from one address
+    would all pass it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._addresses: Counter[str] = Counter()
+
+    @contextmanager
+    def posting(self, ip_hash: str) -> Iterator[bool]:
+        """Register a post from ``ip_hash`` for the block; yields whether another one is under way."""
+        with self._lock:
+            alongside = self._addresses[ip_hash] > 0
+            self._addresses[ip_hash] += 1
+        try:
+            yield alongside
+        finally:
+            with self._lock:
+                self._addresses[ip_hash] -= 1
+                if not self._addresses[ip_hash]:
+                    del self._addresses[ip_hash]
+
+
 def iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -67,6 +99,7 @@ class CommentService:
         self.history = history
         self.cache = cache
         self._tokens: dict[tuple[str, str], tuple[int, bytes]] = {}
+        self._in_flight = InFlight()
         self.listeners: list[Any] = []  # called with ("created", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
 
@@ -160,10 +193,11 @@ class CommentService:
 
     # -- posting -------------------------------------------------------------
     def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
-        with self.store.one_connection():
-            return self._post(site, uri, payload, client)
+        ip_hash = self.signer.ip_hash(client.ip)
+        with self.store.one_connection(), self._in_flight.posting(ip_hash) as alongside:
+            return self._post(site, uri, payload, client, ip_hash, alongside)
 
-    def _post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
+    def _post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Posted:
         data = validation.json_object(payload)
         uri = validation.uri(uri)
         fields = self._validate(data)
@@ -171,8 +205,7 @@ class CommentService:
             data.get("form_token") if isinstance(data.get("form_token"), str) else None,
             site, uri, self.settings.min_submit_seconds,
         )
-        ip_hash = self.signer.ip_hash(client.ip)
-        self._check_rate(ip_hash)
+        self._check_rate(ip_hash, alongside)
         draft = CommentDraft(
             text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
             uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
@@ -198,10 +231,10 @@ class CommentService:
             "ip_network": ip_network(client.ip), "verdict": verdict.label.value, "score": verdict.probability,
             "reasons": [reason.as_dict() for reason in verdict.reasons], "signals": signals_of(draft),
         }
-        with self.store.write() as db:  # as short as possible: all other work is done before
-            values["thread_id"] = thread.id if thread is not None else self.store.ensure_thread(
-                db, site_id, uri, fields["title"]).id
-            comment_id = self.store.insert_comment(db, values)
+
+        new_thread = (site_id, uri, fields["title"]) if thread is None else None
+        values["thread_id"] = thread.id if thread is not None else None
+        comment_id, values["thread_id"] = self.store.write_comment(values, new_thread)
         self.cache.invalidate()
         comment = Comment(
             id=comment_id, thread_id=values["thread_id"], parent=values["parent_id"], author=values["author"],
@@ -230,12 +263,13 @@ class CommentService:
         mode = self.settings.moderation
         return mode == "all" or (mode == "first" and not self.store.has_approved_comment(email))
 
-    def _check_rate(self, ip_hash: str) -> None:
+    def _check_rate(self, ip_hash: str, alongside: bool) -> None:
+        """Flood and rate limit per address; ``alongside``: another post from it is under way in this process."""
         if not ip_hash:
             return
         now = time.time()
         count, newest = self.store.posts_from_ip_since(ip_hash, now - 3600, max(1, self.settings.rate_limit_per_hour))
-        if self.settings.flood_seconds and newest > now - self.settings.flood_seconds:
+        if self.settings.flood_seconds and (alongside or newest > now - self.settings.flood_seconds):
             raise TooManyRequests(
                 f"you are posting too quickly: wait {self.settings.flood_seconds} s between comments", None
             )

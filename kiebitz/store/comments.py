@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import itertools
 import json
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,8 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from kiebitz.domain import BlockRule, Comment, Status
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
-from kiebitz.store.engine import begin_write
+from kiebitz.store.engine import begin_write, sqlite_file
+from kiebitz.store.group_commit import GroupCommit
 
+NewThread = tuple[int, str, str]  # site id, uri, title
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -65,7 +68,7 @@ _MOST_SHARED = (
     .limit(bindparam("limit"))
 )
 SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(_MOST_SHARED))
-INSERT_COMMENT = insert(schema.comments)
+INSERT_COMMENTS = insert(schema.comments).returning(schema.comments.c.id, sort_by_parameter_order=True)
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)
 APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
@@ -110,11 +113,39 @@ class Store:
         self._site_ids: dict[str, int] = {}
         self._commits = itertools.count(1)
         self._shared = threading.local()
+        database = sqlite_file(engine)
+        self._wal = database + "-wal" if database else None
+        self.group_commit = GroupCommit(lambda: self.write(sync=False), self._write_comments, self.sync_log)
 
     # -- plumbing -------------------------------------------------------------
-    def write(self) -> _WriteTransaction:
-        """A transaction that holds the process's write lock: ``with store.write() as db:``."""
-        return _WriteTransaction(self)
+    def write(self, sync: bool = True) -> _WriteTransaction:
+        """A transaction that holds the process's write lock: ``with store.write() as db:``.
+
+        When the block ends, the commit is on disk (``sync_log``) unless ``sync`` is
+        False, for a caller that syncs once for many commits (group_commit).
+        """
+        return _WriteTransaction(self, sync)
+
+    def sync_log(self) -> None:
+        """Wait until every commit so far is on disk: fsync SQLite's WAL, holding no lock.
+
+        Connections commit with synchronous=NORMAL, which writes the WAL but does
+        not wait for the disk (store.engine), so that no process holds the write
+        lock through an fsync; this fsync covers every commit made before it,
+        from any process. Opened anew each time: SQLite deletes the WAL when the
+        last connection closes, after copying it into the database and syncing
+        that. PostgreSQL's COMMIT is durable by itself.
+        """
+        if self._wal is None:
+            return
+        try:
+            descriptor = os.open(self._wal, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
     def read(self) -> AbstractContextManager[Connection]:
         """A connection for reading, ``with store.read() as db:``; the shared one inside ``one_connection``."""
@@ -220,21 +251,44 @@ class Store:
 
     # -- comments -------------------------------------------------------------
     def insert_comment(self, db: Connection, values: dict[str, Any]) -> int:
-        values = dict(values)
-        values["reasons"] = json.dumps(values.get("reasons", []))
-        values.setdefault("ip_hash", "")
-        values.setdefault("ip_network", "")
-        values["signals"] = json.dumps(values.get("signals", {}))
-        result = db.execute(INSERT_COMMENT, values)
-        comment_id = inserted_id(result)
+        return self.insert_comments(db, [values])[0]
+
+    def insert_comments(self, db: Connection, rows: list[dict[str, Any]]) -> list[int]:
+        """Comments with their band keys and audit lines: three statements however many comments."""
+        rows = [
+            values | {
+                "reasons": json.dumps(values.get("reasons", [])), "signals": json.dumps(values.get("signals", {})),
+                "ip_hash": values.get("ip_hash", ""), "ip_network": values.get("ip_network", ""),
+            }
+            for values in rows
+        ]
+        ids = [int(row_id) for row_id in db.execute(INSERT_COMMENTS, rows).scalars()]
         db.execute(INSERT_BAND, [
-            {"band": band, "comment_id": comment_id, "created": values["created"]} for band in band_keys(values["text"])
+            {"band": band, "comment_id": comment_id, "created": values["created"]}
+            for comment_id, values in zip(ids, rows, strict=True) for band in band_keys(values["text"])
         ])
-        db.execute(INSERT_AUDIT, {
-            "comment_id": comment_id, "actor": "filter", "at": values["created"], "from_status": None,
-            "to_status": values["status"], "note": values.get("verdict", ""),
-        })
-        return comment_id
+        db.execute(INSERT_AUDIT, [
+            {"comment_id": comment_id, "actor": "filter", "at": values["created"], "from_status": None,
+             "to_status": values["status"], "note": values.get("verdict", "")}
+            for comment_id, values in zip(ids, rows, strict=True)
+        ])
+        return ids
+
+    def write_comment(self, values: dict[str, Any], new_thread: NewThread | None) -> tuple[int, int]:
+        """Store a new comment in a transaction shared with concurrent posts (group_commit): (id, thread id).
+
+        ``new_thread`` names the thread to create first if ``values`` has no thread_id.
+        """
+        return self.group_commit.run((values, new_thread))
+
+    def _write_comments(self, db: Connection, items: list[tuple[dict[str, Any], NewThread | None]]) -> list[tuple[int, int]]:
+        rows = []
+        for values, new_thread in items:
+            if new_thread is not None:
+                values = values | {"thread_id": self.ensure_thread(db, *new_thread).id}
+            rows.append(values)
+        ids = self.insert_comments(db, rows)
+        return [(comment_id, values["thread_id"]) for comment_id, values in zip(ids, rows, strict=True)]
 
     def get_comment(self, comment_id: int) -> Comment | None:
         with self.read() as db:
@@ -438,8 +492,9 @@ def inserted_id(result: Any) -> int:
 
 
 class _WriteTransaction:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, sync: bool) -> None:
         self.store = store
+        self.sync = sync
 
     def __enter__(self) -> Connection:
         self.store._write_lock.acquire()
@@ -461,6 +516,8 @@ class _WriteTransaction:
         finally:
             self._close()
         if exc_type is None:
+            if self.sync:
+                self.store.sync_log()
             self.store._after_commit()
 
     def _close(self) -> None:
@@ -486,8 +543,8 @@ class ProcessLock:
 
     @classmethod
     def for_engine(cls, engine: Engine) -> ProcessLock:
-        database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-        return cls(database + ".lock" if database and database != ":memory:" else None)
+        database = sqlite_file(engine)
+        return cls(database + ".lock" if database else None)
 
     def acquire(self) -> None:
         if self._handle is not None:

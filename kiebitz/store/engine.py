@@ -33,10 +33,11 @@ def open_engine(database: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    # WAL lets readers run beside the one writer; NORMAL sync in WAL mode loses
-    # no committed transaction on an application crash, only on power loss.
-    # pysqlite's own transaction handling is switched off so that _begin below
-    # decides how each transaction starts.
+    # WAL lets readers run beside the one writer. NORMAL sync: a COMMIT does not wait
+    # for the disk, so the write lock is not held through an fsync; Store.sync_log
+    # then fsyncs the WAL after the lock is let go, before a write is acknowledged.
+    # pysqlite's own transaction handling is switched off so that begin_write
+    # below decides how each transaction starts.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -47,6 +48,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # then, while this process holds the write lock; Store checkpoints after the lock instead.
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The database file of an SQLite engine; None for PostgreSQL or an in-memory database."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    return database if database and database != ":memory:" else None
 
 
 def begin_write(connection: Connection) -> RootTransaction:
