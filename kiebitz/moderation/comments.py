@@ -25,7 +25,7 @@ from kiebitz.moderation import validation
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.security import Signer, ip_network
 from kiebitz.spam.filter import History, SpamFilter
-from kiebitz.store.comments import Store
+from kiebitz.store.comments import NewThread, Store
 
 SORTS = ("oldest", "newest", "top")
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.DELETED)
@@ -194,10 +194,17 @@ class CommentService:
     # -- posting -------------------------------------------------------------
     def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
         ip_hash = self.signer.ip_hash(client.ip)
-        with self.store.one_connection(), self._in_flight.posting(ip_hash) as alongside:
-            return self._post(site, uri, payload, client, ip_hash, alongside)
+        with self._in_flight.posting(ip_hash) as alongside:
+            # The connection goes back before the write: posts waiting for a group commit hold none.
+            with self.store.one_connection():
+                values, new_thread, verdict, notify = self._prepare(site, uri, payload, client, ip_hash, alongside)
+            comment_id, values["thread_id"] = self.store.write_comment(values, new_thread)
+        return self._created(comment_id, values, verdict, notify)
 
-    def _post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Posted:
+    def _prepare(
+        self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
+    ) -> tuple[dict[str, Any], NewThread | None, Verdict, bool]:
+        """Everything before the write: the row to store, the thread to create if new, the verdict."""
         data = validation.json_object(payload)
         uri = validation.uri(uri)
         fields = self._validate(data)
@@ -231,20 +238,23 @@ class CommentService:
             "ip_network": ip_network(client.ip), "verdict": verdict.label.value, "score": verdict.probability,
             "reasons": [reason.as_dict() for reason in verdict.reasons], "signals": signals_of(draft),
         }
-
-        new_thread = (site_id, uri, fields["title"]) if thread is None else None
         values["thread_id"] = thread.id if thread is not None else None
-        comment_id, values["thread_id"] = self.store.write_comment(values, new_thread)
+        new_thread = (site_id, uri, fields["title"]) if thread is None else None
+        return values, new_thread, verdict, data.get("notify") is True
+
+    def _created(self, comment_id: int, values: dict[str, Any], verdict: Verdict, notify: bool) -> Posted:
+        """After the write: drop cached threads, tell the listeners, answer with an edit token."""
         self.cache.invalidate()
+        status = Status(values["status"])
         comment = Comment(
             id=comment_id, thread_id=values["thread_id"], parent=values["parent_id"], author=values["author"],
             email=values["email"], website=values["website"], text=values["text"], html=values["html"], status=status,
-            created=values["created"], modified=None, ip_hash=ip_hash, ip_network=values["ip_network"],
-            verdict=values["verdict"], score=values["score"], reasons=values["reasons"], depth=depth,
+            created=values["created"], modified=None, ip_hash=values["ip_hash"], ip_network=values["ip_network"],
+            verdict=values["verdict"], score=values["score"], reasons=values["reasons"], depth=values["depth"],
         )
         for listener in self.listeners:
             listener("created", comment)
-        if data.get("notify") is True and self.subscribe is not None and status != Status.SPAM:
+        if notify and self.subscribe is not None and status != Status.SPAM:
             self.subscribe(comment)
         return Posted(comment, self.signer.edit_token(comment_id), verdict)
 

@@ -26,7 +26,10 @@ def open_engine(database: str) -> Engine:
     if url.startswith("sqlite"):
         # Reads run in autocommit and writes end in an explicit commit or rollback,
         # so the pool need not roll back every connection it takes back.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_reset_on_return=None)
+        # No limit on connections: a file's are cheap, and every thread that reads
+        # or writes may hold one (the public API's writer threads, the thread pool).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_reset_on_return=None, pool_size=20, max_overflow=-1)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
