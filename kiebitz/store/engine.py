@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from alembic import command
@@ -43,7 +45,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # below decides how each transaction starts.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -51,6 +53,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # then, while this process holds the write lock; Store checkpoints after the lock instead.
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor, attempts: int = 100) -> None:
+    """PRAGMA journal_mode=WAL, retried: it can fail at once with "database is locked".
+
+    SQLite answers so, without waiting for the busy timeout, while another
+    process holds the file exclusively, as it does when its last connection
+    closes and folds the WAL into the database. Seen when two server workers
+    started at the same moment: one of them died and was restarted.
+    """
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 def sqlite_file(engine: Engine) -> str | None:
