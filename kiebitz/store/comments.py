@@ -115,16 +115,19 @@ class Store:
         self._shared = threading.local()
         database = sqlite_file(engine)
         self._wal = database + "-wal" if database else None
-        self.group_commit = GroupCommit(lambda: self.write(sync=False), self._write_comments, self.sync_log)
+        self.group_commit = GroupCommit(
+            lambda: self.write(finish=False), self._write_comments, sync=self.sync_log, after=self.after_commit,
+        )
 
     # -- plumbing -------------------------------------------------------------
-    def write(self, sync: bool = True) -> _WriteTransaction:
+    def write(self, finish: bool = True) -> _WriteTransaction:
         """A transaction that holds the process's write lock: ``with store.write() as db:``.
 
-        When the block ends, the commit is on disk (``sync_log``) unless ``sync`` is
-        False, for a caller that syncs once for many commits (group_commit).
+        When the block ends, the commit is on disk (``sync_log``) and the WAL
+        checkpointed if due (``after_commit``); ``finish=False`` leaves both to a
+        caller that does them once for many commits (group_commit).
         """
-        return _WriteTransaction(self, sync)
+        return _WriteTransaction(self, finish)
 
     def sync_log(self) -> None:
         """Wait until every commit so far is on disk: fsync SQLite's WAL, holding no lock.
@@ -169,7 +172,7 @@ class Store:
             finally:
                 self._shared.connection = None
 
-    def _after_commit(self) -> None:
+    def after_commit(self) -> None:
         """Every CHECKPOINT_EVERY commits, copy the WAL into the database, with no write lock held.
 
         Connections have SQLite's own automatic checkpoint switched off (store.engine):
@@ -492,9 +495,9 @@ def inserted_id(result: Any) -> int:
 
 
 class _WriteTransaction:
-    def __init__(self, store: Store, sync: bool) -> None:
+    def __init__(self, store: Store, finish: bool) -> None:
         self.store = store
-        self.sync = sync
+        self.finish = finish
 
     def __enter__(self) -> Connection:
         self.store._write_lock.acquire()
@@ -516,9 +519,9 @@ class _WriteTransaction:
         finally:
             self._close()
         if exc_type is None:
-            if self.sync:
+            if self.finish:
                 self.store.sync_log()
-            self.store._after_commit()
+                self.store.after_commit()
 
     def _close(self) -> None:
         try:

@@ -48,10 +48,12 @@ class GroupCommit(Generic[Item, Result]):
         begin: Callable[[], AbstractContextManager[Connection]],
         write: Callable[[Connection, list[Item]], list[Result]],
         sync: Callable[[], None],
+        after: Callable[[], None] = lambda: None,
     ) -> None:
         self._begin = begin  # a write transaction that commits without waiting for the disk
         self._write = write  # writes a batch of items with as few statements as it can
         self._sync = sync  # waits until everything committed so far is on disk
+        self._after = after  # housekeeping after a commit (a WAL checkpoint now and then), once the batch is answered
         self._condition = threading.Condition()
         self._waiting: list[_Job[Item, Result]] = []
         self._writing = False
@@ -75,6 +77,8 @@ class GroupCommit(Generic[Item, Result]):
                 self._writing = False  # the next batch may be written while this one syncs
                 self._condition.notify_all()
             self._sync_and_finish(batch)
+        if batch:
+            self._after()
         return job.outcome()
 
     def _write_waiting(self) -> list[_Job[Item, Result]]:
