@@ -12,10 +12,10 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
@@ -28,6 +28,7 @@ from kiebitz.store.engine import begin_write, sqlite_file
 from kiebitz.store.group_commit import GroupCommit
 
 NewThread = tuple[int, str, str]  # site id, uri, title
+Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -118,6 +119,9 @@ class Store:
         self.group_commit = GroupCommit(
             lambda: self.write(finish=False), self._write_comments, sync=self.sync_log, after=self.after_commit,
         )
+        self._shared_commit: GroupCommit[Callable[[Connection], Any], Any] = GroupCommit(
+            lambda: self.write(finish=False), _run_each, sync=self.sync_log, after=self.after_commit,
+        )
 
     # -- plumbing -------------------------------------------------------------
     def write(self, finish: bool = True) -> _WriteTransaction:
@@ -128,6 +132,14 @@ class Store:
         caller that does them once for many commits (group_commit).
         """
         return _WriteTransaction(self, finish)
+
+    def write_shared(self, work: Callable[[Connection], Result]) -> Result:
+        """``work(db)`` in a write transaction it may share with other threads' work; on disk when it returns.
+
+        For small writes that many threads make at once (an Akismet check's
+        log row): one commit and one fsync serve all of them (group_commit).
+        """
+        return self._shared_commit.run(work)  # type: ignore[no-any-return]
 
     def sync_log(self) -> None:
         """Wait until every commit so far is on disk: fsync SQLite's WAL, holding no lock.
@@ -485,6 +497,10 @@ class Store:
         with self.write() as db:
             db.execute(delete(schema.block_rules).where(schema.block_rules.c.id == rule_id))
         self._block_rules = None
+
+
+def _run_each(db: Connection, works: list[Callable[[Connection], Any]]) -> list[Any]:
+    return [work(db) for work in works]
 
 
 def inserted_id(result: Any) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiebitz.app import build
 from kiebitz.config import Settings
@@ -124,3 +124,20 @@ def test_a_post_while_another_from_the_same_address_is_under_way_is_a_flood(tmp_
         with pytest.raises(TooManyRequests):
             kiebitz.comments.post("default", "/a", payload, client)
     assert kiebitz.comments.post("default", "/a", payload, client).comment.id
+
+
+def test_shared_writes_from_many_threads_all_land(tmp_path: Path):
+    """Store.write_shared: any small write (an Akismet check's log row) through a group commit."""
+    store = fresh_store(tmp_path)
+
+    def log(n: int) -> str:
+        return store.write_shared(lambda db: db.execute(schema.meta.insert().values(key=f"k{n}", value="v")) and f"k{n}")
+
+    threads = [threading.Thread(target=log, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert log(99) == "k99"
+    with store.read() as db:
+        assert db.execute(select(func.count()).select_from(schema.meta).where(schema.meta.c.key.like("k%"))).scalar() == 21
