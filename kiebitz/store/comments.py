@@ -467,10 +467,13 @@ class Store:
         table = schema.daily_counts
         day = datetime.now(UTC).strftime("%Y-%m-%d")
         where = and_(table.c.day == day, table.c.name == name)
-        with self.write() as db:
+
+        def count(db: Connection) -> None:
             if db.execute(select(table.c.count).where(where)).first() is None:
                 db.execute(insert(table).values(day=day, name=name, count=0))
             db.execute(update(table).where(where).values(count=table.c.count + amount))
+
+        self.write_shared(count)  # a wave of discarded spam: one commit for many
 
     # -- block and suspect lists (read on every check, so cached) ------------------
     def block_rules(self) -> list[BlockRule]:
