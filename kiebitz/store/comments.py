@@ -6,7 +6,6 @@ lock per process so SQLite never sees two writers from the same server.
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import json
 import os
@@ -24,8 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from kiebitz.domain import BlockRule, Comment, Status
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
-from kiebitz.store.engine import begin_write, sqlite_file
+from kiebitz.store.engine import sqlite_file
 from kiebitz.store.group_commit import GroupCommit
+from kiebitz.store.transactions import ProcessLock, WriteTransaction
 
 NewThread = tuple[int, str, str]  # site id, uri, title
 Result = TypeVar("Result")
@@ -124,14 +124,18 @@ class Store:
         )
 
     # -- plumbing -------------------------------------------------------------
-    def write(self, finish: bool = True) -> _WriteTransaction:
+    def write(self, finish: bool = True) -> WriteTransaction:
         """A transaction that holds the process's write lock: ``with store.write() as db:``.
 
         When the block ends, the commit is on disk (``sync_log``) and the WAL
         checkpointed if due (``after_commit``); ``finish=False`` leaves both to a
         caller that does them once for many commits (group_commit).
         """
-        return _WriteTransaction(self, finish)
+        return WriteTransaction(self.engine, self._write_lock, self._process_lock, self._finish if finish else None)
+
+    def _finish(self) -> None:
+        self.sync_log()
+        self.after_commit()
 
     def write_shared(self, work: Callable[[Connection], Result]) -> Result:
         """``work(db)`` in a write transaction it may share with other threads' work; on disk when it returns.
@@ -511,67 +515,3 @@ def inserted_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-class _WriteTransaction:
-    def __init__(self, store: Store, finish: bool) -> None:
-        self.store = store
-        self.finish = finish
-
-    def __enter__(self) -> Connection:
-        self.store._write_lock.acquire()
-        self.store._process_lock.acquire()
-        try:
-            self.connection = self.store.engine.connect()
-            self.transaction = begin_write(self.connection)
-            return self.connection
-        except BaseException:
-            self._close()
-            raise
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        try:
-            if exc_type is None:
-                self.transaction.commit()
-            else:
-                self.transaction.rollback()
-        finally:
-            self._close()
-        if exc_type is None:
-            if self.finish:
-                self.store.sync_log()
-                self.store.after_commit()
-
-    def _close(self) -> None:
-        try:
-            if getattr(self, "connection", None) is not None:
-                self.connection.close()
-        finally:
-            self.store._process_lock.release()
-            self.store._write_lock.release()
-
-
-class ProcessLock:
-    """One SQLite writer at a time across processes, queued by the kernel.
-
-    SQLite's own busy handler polls with sleeps of up to 100 ms, which under
-    load from several server processes costs more than the writes themselves;
-    an flock on a file beside the database wakes the next writer at once.
-    """
-
-    def __init__(self, path: str | None) -> None:
-        self._handle = open(path, "a+b") if path else None  # noqa: SIM115 - held for the process's life
-        self.has_file = path is not None  # an SQLite file, so a WAL to checkpoint
-
-    @classmethod
-    def for_engine(cls, engine: Engine) -> ProcessLock:
-        database = sqlite_file(engine)
-        return cls(database + ".lock" if database else None)
-
-    def acquire(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_EX)
-
-    def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
