@@ -1,15 +1,19 @@
 """`kiebitz serve` as a real process: readers behind a reverse proxy keep their own address,
-several workers share the connections and a worker that dies is replaced."""
+several workers share the connections, a worker that dies is replaced, and what was
+acknowledged survives a crash."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -39,10 +43,9 @@ def serve(tmp_path: Path, trusted_proxies: str = "127.0.0.1", workers: int = 1) 
     raise RuntimeError("kiebitz serve did not come up")
 
 
-def post_through_proxy(base: str, reader: str) -> int:
+def post_through_proxy(base: str, reader: str, text: str = "Gute Nachricht für den Ort.") -> int:
     token = json.loads(urllib.request.urlopen(f"{base}/api/comments?uri={URI}").read())["form_token"]
-    body = json.dumps({"author": "Anna", "email": "anna@example.org", "text": "Gute Nachricht für den Ort.",
-                       "form_token": token}).encode()
+    body = json.dumps({"author": "Anna", "email": "anna@example.org", "text": text, "form_token": token}).encode()
     request = urllib.request.Request(f"{base}/api/comments?uri={URI}", data=body, method="POST",
                                      headers={"Content-Type": "application/json", "X-Forwarded-For": reader})
     with urllib.request.urlopen(request) as answer:
@@ -104,3 +107,36 @@ def test_workers_share_keep_alive_connections_and_a_dead_one_is_replaced(tmp_pat
     finally:
         server.terminate()
         assert server.wait(30) == 0
+
+
+def test_every_acknowledged_comment_survives_the_server_being_killed(tmp_path: Path) -> None:
+    """Posts answered 201/202 are committed before the answer, even with a batch in flight when the process dies."""
+    server, base = serve(tmp_path)
+    words = ["Bahn", "Brücke", "Rat", "Schule", "Markt", "Wetter", "Kino", "Park", "Hafen", "Miete", "Radweg", "Fest"]
+    acknowledged: list[int] = []
+    stop = threading.Event()
+
+    def post_until_stopped(writer: int) -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            text = f"Leser {writer} schreibt zum {n}. Mal: " + " ".join(random.sample(words, 6))
+            try:
+                acknowledged.append(post_through_proxy(base, f"198.51.{writer}.{n % 250}", text))
+            except urllib.error.HTTPError:
+                continue  # refused (say, as a repeat): not acknowledged, nothing to check
+            except (OSError, http.client.HTTPException):
+                return  # the server is gone
+    threads = [threading.Thread(target=post_until_stopped, args=(writer,)) for writer in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    server.kill()  # SIGKILL: no shutdown, no last checkpoint
+    server.wait(10)
+    stop.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(acknowledged) > 20, acknowledged
+    with sqlite3.connect(tmp_path / "kiebitz.db") as db:
+        stored = {row[0] for row in db.execute("SELECT id FROM comments")}
+    assert set(acknowledged) <= stored
