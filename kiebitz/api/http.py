@@ -21,7 +21,7 @@ WRITER_THREADS = 32  # why so many: see _WRITERS
 # reads use. A post spends most of its time waiting: for the write lock, then for
 # the disk (store.group_commit); while it waits, the next ones are judged and join
 # the next batch. With 8 threads batches held 3 posts and 16 connections' load
-# left a third of the CPU idle; 32 let a busy process write batches of ten.
+# left a fifth of the CPU idle; 32 let a busy process write batches of ten.
 _WRITERS = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="kiebitz-writer")
 
 
