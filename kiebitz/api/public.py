@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +19,7 @@ from kiebitz.api.http import (
     json_response,
 )
 from kiebitz.moderation import validation
-from kiebitz.moderation.comments import CommentService
+from kiebitz.moderation.comments import Client, CommentService, Posted
 
 COMMENT_BODY = {
     "required": True,
@@ -73,7 +74,7 @@ def router(service: CommentService) -> APIRouter:
     async def post_comment(request: Request) -> Response:
         payload = await json_body(request)
         uri = validation.uri(request.query_params.get("uri"))
-        posted = await in_writer(service.post, site_of(request), uri, payload, client_of(request))
+        posted = await post_without_waiting_threads(service, site_of(request), uri, payload, client_of(request))
         document = service.public(posted.comment)
         document["status"] = posted.comment.status.value
         document["edit_token"] = posted.edit_token
@@ -117,6 +118,19 @@ def router(service: CommentService) -> APIRouter:
         return json_response(service.preview(await json_body(request)))
 
     return api
+
+
+async def post_without_waiting_threads(service: CommentService, site: str, uri: str, payload: Any, client: Client) -> Posted:
+    """CommentService.post in steps, so that no thread waits while the comment goes to disk.
+
+    The writer thread judges the post and is free for the next one while the
+    store's group commit writes it; the event loop awaits the commit.
+    """
+    ip_hash = service.signer.ip_hash(client.ip)
+    with service.in_flight(ip_hash) as alongside:
+        prepared = await in_writer(service.prepare_post, site, uri, payload, client, ip_hash, alongside)
+        comment_id, thread_id = await asyncio.wrap_future(service.store.submit_comment(prepared.values, prepared.new_thread))
+    return await in_writer(service.finish_post, prepared, comment_id, thread_id)  # type: ignore[no-any-return]
 
 
 def edit_token_of(request: Request, comment_id: int, payload: object) -> str | None:

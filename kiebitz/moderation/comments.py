@@ -10,7 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +39,16 @@ class Client:
     user_agent: str = ""
     referrer: str = ""
     language: str = ""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A judged comment, ready to be written."""
+
+    values: dict[str, Any]  # the row
+    new_thread: NewThread | None  # the thread to create first, if the page has none yet
+    verdict: Verdict
+    notify: bool  # the commenter asked to hear of replies
 
 
 @dataclass(frozen=True)
@@ -193,18 +203,28 @@ class CommentService:
 
     # -- posting -------------------------------------------------------------
     def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:
-        ip_hash = self.signer.ip_hash(client.ip)
-        with self._in_flight.posting(ip_hash) as alongside:
-            # The connection goes back before the write: posts waiting for a group commit hold none.
-            with self.store.one_connection():
-                values, new_thread, verdict, notify = self._prepare(site, uri, payload, client, ip_hash, alongside)
-            comment_id, values["thread_id"] = self.store.write_comment(values, new_thread)
-        return self._created(comment_id, values, verdict, notify)
+        """Judge and store a new comment; returns once it is on disk.
 
-    def _prepare(
-        self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
-    ) -> tuple[dict[str, Any], NewThread | None, Verdict, bool]:
+        The steps are public so that the HTTP API can run them without a thread
+        waiting for the disk (api.public): in_flight, prepare_post, then
+        Store.submit_comment, then finish_post.
+        """
+        ip_hash = self.signer.ip_hash(client.ip)
+        with self.in_flight(ip_hash) as alongside:
+            prepared = self.prepare_post(site, uri, payload, client, ip_hash, alongside)
+            comment_id, thread_id = self.store.write_comment(prepared.values, prepared.new_thread)
+        return self.finish_post(prepared, comment_id, thread_id)
+
+    def in_flight(self, ip_hash: str) -> AbstractContextManager[bool]:
+        """Register a post from this address until it is written; gives whether another one is under way."""
+        return self._in_flight.posting(ip_hash)
+
+    def prepare_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:
         """Everything before the write: the row to store, the thread to create if new, the verdict."""
+        with self.store.one_connection():
+            return self._prepare(site, uri, payload, client, ip_hash, alongside)
+
+    def _prepare(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:
         data = validation.json_object(payload)
         uri = validation.uri(uri)
         fields = self._validate(data)
@@ -240,11 +260,12 @@ class CommentService:
         }
         values["thread_id"] = thread.id if thread is not None else None
         new_thread = (site_id, uri, fields["title"]) if thread is None else None
-        return values, new_thread, verdict, data.get("notify") is True
+        return Prepared(values, new_thread, verdict, data.get("notify") is True)
 
-    def _created(self, comment_id: int, values: dict[str, Any], verdict: Verdict, notify: bool) -> Posted:
+    def finish_post(self, prepared: Prepared, comment_id: int, thread_id: int) -> Posted:
         """After the write: drop cached threads, tell the listeners, answer with an edit token."""
         self.cache.invalidate()
+        values = prepared.values | {"thread_id": thread_id}
         status = Status(values["status"])
         comment = Comment(
             id=comment_id, thread_id=values["thread_id"], parent=values["parent_id"], author=values["author"],
@@ -254,9 +275,9 @@ class CommentService:
         )
         for listener in self.listeners:
             listener("created", comment)
-        if notify and self.subscribe is not None and status != Status.SPAM:
+        if prepared.notify and self.subscribe is not None and status != Status.SPAM:
             self.subscribe(comment)
-        return Posted(comment, self.signer.edit_token(comment_id), verdict)
+        return Posted(comment, self.signer.edit_token(comment_id), prepared.verdict)
 
     def _validate(self, data: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -294,11 +295,16 @@ class Store:
         return ids
 
     def write_comment(self, values: dict[str, Any], new_thread: NewThread | None) -> tuple[int, int]:
-        """Store a new comment in a transaction shared with concurrent posts (group_commit): (id, thread id).
+        """Store a new comment and wait until it is on disk: (id, thread id). See ``submit_comment``."""
+        return self.submit_comment(values, new_thread).result()
 
+    def submit_comment(self, values: dict[str, Any], new_thread: NewThread | None) -> Future[tuple[int, int]]:
+        """Store a new comment in a transaction shared with concurrent posts (group_commit).
+
+        The future gives (id, thread id) once the comment is on disk.
         ``new_thread`` names the thread to create first if ``values`` has no thread_id.
         """
-        return self.group_commit.run((values, new_thread))
+        return self.group_commit.submit((values, new_thread))
 
     def _write_comments(self, db: Connection, items: list[tuple[dict[str, Any], NewThread | None]]) -> list[tuple[int, int]]:
         rows = []
