@@ -61,10 +61,10 @@ class Posted:
 class InFlight:
     """Addresses with a post under way in this process.
 
-    Posts run on several threads (their writes share a commit, store.group_commit),
-    and the flood check reads the store, which does not hold a post until it is
-    written: without this, a burst of simultaneous posts from one address
-    would all pass it.
+    Several posts are under way at once (judged on the writer threads, then
+    waiting for their group commit), and the flood check reads the store, which
+    does not hold a post until it is written: without this, a burst of
+    simultaneous posts from one address would all pass it.
     """
 
     def __init__(self) -> None:
