@@ -29,6 +29,7 @@ from kiebitz.store.group_commit import GroupCommit
 from kiebitz.store.transactions import ProcessLock, WriteTransaction
 
 NewThread = tuple[int, str, str]  # site id, uri, title
+Item = TypeVar("Item")
 Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 
@@ -110,19 +111,18 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_lock = threading.Lock()
-        self._process_lock = ProcessLock.for_engine(engine)
+        database = sqlite_file(engine)
+        self._process_lock = ProcessLock(database)
         self._block_rules: list[BlockRule] | None = None
         self._site_ids: dict[str, int] = {}
         self._commits = itertools.count(1)
         self._shared = threading.local()
-        database = sqlite_file(engine)
         self._wal = database + "-wal" if database else None
-        self.group_commit = GroupCommit(
-            lambda: self.write(finish=False), self._write_comments, sync=self.sync_log, after=self.after_commit,
-        )
-        self._shared_commit: GroupCommit[Callable[[Connection], Any], Any] = GroupCommit(
-            lambda: self.write(finish=False), _run_each, sync=self.sync_log, after=self.after_commit,
-        )
+        self.group_commit = self._group_commit(self._write_comments)  # new comments: three statements a batch
+        self._shared_commit: GroupCommit[Callable[[Connection], Any], Any] = self._group_commit(_run_each)
+
+    def _group_commit(self, write: Callable[[Connection, list[Item]], list[Result]]) -> GroupCommit[Item, Result]:
+        return GroupCommit(lambda: self.write(finish=False), write, sync=self.sync_log, after=self.after_commit)
 
     # -- plumbing -------------------------------------------------------------
     def write(self, finish: bool = True) -> WriteTransaction:
@@ -198,7 +198,7 @@ class Store:
         runs beside the next writers; SQLite still checkpoints when the last
         connection closes.
         """
-        if self._process_lock.has_file and next(self._commits) % CHECKPOINT_EVERY == 0:
+        if self._wal is not None and next(self._commits) % CHECKPOINT_EVERY == 0:
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 

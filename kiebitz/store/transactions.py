@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from kiebitz.store.engine import begin_write, sqlite_file
+from kiebitz.store.engine import begin_write
 
 
 class WriteTransaction:
@@ -73,14 +73,9 @@ class ProcessLock:
     an flock on a file beside the database wakes the next writer at once.
     """
 
-    def __init__(self, path: str | None) -> None:
-        self._handle = open(path, "a+b") if path else None  # noqa: SIM115 - held for the process's life
-        self.has_file = path is not None  # an SQLite file, so a WAL to checkpoint
-
-    @classmethod
-    def for_engine(cls, engine: Engine) -> ProcessLock:
-        database = sqlite_file(engine)
-        return cls(database + ".lock" if database else None)
+    def __init__(self, database: str | None) -> None:
+        """``database``: the SQLite file (the lock file sits beside it); None for no lock (PostgreSQL, memory)."""
+        self._handle = open(database + ".lock", "a+b") if database else None  # noqa: SIM115 - held for the process's life
 
     def acquire(self) -> None:
         if self._handle is not None:
