@@ -21,9 +21,10 @@ from kiebitz.domain import CommentDraft
 MAX_CHARS = 10_000  # the longest comment accepted; longer texts (mails) are cut here
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"(?u)\b\w\w+\b")
-URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|de|nl|pl|co|io|ly|me|tk)\b(?:/\S*)?", re.I
-)
+LINK_TLDS = "com|net|org|info|biz|ru|de|nl|pl|co|io|ly|me|tk"
+URL = re.compile(rf"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:{LINK_TLDS})\b(?:/\S*)?", re.I)
+# What every match of URL contains; a third of URL's cost, so most texts skip URL altogether.
+MAY_HOLD_A_LINK = re.compile(rf"://|www\.|\.(?:{LINK_TLDS})\b", re.I)
 REPEATS = re.compile(r"(.)\1{3,}")
 CHAR_NGRAMS = (1, 5)
 
@@ -97,7 +98,8 @@ def _splitmix64(values: np.ndarray) -> np.ndarray:
 
 def url_tokens(text: str) -> list[str]:
     tokens = []
-    for match in URL.findall(text):
+    links = URL.findall(text) if MAY_HOLD_A_LINK.search(text) else []
+    for match in links:
         address = match if "://" in match else "http://" + match
         try:
             host = (urlsplit(address).hostname or "").removeprefix("www.")
@@ -108,7 +110,7 @@ def url_tokens(text: str) -> list[str]:
             tokens += ["url:" + host, "url:" + ".".join(labels[-2:]), "tld:" + labels[-1]]
             if "?" in match or "=" in match:
                 tokens.append("meta:url_query")
-    tokens.append(f"meta:links={min(len(URL.findall(text)), 5)}")
+    tokens.append(f"meta:links={min(len(links), 5)}")
     return tokens
 
 
@@ -123,7 +125,7 @@ SCRIPTS = {
     "cjk": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
     "hangul": re.compile(r"[\uac00-\ud7af]"),
 }
-LETTER = re.compile(r"[^\W\d_]")
+OTHER_SCRIPTS = re.compile("|".join(pattern.pattern for name, pattern in SCRIPTS.items() if name != "latin"))
 CAPITAL = re.compile(r"[A-Z\u00c0-\u00de\u0400-\u042f]")
 DIGIT = re.compile(r"\d")
 PHONE = re.compile(r"(?:\+|\b0)\d[\d ./-]{6,}\d")
@@ -132,9 +134,11 @@ MONEY = re.compile(r"[$€£]\s?\d|\d\s?(?:[$€£]|euro|dollars?|usd)\b", re.I)
 
 def shape_tokens(text: str) -> list[str]:
     """How the text looks: length, capitals, digits, repeats, scripts, phone numbers, money."""
-    letters = len(LETTER.findall(text))
+    digit_count = len(DIGIT.findall(text))
+    # Letters are what [^\W\d_] matches: alphanumeric but not a decimal digit (three times faster)
+    letters = sum(map(str.isalnum, text)) - digit_count
     capitals = len(CAPITAL.findall(text)) / max(1, letters)
-    digits = len(DIGIT.findall(text)) / max(1, len(text))
+    digits = digit_count / max(1, len(text))
     tokens = [
         f"meta:length={min(len(text).bit_length(), 12)}",
         f"meta:capitals={int(capitals * 5)}",
@@ -147,7 +151,9 @@ def shape_tokens(text: str) -> list[str]:
         tokens.append("meta:phone_number")
     if MONEY.search(text):
         tokens.append("meta:money")
-    scripts = [name for name, pattern in SCRIPTS.items() if pattern.search(text)]
+    scripts = ["latin"] if SCRIPTS["latin"].search(text) else []
+    if not text.isascii() and OTHER_SCRIPTS.search(text):  # most comments have none: one look, not eight
+        scripts += [name for name, pattern in SCRIPTS.items() if name != "latin" and pattern.search(text)]
     tokens += ["meta:script=" + name for name in scripts]
     if len(scripts) > 1:
         tokens.append("meta:mixed_scripts")
@@ -187,7 +193,7 @@ def tokenize(draft: CommentDraft, site_language: str = "") -> tuple[list[str], s
     """Tokens of a comment (words, URLs, metadata) and its normalised text for ``char_ngram_hashes``."""
     text = normalise(draft.text)
     # A link's path is noise that looks like many words; the link counts once, by its host.
-    prose = URL.sub(" ", text)
+    prose = URL.sub(" ", text) if MAY_HOLD_A_LINK.search(text) else text
     words = word_tokens(prose) + url_tokens(text) + shape_tokens(text) + author_tokens(draft)
     words += request_tokens(draft, site_language)
     return words, prose

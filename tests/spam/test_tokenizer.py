@@ -1,0 +1,51 @@
+"""The tokenizer's shortcuts give exactly what the plain definitions give."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kiebitz.domain import CommentDraft
+from kiebitz.spam import tokenizer
+from kiebitz.spam.tokenizer import MAY_HOLD_A_LINK, SCRIPTS, URL, shape_tokens, tokenize, url_tokens
+
+TRICKY = [
+    "",
+    "plain words, no link at all.",
+    "Visit http://spam.example/x?a=1 now",
+    "WWW.Shop.DE billig!!!! ruf an: +49 170 1234567",
+    "see example.COM/path and foo.tk",
+    "x² ½ ① 5 ٣ and 12€",
+    "Привет мир hello",
+    "日本語 テキスト mixed with English",
+    "Schöne Grüße aus Köln, Ärger über die Straße",
+    "a.b.c.d ends.with.dot. www.",
+    "ftp://files.example.net/readme",
+]
+LETTER = re.compile(r"[^\W\d_]")
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_a_text_without_the_link_signs_has_no_link(text: str):
+    if URL.search(text):
+        assert MAY_HOLD_A_LINK.search(text)
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_shortcuts_match_the_plain_definitions(text: str):
+    links = URL.findall(text)
+    assert url_tokens(text)[-1] == f"meta:links={min(len(links), 5)}"
+    assert tokenize(CommentDraft(text=text))[1] == URL.sub(" ", tokenizer.normalise(text))
+    scripts = [name for name, pattern in SCRIPTS.items() if pattern.search(text)]
+    assert [token for token in shape_tokens(text) if token.startswith("meta:script=")] == [
+        "meta:script=" + name for name in scripts
+    ]
+    capitals = len(tokenizer.CAPITAL.findall(text)) / max(1, len(LETTER.findall(text)))
+    assert f"meta:capitals={int(capitals * 5)}" in shape_tokens(text)
+
+
+def test_letters_are_alphanumerics_that_are_not_decimal_digits():
+    for code in [*range(0x2000), 0x2460, 0x3042, 0x4E00, 0xFF10, 0x1D7CE]:
+        char = chr(code)
+        assert bool(LETTER.match(char)) == (char.isalnum() and not char.isdecimal()), hex(code)
