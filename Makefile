@@ -14,11 +14,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the browser tests need; installed only when missing.
+# Debian packages the tests need, installed only when missing: chromium for the
+# browser tests, PostgreSQL's server for the tests on PostgreSQL (tests/postgres.py
+# starts a throw-away cluster of its own; the package's default one is not used).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian's$$missing for the tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 demo: install
 	$(BIN)/kiebitz demo

@@ -1,4 +1,9 @@
-"""Shared fixtures: a real SQLite file in a temp dir and the app over HTTP."""
+"""Shared fixtures: a real SQLite file in a temp dir (or a real PostgreSQL database) and the app over HTTP.
+
+A test module marked ``pytestmark = pytest.mark.usefixtures("database_backend")``
+runs each of its tests twice: on a SQLite file and on a database of a real
+PostgreSQL server (tests/postgres.py), since every query must run on both.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,10 @@ from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
 from kiebitz.config import Settings
+from tests.postgres import PostgresServer
+
+# The database make_settings hands out instead of a SQLite file while a test runs on PostgreSQL.
+_postgres_database: str | None = None
 
 
 def free_port() -> int:
@@ -20,15 +29,38 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def database_for(tmp_path: Path, name: str = "kiebitz.db") -> str:
+    """The `database` setting for a test: a SQLite file in its temp dir, or its PostgreSQL database."""
+    return _postgres_database or str(tmp_path / name)
+
+
 def make_settings(tmp_path: Path, **changes: Any) -> Settings:
     values: dict[str, Any] = {
-        "database": str(tmp_path / "kiebitz.db"),
+        "database": database_for(tmp_path),
         "min_submit_seconds": 0,
         "flood_seconds": 0,
         "rate_limit_per_hour": 10_000,
     }
     values.update(changes)
     return Settings(values)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    global _postgres_database
+    if request.param == "postgresql":
+        _postgres_database = request.getfixturevalue("postgres_server").new_database()
+    try:
+        yield request.param
+    finally:
+        _postgres_database = None
 
 
 @pytest.fixture

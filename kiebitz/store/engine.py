@@ -98,7 +98,9 @@ def begin_write(connection: Connection) -> RootTransaction:
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's options go through ConfigParser, which reads '%' as interpolation: a URL's
+    # escapes (a socket path as host=%2Frun%2F..., a password with special characters) need '%%'.
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return config
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from kiebitz.domain import CommentDraft, Status
 from tests.admin.conftest import PASSWORD, Admin
+
+pytestmark = pytest.mark.usefixtures("database_backend")
 
 PAGES = ["/admin/", "/admin/?status=spam", "/admin/comments/1", "/admin/blocklist", "/admin/users", "/admin/stats"]
 POSTS = ["/admin/comments/1/approve", "/admin/comments/1/spam", "/admin/bulk", "/admin/blocklist", "/admin/users",

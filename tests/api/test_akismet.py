@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
 
+pytestmark = pytest.mark.usefixtures("database_backend")
+
 BLOG = "https://zeitung.example"
 HAM = dict(comment_type="comment", comment_author="Erika Muster", comment_author_email="erika@example.org",
            comment_content="Danke für den ausführlichen Artikel über die neue Stadtbibliothek.", user_agent="Mozilla/5.0")

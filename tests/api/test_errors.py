@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 
 from kiebitz.app import create_app
 from tests.conftest import Poster, make_settings
+
+pytestmark = pytest.mark.usefixtures("database_backend")
 
 URI = "/artikel/eins"
 

@@ -1,5 +1,9 @@
 from xml.etree import ElementTree
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("database_backend")
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
+pytestmark = pytest.mark.usefixtures("database_backend")
+
 EMAIL = "geheim.adresse@example.org"
 IP = "203.0.113.7"
 

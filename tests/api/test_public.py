@@ -1,14 +1,17 @@
-"""The widget's JSON API over HTTP against the ASGI app, on a real SQLite file."""
+"""The widget's JSON API over HTTP against the ASGI app, on a real SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
 from tests.conftest import Poster, make_settings
+
+pytestmark = pytest.mark.usefixtures("database_backend")
 
 URI = "/artikel/eins"
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 
 from kiebitz.app import build, create_app
@@ -13,6 +14,8 @@ from kiebitz.domain import CommentDraft, Label
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.store import load_base
 from tests.conftest import Poster, make_settings
+
+pytestmark = pytest.mark.usefixtures("database_backend")
 
 EVERYDAY_GERMAN = [
     "Ich finde den Artikel gut geschrieben, aber die Zahlen zur Miete hätte ich gern genauer gesehen.",

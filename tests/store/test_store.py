@@ -1,10 +1,11 @@
-"""The store on a real SQLite file: migrations, WAL, audit log, retention."""
+"""The store on a real SQLite file: migrations, WAL, audit log, retention (the last three on PostgreSQL too)."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, text
@@ -24,10 +25,11 @@ from kiebitz.store.comments import (
 )
 from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.schema import metadata
+from tests.conftest import database_for
 
 
 def fresh_store(tmp_path: Path) -> Store:
-    engine = open_engine(str(tmp_path / "store.db"))
+    engine = open_engine(database_for(tmp_path, "store.db"))
     migrate(engine)
     return Store(engine)
 
@@ -52,6 +54,7 @@ def test_migrations_match_the_schema_and_use_wal(tmp_path: Path):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 
+@pytest.mark.usefixtures("database_backend")
 def test_status_changes_are_audited(tmp_path: Path):
     store = fresh_store(tmp_path)
     comment_id = add_comment(store)
@@ -62,6 +65,7 @@ def test_status_changes_are_audited(tmp_path: Path):
     ]
 
 
+@pytest.mark.usefixtures("database_backend")
 def test_retention_purges_old_spam_and_forgets_old_ips(tmp_path: Path):
     store = fresh_store(tmp_path)
     old = time.time() - 40 * 86400
@@ -73,6 +77,7 @@ def test_retention_purges_old_spam_and_forgets_old_ips(tmp_path: Path):
     assert store.get_comment(ham_id).ip_hash == ""
 
 
+@pytest.mark.usefixtures("database_backend")
 def test_secret_key_is_kept(tmp_path: Path):
     store = fresh_store(tmp_path)
     assert store.set_meta_once("secret_key", "eins") == "eins"

@@ -1,0 +1,82 @@
+"""A real PostgreSQL server for the tests: Debian's binaries, a throw-away cluster, Unix socket only.
+
+`make test` installs Debian's postgresql package when it is missing. The cluster
+lives in a temporary directory and listens on no TCP port; as root (CI), the
+server runs as ``nobody``, since PostgreSQL refuses to run as root. Each test
+gets its own database, copied from a template that is migrated once.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from kiebitz.store.engine import database_url, migrate, open_engine
+
+USER = "kiebitz"
+TEMPLATE = "kiebitz_template"
+
+
+def binaries() -> Path:
+    """The newest installed server's bin directory (/usr/lib/postgresql/<version>/bin)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(Path(path).parent.parent.name))
+    if not found:
+        raise RuntimeError("PostgreSQL's server is not installed: `make test` installs Debian's postgresql package")
+    return Path(found[-1]).parent
+
+
+class PostgresServer:
+    def __init__(self) -> None:
+        self.bin = binaries()
+        self.directory = Path(tempfile.mkdtemp(prefix="kiebitz-pg-"))
+        self.data = self.directory / "data"
+        self.port = 5432 + os.getpid() % 1000  # only names the socket file
+        self.numbers = itertools.count(1)
+        self.as_server_user: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "nobody")
+            self.as_server_user = ["runuser", "-u", "nobody", "--"]
+
+    def url(self, database: str) -> str:
+        return f"postgresql://{USER}@/{database}?host={self.directory}&port={self.port}"
+
+    def _run(self, *command: str) -> None:
+        subprocess.run([*self.as_server_user, *command], check=True, capture_output=True, cwd=self.directory)
+
+    def start(self) -> PostgresServer:
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "--no-sync", "-E", "UTF8")
+        options = (f"-k {self.directory} -p {self.port} -c listen_addresses='' -c max_connections=500"
+                   " -c fsync=off -c full_page_writes=off")  # a throw-away cluster need not survive a crash
+        self._run(str(self.bin / "pg_ctl"), "start", "-w", "-D", str(self.data), "-l", str(self.directory / "log"), "-o", options)
+        self._admin(f"CREATE DATABASE {TEMPLATE}")
+        template = open_engine(self.url(TEMPLATE))
+        migrate(template)
+        template.dispose()
+        return self
+
+    def _admin(self, statement: str) -> None:
+        engine = create_engine(database_url(self.url("postgres")), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(statement))
+        finally:
+            engine.dispose()
+
+    def new_database(self) -> str:
+        """A fresh, migrated database; its URL as the `database` setting takes it."""
+        name = f"test_{next(self.numbers)}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate")
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
