@@ -10,16 +10,21 @@ import threading
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation.comments import Client
 from kiebitz.store import schema
-from kiebitz.store.engine import migrate, open_engine
+from kiebitz.store.engine import alembic_config, migrate, open_engine
 from kiebitz.store.schema import metadata
 from tests.postgres import PostgresServer
+
+
+def test_a_database_url_with_escapes_reaches_alembic_unchanged():
+    engine = create_engine("postgresql+psycopg://kiebitz:p%40ss%25word@/kiebitz?host=%2Frun%2Fpostgresql")
+    assert alembic_config(engine).get_main_option("sqlalchemy.url") == engine.url.render_as_string(hide_password=False)
 
 
 def test_migrations_match_the_schema_on_postgresql(postgres_server: PostgresServer):
