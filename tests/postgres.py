@@ -55,10 +55,14 @@ class PostgresServer:
         options = (f"-k {self.directory} -p {self.port} -c listen_addresses='' -c max_connections=500"
                    " -c fsync=off -c full_page_writes=off")  # a throw-away cluster need not survive a crash
         self._run(str(self.bin / "pg_ctl"), "start", "-w", "-D", str(self.data), "-l", str(self.directory / "log"), "-o", options)
-        self._admin(f"CREATE DATABASE {TEMPLATE}")
-        template = open_engine(self.url(TEMPLATE))
-        migrate(template)
-        template.dispose()
+        try:
+            self._admin(f"CREATE DATABASE {TEMPLATE}")
+            template = open_engine(self.url(TEMPLATE))
+            migrate(template)
+            template.dispose()
+        except BaseException:
+            self.stop()  # a server nobody will stop otherwise
+            raise
         return self
 
     def _admin(self, statement: str) -> None:
@@ -69,10 +73,10 @@ class PostgresServer:
         finally:
             engine.dispose()
 
-    def new_database(self) -> str:
-        """A fresh, migrated database; its URL as the `database` setting takes it."""
+    def new_database(self, migrated: bool = True) -> str:
+        """A fresh database, migrated or empty; its URL as the `database` setting takes it."""
         name = f"test_{next(self.numbers)}"
-        self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
         return self.url(name)
 
     def stop(self) -> None:
