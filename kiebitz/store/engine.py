@@ -79,12 +79,20 @@ def sqlite_file(engine: Engine) -> str | None:
     return database if database and database != ":memory:" else None
 
 
-def begin_write(connection: Connection) -> RootTransaction:
-    """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE).
+# The key of the PostgreSQL advisory lock every write transaction holds ("Kieb").
+WRITE_LOCK_KEY = 0x4B696562
 
-    A deferred transaction that reads and then writes fails at once with
-    SQLITE_BUSY when another process wrote in between; an immediate one
-    waits its turn instead. Reads are single statements in autocommit mode,
+
+def begin_write(connection: Connection) -> RootTransaction:
+    """A write transaction that holds the database's one write lock, on SQLite and PostgreSQL alike.
+
+    On SQLite, BEGIN IMMEDIATE: a deferred transaction that reads and then writes
+    fails at once with SQLITE_BUSY when another process wrote in between; an
+    immediate one waits its turn instead. On PostgreSQL, a transaction-level
+    advisory lock gives the same one-writer-at-a-time order across processes and
+    instances, so that the store's read-then-insert steps (the secret key, a
+    site, a page's thread, migrations on an empty database) cannot collide;
+    readers are never held up. Reads are single statements in autocommit mode,
     which spares a BEGIN and a ROLLBACK round trip on every one of them.
     The BEGIN is sent here rather than from a "begin" event listener: any
     connection event makes SQLAlchemy dispatch events on every statement.
@@ -92,6 +100,8 @@ def begin_write(connection: Connection) -> RootTransaction:
     transaction = connection.begin()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
     return transaction
 
 

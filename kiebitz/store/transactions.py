@@ -3,7 +3,9 @@
 SQLite lets one connection write at a time; Kiebitz queues its writers itself
 (a thread lock, then an flock beside the database file) instead of leaving
 them to SQLite's busy handler, and does the slow part of a commit, the fsync,
-after both locks are let go.
+after both locks are let go. On PostgreSQL the thread lock stays, and
+``begin_write`` takes an advisory lock that orders writers across processes
+and instances the same way.
 """
 
 from __future__ import annotations

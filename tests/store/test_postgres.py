@@ -6,7 +6,10 @@ PostgreSQL as well: their test modules use the ``database_backend`` fixture.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -66,3 +69,67 @@ def test_posts_from_many_threads_share_commits_on_postgresql(postgres_server: Po
     assert kiebitz.store.group_commit.batches < len(posted)  # waiting posts went in together
     with kiebitz.store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(schema.comments)).scalar() == len(posted)
+
+
+def run_together(work, count: int) -> list[object]:  # type: ignore[no-untyped-def]
+    """Run ``work(n)`` in ``count`` threads released at the same moment; their results or errors."""
+    start = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def one(number: int) -> None:
+        start.wait()
+        try:
+            results[number] = work(number)
+        except Exception as error:
+            results[number] = error
+
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+MIGRATE_AT = """
+import sys, time
+from kiebitz.store.engine import migrate, open_engine
+engine = open_engine(sys.argv[1])
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+migrate(engine)
+"""
+
+
+def test_instances_starting_at_once_migrate_one_after_the_other(postgres_server: PostgresServer):
+    """Every worker and every instance migrates when it starts; on an empty database they must not collide."""
+    url = postgres_server.new_database(migrated=False)
+    # Each process loads everything first, then all of them migrate at the same moment.
+    at_once = time.time() + 8
+    starting = [subprocess.Popen([sys.executable, "-c", MIGRATE_AT, url, str(at_once)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(4)]
+    outputs = [process.communicate(timeout=60)[0].decode() for process in starting]
+    assert [process.returncode for process in starting] == [0] * 4, outputs
+    engine = open_engine(url)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    engine.dispose()
+
+
+def test_instances_creating_the_same_rows_at_once_agree(postgres_server: PostgresServer):
+    """Select-then-insert (the secret key, a site, a page's thread) holds across instances, as on SQLite."""
+    url = postgres_server.new_database()
+    instances = [build(Settings({"database": url, "min_submit_seconds": 0, "flood_seconds": 0})) for _ in range(4)]
+    keys = run_together(lambda number: instances[number].store.set_meta_once("probe", f"value {number}"), 4)
+    assert len(set(keys)) == 1 and isinstance(keys[0], str)
+    sites = run_together(lambda number: instances[number].store.site_id("zweite-seite"), 4)
+    assert len(set(sites)) == 1 and isinstance(sites[0], int)
+
+    def post(number: int) -> int:
+        kiebitz = instances[number]
+        payload = {"author": f"Leser {number}", "email": f"leser{number}@example.org",
+                   "text": f"Der erste Kommentar Nummer {number} zu einem neuen Artikel.",
+                   "form_token": kiebitz.signer.form_token("default", "/artikel/neu")}
+        return kiebitz.comments.post("default", "/artikel/neu", payload, Client(f"198.51.100.{number}", "t", "", "")).comment.thread_id
+
+    threads = run_together(post, 4)
+    assert len(set(threads)) == 1 and isinstance(threads[0], int), threads
