@@ -38,8 +38,9 @@ from kiebitz.notify.webhook import Webhook
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.store import LearningModel, load_model
+from kiebitz.store.changes import data_version_of
 from kiebitz.store.comments import Store
-from kiebitz.store.engine import database_url, migrate, open_engine
+from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.queues import Queues
 
 log = logging.getLogger("kiebitz")
@@ -76,8 +77,7 @@ def build(settings: Settings) -> Kiebitz:
     )
     model = load_model(store, settings.model, settings.language)
     spam_filter = SpamFilter(model, thresholds)
-    url = database_url(settings.database)
-    cache = ThreadCache(sqlite_path=url[len("sqlite:///") :] if url.startswith("sqlite:///") else None)
+    cache = ThreadCache(data_version_of(engine))
     comments = CommentService(settings, store, signer, spam_filter, store, cache)
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model)

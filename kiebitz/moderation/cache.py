@@ -2,37 +2,33 @@
 
 Reads far outnumber writes on a news site, so the work of building a thread's
 JSON is done once per write. Every write in this process bumps a generation;
-with SQLite, ``PRAGMA data_version`` also tells each process cheaply that
-another process wrote. A rendering is kept only if nothing changed while it
-was being built, so a slow reader can never put back stale bytes.
+the database's change counter (store/changes.py: SQLite's data_version, or
+PostgreSQL's notifications) tells each process that another one wrote. A
+rendering is kept only if nothing changed while it was being built, so a slow
+reader can never put back stale bytes.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Hashable
+
+from kiebitz.store.changes import DataVersion
 
 Stamp = tuple[int, int]
 
 
 class ThreadCache:
-    def __init__(self, sqlite_path: str | None = None, max_entries: int = 10_000) -> None:
+    def __init__(self, data_version: DataVersion | None = None, max_entries: int = 10_000) -> None:
         self._entries: dict[Hashable, bytes] = {}
         self._lock = threading.Lock()
         self._max_entries = max_entries
         self._generation = 0
-        self._watch: sqlite3.Connection | None = None
-        if sqlite_path:
-            self._watch = sqlite3.connect(sqlite_path, check_same_thread=False)
+        self._data_version = data_version
         self._stamp = self._current()
 
     def _current(self) -> Stamp:
-        if self._watch is None:
-            return (self._generation, 0)
-        with self._lock:
-            version = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
-        return (self._generation, version)
+        return (self._generation, self._data_version() if self._data_version else 0)
 
     def lookup(self, key: Hashable) -> tuple[bytes | None, Stamp]:
         """The cached bytes (or None) and the stamp to hand back to ``keep``."""

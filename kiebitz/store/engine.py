@@ -79,8 +79,10 @@ def sqlite_file(engine: Engine) -> str | None:
     return database if database and database != ":memory:" else None
 
 
-# The key of the PostgreSQL advisory lock every write transaction holds ("Kieb").
+# The key of the PostgreSQL advisory lock every write transaction holds ("Kieb"), and
+# the channel each one notifies on commit, so other processes drop their caches (changes.py).
 WRITE_LOCK_KEY = 0x4B696562
+CHANGES_CHANNEL = "kiebitz_changes"
 
 
 def begin_write(connection: Connection) -> RootTransaction:
@@ -92,7 +94,7 @@ def begin_write(connection: Connection) -> RootTransaction:
     advisory lock gives the same one-writer-at-a-time order across processes and
     instances, so that the store's read-then-insert steps (the secret key, a
     site, a page's thread, migrations on an empty database) cannot collide;
-    readers are never held up. Reads are single statements in autocommit mode,
+    readers are never held up. Its NOTIFY reaches the other processes on commit. Reads are single statements in autocommit mode,
     which spares a BEGIN and a ROLLBACK round trip on every one of them.
     The BEGIN is sent here rather than from a "begin" event listener: any
     connection event makes SQLAlchemy dispatch events on every statement.
@@ -102,6 +104,7 @@ def begin_write(connection: Connection) -> RootTransaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        connection.exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
     return transaction
 
 

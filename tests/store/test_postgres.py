@@ -13,7 +13,7 @@ import time
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 
 from kiebitz.app import build
 from kiebitz.config import Settings
@@ -133,3 +133,34 @@ def test_instances_creating_the_same_rows_at_once_agree(postgres_server: Postgre
 
     threads = run_together(post, 4)
     assert len(set(threads)) == 1 and isinstance(threads[0], int), threads
+
+
+def test_a_comment_posted_on_one_instance_shows_on_the_others(postgres_server: PostgresServer):
+    """Each instance keeps rendered threads; a write anywhere must drop them everywhere, promptly."""
+    url = postgres_server.new_database()
+    first, second = (build(Settings({"database": url, "min_submit_seconds": 0, "flood_seconds": 0})) for _ in range(2))
+    assert b'"total":0' in second.comments.thread_json("default", "/artikel/zwei")  # now in the second's cache
+    payload = {"author": "Anna", "email": "anna@example.org", "text": "Geschrieben auf der ersten Instanz.",
+               "form_token": first.signer.form_token("default", "/artikel/zwei")}
+    first.comments.post("default", "/artikel/zwei", payload, Client("198.51.100.7", "t", "", ""))
+    deadline = time.monotonic() + 5
+    while b'"total":1' not in second.comments.thread_json("default", "/artikel/zwei"):
+        assert time.monotonic() < deadline, "the second instance still serves the thread without the new comment"
+        time.sleep(0.02)
+
+
+def test_the_change_listener_comes_back_after_losing_its_connection(postgres_server: PostgresServer):
+    url = postgres_server.new_database()
+    first, second = (build(Settings({"database": url, "min_submit_seconds": 0, "flood_seconds": 0})) for _ in range(2))
+    with first.store.engine.connect() as connection:  # what a server restart does to every session
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'"))
+    for number in range(3):
+        assert f'"total":{number}'.encode() in second.comments.thread_json("default", "/artikel/drei")
+        payload = {"author": "Anna", "email": "anna@example.org", "text": f"Kommentar {number} nach dem Neustart.",
+                   "form_token": first.signer.form_token("default", "/artikel/drei")}
+        first.comments.post("default", "/artikel/drei", payload, Client(f"198.51.100.{number}", "t", "", ""))
+        time.sleep(0.8)  # the listener reconnects within about a second
+    deadline = time.monotonic() + 5
+    while b'"total":3' not in second.comments.thread_json("default", "/artikel/drei"):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
