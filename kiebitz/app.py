@@ -89,6 +89,7 @@ def build(settings: Settings) -> Kiebitz:
     replies = Replies(settings, store, mailer, secret)
     comments.listeners += [ModeratorMail(settings, mailer, links), replies, webhook]
     comments.subscribe = replies.subscribe
+    comments.refresh_settings = akismet_service.refresh_settings = site_settings.refresh
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
                    Users(store), Queues(store), links, site_settings, replies)

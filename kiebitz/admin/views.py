@@ -184,6 +184,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
     @admin.get("/settings")
     async def settings_page(request: Request) -> HTMLResponse:
         session = await session_of(request)
+        await run_in_threadpool(site_settings.refresh, 0.0)  # another worker may have stored the last change
         return page("settings.html", session, values=site_settings.current(), saved=request.query_params.get("saved"))
 
     @admin.post("/settings")

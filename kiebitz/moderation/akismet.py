@@ -11,7 +11,7 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,6 +67,7 @@ class AkismetService:
         self.signer = signer
         self.spam_filter = spam_filter
         self.model = model
+        self.refresh_settings: Callable[..., None] = lambda max_age=0.0: None  # as CommentService's
 
     # -- keys -------------------------------------------------------------------
     def add_key(self, site_url: str) -> str:
@@ -105,6 +106,7 @@ class AkismetService:
         elif fields.get("user_role", "").strip().lower() == "administrator":
             is_spam, discard = False, False
         else:
+            self.refresh_settings()  # the link limit may have changed in another process's admin
             verdict = self.spam_filter.judge(draft, None)
             is_spam = verdict.label in (Label.SPAM, Label.DISCARD)
             discard = verdict.label == Label.DISCARD

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -112,6 +112,8 @@ class CommentService:
         self._in_flight = InFlight()
         self.listeners: list[Any] = []  # called with ("created", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
+        # takes up settings changed in the admin of another process (SiteSettings.refresh)
+        self.refresh_settings: Callable[..., None] = lambda max_age=0.0: None
 
     # -- reading -------------------------------------------------------------
     def thread_json(
@@ -151,6 +153,7 @@ class CommentService:
         return cached[1]
 
     def _thread_document(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> dict[str, Any]:
+        self.refresh_settings(0.0)  # a rendering is kept until the next write: the form rules must be current
         thread = self.store.find_thread(self.store.existing_site_id(site), uri)
         if thread is None:
             return {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []} | self._form_rules()
@@ -222,6 +225,7 @@ class CommentService:
     def prepare_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:
         """Everything before the write: the row to store, the thread to create if new, the verdict."""
         with self.store.one_connection():
+            self.refresh_settings()  # at most once a second
             return self._prepare(site, uri, payload, client, ip_hash, alongside)
 
     def _prepare(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:

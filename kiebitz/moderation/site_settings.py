@@ -1,13 +1,15 @@
 """The settings a moderator may change in the admin, kept in the database.
 
 They override the file and environment at every start and take effect at
-once in this process; other processes of the same site pick them up when they
-restart.
+once in the process that stored them. The other processes (workers, instances)
+look again before rendering a thread, which happens after every write, and at
+most a second apart before judging a comment (``refresh``).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -24,15 +26,30 @@ META_KEY = "settings_overrides"
 MODES = ("none", "all", "first")
 
 
+REFRESH_SECONDS = 1.0
+
+
 class SiteSettings:
     def __init__(self, settings: Settings, store: Store, spam_filter: SpamFilter) -> None:
         self.settings = settings
         self.store = store
         self.spam_filter = spam_filter
+        self._stored: str | None = None
+        self._read_at = float("-inf")
 
     def load(self) -> None:
+        """At start: the stored values win over the file and the environment."""
+        self._stored = None
+        self.refresh(0.0)
+
+    def refresh(self, max_age: float = REFRESH_SECONDS) -> None:
+        """Take up what another process stored, unless this one looked less than ``max_age`` seconds ago."""
+        if time.monotonic() - self._read_at < max_age:
+            return
+        self._read_at = time.monotonic()
         stored = self.store.get_meta(META_KEY)
-        if stored:
+        if stored and stored != self._stored:
+            self._stored = stored
             self._apply(json.loads(stored))
 
     def change(self, form: dict[str, Any]) -> None:
@@ -52,9 +69,11 @@ class SiteSettings:
                 raise InvalidInput(f"{name} must not be negative", name)
         if values["moderation"] not in MODES:
             raise InvalidInput(f"moderation must be one of {', '.join(MODES)}", "moderation")
+        stored = json.dumps(values)
         with self.store.write() as db:
             db.execute(delete(schema.meta).where(schema.meta.c.key == META_KEY))
-            db.execute(insert(schema.meta).values(key=META_KEY, value=json.dumps(values)))
+            db.execute(insert(schema.meta).values(key=META_KEY, value=stored))
+        self._stored = stored
         self._apply(values)
 
     def _apply(self, values: dict[str, Any]) -> None:
