@@ -32,6 +32,7 @@ NewThread = tuple[int, str, str]  # site id, uri, title
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
+BLOCK_RULES_MAX_AGE = 1.0  # seconds until a block rule added by another process holds here too
 
 # The statements every post runs, built once: building them per call cost more than running them.
 FIND_THREAD = select(schema.threads).where(
@@ -113,7 +114,7 @@ class Store:
         self._write_lock = threading.Lock()
         database = sqlite_file(engine)
         self._process_lock = ProcessLock(database)
-        self._block_rules: list[BlockRule] | None = None
+        self._block_rules: tuple[list[BlockRule] | None, float] = (None, 0.0)
         self._site_ids: dict[str, int] = {}
         self._commits = itertools.count(1)
         self._shared = threading.local()
@@ -487,11 +488,15 @@ class Store:
 
     # -- block and suspect lists (read on every check, so cached) ------------------
     def block_rules(self) -> list[BlockRule]:
-        if self._block_rules is None:
+        """The block list, read again at least every BLOCK_RULES_MAX_AGE seconds: other processes change it too."""
+        cached, read_at = self._block_rules
+        if cached is None or time.monotonic() - read_at >= BLOCK_RULES_MAX_AGE:
+            read_at = time.monotonic()
             with self.read() as db:
                 rows = db.execute(select(schema.block_rules).order_by(schema.block_rules.c.id)).all()
-            self._block_rules = [BlockRule(row.kind, row.value, row.action) for row in rows]
-        return self._block_rules
+            cached = [BlockRule(row.kind, row.value, row.action) for row in rows]
+            self._block_rules = (cached, read_at)
+        return cached
 
     def block_rule_rows(self) -> list[dict[str, Any]]:
         with self.read() as db:
@@ -504,12 +509,12 @@ class Store:
                     db.execute(insert(schema.block_rules).values(kind=kind, value=value, action=action, created=time.time()))
             except IntegrityError:
                 pass
-        self._block_rules = None
+        self._block_rules = (None, 0.0)
 
     def remove_block_rule(self, rule_id: int) -> None:
         with self.write() as db:
             db.execute(delete(schema.block_rules).where(schema.block_rules.c.id == rule_id))
-        self._block_rules = None
+        self._block_rules = (None, 0.0)
 
 
 def _run_each(db: Connection, works: list[Callable[[Connection], Any]]) -> list[Any]:
