@@ -36,11 +36,12 @@ test: install system-deps
 model: install
 	$(BIN)/kiebitz spam build-default --data-dir ../shared/data
 
-bench: install
+bench: install system-deps
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 && command -v bogofilter >/dev/null 2>&1 || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
 	$(BIN)/python bench/spam_peers.py
 	$(BIN)/python bench/http_thread.py
+	$(BIN)/python bench/post_postgres.py
 
 # An experiment, not yet the shipped filter (docs/benchmarks.md). The MiniLM package
 # names sentence-transformers (and so torch) as a dependency it does not need here.

@@ -33,7 +33,9 @@ def binaries() -> Path:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """``durable``: fsync as a production server does (benchmarks); tests need not survive a crash."""
+        self.durable = durable
         self.bin = binaries()
         self.directory = Path(tempfile.mkdtemp(prefix="kiebitz-pg-"))
         self.data = self.directory / "data"
@@ -52,8 +54,9 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "--no-sync", "-E", "UTF8")
-        options = (f"-k {self.directory} -p {self.port} -c listen_addresses='' -c max_connections=500"
-                   " -c fsync=off -c full_page_writes=off")  # a throw-away cluster need not survive a crash
+        options = f"-k {self.directory} -p {self.port} -c listen_addresses='' -c max_connections=500"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run(str(self.bin / "pg_ctl"), "start", "-w", "-D", str(self.data), "-l", str(self.directory / "log"), "-o", options)
         try:
             self._admin(f"CREATE DATABASE {TEMPLATE}")
