@@ -147,9 +147,9 @@ def shape_tokens(text: str) -> list[str]:
     ]
     if REPEATS.search(text):
         tokens.append("meta:repeated_characters")
-    if PHONE.search(text):
+    if digit_count and PHONE.search(text):  # both patterns need a digit
         tokens.append("meta:phone_number")
-    if MONEY.search(text):
+    if digit_count and MONEY.search(text):
         tokens.append("meta:money")
     scripts = ["latin"] if SCRIPTS["latin"].search(text) else []
     if not text.isascii() and OTHER_SCRIPTS.search(text):  # most comments have none: one look, not eight

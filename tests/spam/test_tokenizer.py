@@ -22,6 +22,8 @@ TRICKY = [
     "Schöne Grüße aus Köln, Ärger über die Straße",
     "a.b.c.d ends.with.dot. www.",
     "ftp://files.example.net/readme",
+    "Nur 99 € heute, ruf an: 0170 1234567",
+    "costs $5 or 12 dollars",
 ]
 LETTER = re.compile(r"[^\W\d_]")
 
@@ -43,6 +45,8 @@ def test_shortcuts_match_the_plain_definitions(text: str):
     ]
     capitals = len(tokenizer.CAPITAL.findall(text)) / max(1, len(LETTER.findall(text)))
     assert f"meta:capitals={int(capitals * 5)}" in shape_tokens(text)
+    assert ("meta:phone_number" in shape_tokens(text)) == bool(tokenizer.PHONE.search(text))
+    assert ("meta:money" in shape_tokens(text)) == bool(tokenizer.MONEY.search(text))
 
 
 def test_letters_are_alphanumerics_that_are_not_decimal_digits():
