@@ -24,7 +24,8 @@ WORD = re.compile(r"(?u)\b\w\w+\b")
 LINK_TLDS = "com|net|org|info|biz|ru|de|nl|pl|co|io|ly|me|tk"
 URL = re.compile(rf"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:{LINK_TLDS})\b(?:/\S*)?", re.I)
 # What every match of URL contains; a third of URL's cost, so most texts skip URL altogether.
-MAY_HOLD_A_LINK = re.compile(rf"://|www\.|\.(?:{LINK_TLDS})\b", re.I)
+# (markup.py has its own, broader test for what linkify would turn into a link.)
+MAY_HOLD_A_URL = re.compile(rf"://|www\.|\.(?:{LINK_TLDS})\b", re.I)
 REPEATS = re.compile(r"(.)\1{3,}")
 CHAR_NGRAMS = (1, 5)
 
@@ -96,9 +97,9 @@ def _splitmix64(values: np.ndarray) -> np.ndarray:
         return values ^ (values >> np.uint64(31))
 
 
-def url_tokens(text: str) -> list[str]:
+def url_tokens(links: list[str]) -> list[str]:
+    """Tokens of the links URL found in a text: hosts, domains, TLDs, queries, and how many."""
     tokens = []
-    links = URL.findall(text) if MAY_HOLD_A_LINK.search(text) else []
     for match in links:
         address = match if "://" in match else "http://" + match
         try:
@@ -193,7 +194,8 @@ def tokenize(draft: CommentDraft, site_language: str = "") -> tuple[list[str], s
     """Tokens of a comment (words, URLs, metadata) and its normalised text for ``char_ngram_hashes``."""
     text = normalise(draft.text)
     # A link's path is noise that looks like many words; the link counts once, by its host.
-    prose = URL.sub(" ", text) if MAY_HOLD_A_LINK.search(text) else text
-    words = word_tokens(prose) + url_tokens(text) + shape_tokens(text) + author_tokens(draft)
+    links = URL.findall(text) if MAY_HOLD_A_URL.search(text) else []
+    prose = URL.sub(" ", text) if links else text
+    words = word_tokens(prose) + url_tokens(links) + shape_tokens(text) + author_tokens(draft)
     words += request_tokens(draft, site_language)
     return words, prose
