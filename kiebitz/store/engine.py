@@ -103,8 +103,8 @@ def begin_write(connection: Connection) -> RootTransaction:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
-        connection.exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
+        # one round trip: the lock, and the notification the commit will deliver
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY}), pg_notify('{CHANGES_CHANNEL}', '')")
     return transaction
 
 
