@@ -77,19 +77,18 @@ def build(settings: Settings) -> Kiebitz:
     )
     model = load_model(store, settings.model, settings.language)
     spam_filter = SpamFilter(model, thresholds)
-    cache = ThreadCache(data_version_of(engine))
-    comments = CommentService(settings, store, signer, spam_filter, store, cache)
-    moderation = Moderation(store, model, cache)
-    akismet_service = AkismetService(store, signer, spam_filter, model)
     site_settings = SiteSettings(settings, store, spam_filter)
     site_settings.load()
+    cache = ThreadCache(data_version_of(engine))
+    comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
+    moderation = Moderation(store, model, cache)
+    akismet_service = AkismetService(store, signer, spam_filter, model, site_settings.refresh)
     links = ModeratorLinks(store, secret)
     webhook = Webhook(settings)
     mailer = Mailer(settings)
     replies = Replies(settings, store, mailer, secret)
     comments.listeners += [ModeratorMail(settings, mailer, links), replies, webhook]
     comments.subscribe = replies.subscribe
-    comments.refresh_settings = akismet_service.refresh_settings = site_settings.refresh
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
                    Users(store), Queues(store), links, site_settings, replies)

@@ -62,12 +62,14 @@ def draft_from(fields: Mapping[str, str]) -> CommentDraft:
 
 
 class AkismetService:
-    def __init__(self, store: Store, signer: Signer, spam_filter: SpamFilter, model: LearningModel) -> None:
+    def __init__(
+        self, store: Store, signer: Signer, spam_filter: SpamFilter, model: LearningModel, refresh_settings: Callable[..., None]
+    ) -> None:
         self.store = store
         self.signer = signer
         self.spam_filter = spam_filter
         self.model = model
-        self.refresh_settings: Callable[..., None] = lambda max_age=0.0: None  # as CommentService's
+        self.refresh_settings = refresh_settings  # as CommentService's
 
     # -- keys -------------------------------------------------------------------
     def add_key(self, site_url: str) -> str:

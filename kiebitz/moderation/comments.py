@@ -101,6 +101,7 @@ class CommentService:
         spam_filter: SpamFilter,
         history: History,
         cache: ThreadCache,
+        refresh_settings: Callable[..., None],
     ) -> None:
         self.settings = settings
         self.store = store
@@ -113,7 +114,7 @@ class CommentService:
         self.listeners: list[Any] = []  # called with ("created", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
         # takes up settings changed in the admin of another process (SiteSettings.refresh)
-        self.refresh_settings: Callable[..., None] = lambda max_age=0.0: None
+        self.refresh_settings = refresh_settings
 
     # -- reading -------------------------------------------------------------
     def thread_json(
