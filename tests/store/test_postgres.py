@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,6 +24,26 @@ from kiebitz.store import schema
 from kiebitz.store.engine import alembic_config, migrate, open_engine
 from kiebitz.store.schema import metadata
 from tests.postgres import PostgresServer
+
+
+def run_together(work: Callable[[int], object], count: int) -> list[object]:
+    """Run ``work(n)`` in ``count`` threads released at the same moment; their results or errors."""
+    start = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def one(number: int) -> None:
+        start.wait()
+        try:
+            results[number] = work(number)
+        except Exception as error:
+            results[number] = error
+
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def test_a_database_url_with_escapes_reaches_alembic_unchanged():
@@ -59,36 +80,12 @@ def test_posts_from_many_threads_share_commits_on_postgresql(postgres_server: Po
             except Exception as error:
                 failures.append(error)
 
-    readers = [threading.Thread(target=post, args=(reader,)) for reader in range(6)]
-    for reader in readers:
-        reader.start()
-    for reader in readers:
-        reader.join()
+    run_together(post, 6)
     assert failures == []
     assert len(set(posted)) == len(posted) == 60 - len(refused) >= 50
     assert kiebitz.store.group_commit.batches < len(posted)  # waiting posts went in together
     with kiebitz.store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(schema.comments)).scalar() == len(posted)
-
-
-def run_together(work, count: int) -> list[object]:  # type: ignore[no-untyped-def]
-    """Run ``work(n)`` in ``count`` threads released at the same moment; their results or errors."""
-    start = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def one(number: int) -> None:
-        start.wait()
-        try:
-            results[number] = work(number)
-        except Exception as error:
-            results[number] = error
-
-    threads = [threading.Thread(target=one, args=(number,)) for number in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 MIGRATE_AT = """
