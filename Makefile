@@ -40,6 +40,7 @@ bench: install system-deps
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 && command -v bogofilter >/dev/null 2>&1 || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
 	$(BIN)/python bench/spam_peers.py
+	$(BIN)/python bench/spam_transfer.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
 

@@ -36,12 +36,16 @@ class BuildReport:
     size_bytes: int
 
 
-def training_set(data_dir: Path) -> tuple[Corpus, np.ndarray]:
+def training_set(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[Corpus, np.ndarray]:
+    """The default model's rows and their weights; ``leave_out`` drops corpora (bench/spam_transfer.py)."""
     corpus = Corpus()
     german = Corpus()
     for name in ENGLISH_SPAM_AND_HAM:
-        corpus.extend(read_corpus(data_dir / name))
+        if name not in leave_out:
+            corpus.extend(read_corpus(data_dir / name))
     for name in GERMAN_HAM:
+        if name in leave_out:
+            continue
         german.extend(read_corpus(data_dir / name, other_labels_as_ham=("offense",)))
     english_rows = len(corpus)
     corpus.extend(german)
