@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from http_thread import WORDS, free_port, kiebitz_server, rss_mib, stop, wait_for, wrk  # noqa: E402
-from report import write_section  # noqa: E402
+from report import publish  # noqa: E402
 
 
 def script(tmp: Path, key: str) -> str:
@@ -58,10 +58,7 @@ def main() -> None:
             lines.append(f"| Kiebitz comment-check, {workers} worker{'s' if workers > 1 else ''} | {result['rps']:,.0f} | "
                          f"{result['p50']:.2f} | {result['p99']:.2f} | {result['non2xx']} | {memory:.0f} |")
             print(lines[-1], flush=True)
-    table = "\n".join(lines)
-    print(table)
-    if args.write:
-        write_section(args.write, "akismet-check", table)
+    publish(lines, args.write, "akismet-check")
 
 
 if __name__ == "__main__":

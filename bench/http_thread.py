@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from report import write_section  # bench/ is on the path when a script here runs
+from report import publish  # bench/ is on the path when a script here runs
 
 from kiebitz.api.workers import wait_for_listeners
 
@@ -236,10 +236,7 @@ def main() -> None:
     for name, result, memory in rows:
         lines.append(f"| {name} | {result['rps']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
                      f"{result['non2xx']} | {memory:.0f} |")
-    table = "\n".join(lines)
-    print(table)
-    if args.write:
-        write_section(args.write, "http-thread", table)
+    publish(lines, args.write, "http-thread")
 
 
 if __name__ == "__main__":

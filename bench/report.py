@@ -12,3 +12,11 @@ def write_section(path: Path, name: str, table: str) -> None:
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
     path.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
+
+
+def publish(lines: list[str], path: Path | None, name: str) -> None:
+    """Print a benchmark's table, and put it into ``path`` (docs/benchmarks.md) when given."""
+    table = "\n".join(lines)
+    print(table)
+    if path:
+        write_section(path, name, table)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from report import write_section  # bench/ is on the path when a script here runs
+from report import publish  # bench/ is on the path when a script here runs
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -100,10 +100,7 @@ def main() -> None:
             f"| {bogo_ms:.3f} / {ours['per_comment_ms']:.3f} |"
         )
         print(lines[-1], flush=True)
-    table = "\n".join(lines)
-    print(table)
-    if args.write:
-        write_section(args.write, "spam-peers", table)
+    publish(lines, args.write, "spam-peers")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from report import write_section  # bench/ is on the path when a script here runs
+from report import publish  # bench/ is on the path when a script here runs
 
 from kiebitz.domain import CommentDraft
 from kiebitz.spam.corpus import read_corpus
@@ -62,10 +62,7 @@ def main() -> None:
         print(lines[-1], flush=True)
     lines.append("")
     lines.append(f"Model file: {DEFAULT_MODEL.stat().st_size / 1e6:.1f} MB (`kiebitz/spam/default_model/model.npz`).")
-    table = "\n".join(lines)
-    print(table)
-    if args.write:
-        write_section(args.write, "spam-speed", table)
+    publish(lines, args.write, "spam-speed")
 
 
 if __name__ == "__main__":

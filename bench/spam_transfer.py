@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from report import write_section  # bench/ is on the path when a script here runs
+from report import publish  # bench/ is on the path when a script here runs
 
 from kiebitz.config import Settings
 from kiebitz.spam.corpus import read_corpus
@@ -54,10 +54,7 @@ def main() -> None:
     for name in args.corpora:
         lines.append(left_out_row(args.data_dir, name, settings.spam_threshold, settings.unsure_threshold))
         print(lines[-1], flush=True)
-    table = "\n".join(lines)
-    print(table)
-    if args.write:
-        write_section(args.write, "spam-transfer", table)
+    publish(lines, args.write, "spam-transfer")
 
 
 if __name__ == "__main__":
