@@ -30,11 +30,14 @@ class Corpus:
 
 
 def read_corpus(path: str | Path, other_labels_as_ham: tuple[str, ...] = ()) -> Corpus:
-    """Rows labelled spam or ham; others are skipped and counted (or read as ham when named)."""
+    """Rows labelled spam or ham; others are skipped and counted (or read as ham when named).
+
+    Forgiving where spreadsheets differ: a byte-order mark before the header, "Spam" or "HAM ".
+    """
     corpus = Corpus()
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            label = (row.get("label") or "").strip()
+            label = (row.get("label") or "").strip().lower()
             if label in other_labels_as_ham:
                 label = "ham"
             if label not in ("spam", "ham"):
