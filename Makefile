@@ -41,6 +41,7 @@ bench: install system-deps
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
 	$(BIN)/python bench/spam_peers.py
 	$(BIN)/python bench/spam_transfer.py
+	$(BIN)/python bench/spam_adaptation.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
 

@@ -69,6 +69,19 @@ def test_learn_and_unlearn_are_exact_opposites():
     assert np.allclose(before, model.weights_, atol=1e-6)
 
 
+def test_a_run_of_spam_lessons_leaves_other_comments_as_they_were():
+    """Lessons move the weights of the decided comments' features, not the model's prior."""
+    model = load_base("default")
+    everyday = [CommentDraft(text=text, author="Anna", email="anna@example.de") for text in EVERYDAY_GERMAN]
+    before = model.score_many(everyday)
+    intercept = model.intercept_
+    for text in NEW_KIND_OF_SPAM:
+        model.learn(CommentDraft(text=text), is_spam=True)
+    assert model.intercept_ == intercept
+    assert np.all(model.score_many(everyday) < 0.5)
+    assert np.abs(model.score_many(everyday) - before).max() < 0.1
+
+
 def test_model_round_trips_through_bytes():
     model = load_base("default")
     twin = SpamModel.from_bytes(model.to_bytes())
