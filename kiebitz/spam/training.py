@@ -44,9 +44,8 @@ def training_set(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[Corpu
         if name not in leave_out:
             corpus.extend(read_corpus(data_dir / name))
     for name in GERMAN_HAM:
-        if name in leave_out:
-            continue
-        german.extend(read_corpus(data_dir / name, other_labels_as_ham=("offense",)))
+        if name not in leave_out:
+            german.extend(read_corpus(data_dir / name, other_labels_as_ham=("offense",)))
     english_rows = len(corpus)
     corpus.extend(german)
     y = np.array(corpus.is_spam, dtype=bool)
