@@ -20,16 +20,14 @@ from report import publish  # bench/ is on the path when a script here runs
 from kiebitz.config import Settings
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.evaluation import metrics
-from kiebitz.spam.model import SpamModel
-from kiebitz.spam.training import training_set
+from kiebitz.spam.training import fit_default
 
 CORPORA = ("youtube_spam_collection.csv", "sms_spam_collection.csv")
 DECISIONS = (0, 25, 50, 100, 200, 400, 800)
 
 
 def adaptation_rows(data_dir: Path, name: str, seed: int, settings: Settings) -> list[str]:
-    corpus, weights = training_set(data_dir, leave_out=(name,))
-    model = SpamModel().fit(corpus.drafts, np.array(corpus.is_spam), sample_weight=weights)
+    model, _ = fit_default(data_dir, leave_out=(name,))
     site = read_corpus(data_dir / name)
     order = list(range(len(site)))
     random.Random(seed).shuffle(order)

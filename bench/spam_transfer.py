@@ -21,13 +21,11 @@ from report import publish  # bench/ is on the path when a script here runs
 from kiebitz.config import Settings
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.evaluation import metrics
-from kiebitz.spam.model import SpamModel
-from kiebitz.spam.training import ENGLISH_SPAM_AND_HAM, GERMAN_HAM, training_set
+from kiebitz.spam.training import ENGLISH_SPAM_AND_HAM, GERMAN_HAM, fit_default
 
 
 def left_out_row(data_dir: Path, name: str, spam_threshold: float, unsure_threshold: float) -> str:
-    corpus, weights = training_set(data_dir, leave_out=(name,))
-    model = SpamModel().fit(corpus.drafts, np.array(corpus.is_spam), sample_weight=weights)
+    model, _ = fit_default(data_dir, leave_out=(name,))
     left_out = read_corpus(data_dir / name, other_labels_as_ham=("offense",))
     is_spam = np.array(left_out.is_spam, dtype=bool)
     probability = model.score_many(left_out.drafts)

@@ -56,10 +56,15 @@ def training_set(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[Corpu
     return corpus, weights
 
 
+def fit_default(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[SpamModel, Corpus]:
+    """The shipped model's recipe, fitted (without the ``leave_out`` corpora), and the rows it saw."""
+    corpus, weights = training_set(data_dir, leave_out)
+    return SpamModel().fit(corpus.drafts, np.array(corpus.is_spam), sample_weight=weights), corpus
+
+
 def build_default(data_dir: Path, out: Path) -> BuildReport:
     started = time.perf_counter()
-    corpus, weights = training_set(data_dir)
-    model = SpamModel().fit(corpus.drafts, np.array(corpus.is_spam), sample_weight=weights)
+    model, corpus = fit_default(data_dir)
     data = model.to_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
