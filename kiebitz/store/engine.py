@@ -94,8 +94,9 @@ def begin_write(connection: Connection) -> RootTransaction:
     advisory lock gives the same one-writer-at-a-time order across processes and
     instances, so that the store's read-then-insert steps (the secret key, a
     site, a page's thread, migrations on an empty database) cannot collide;
-    readers are never held up. Its NOTIFY reaches the other processes on commit. Reads are single statements in autocommit mode,
-    which spares a BEGIN and a ROLLBACK round trip on every one of them.
+    readers are never held up. Its NOTIFY reaches the other processes on commit.
+    Reads are single statements in autocommit mode, which spares a BEGIN and a
+    ROLLBACK round trip on every one of them.
     The BEGIN is sent here rather than from a "begin" event listener: any
     connection event makes SQLAlchemy dispatch events on every statement.
     """
