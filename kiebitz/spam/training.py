@@ -31,6 +31,7 @@ HELD_OUT = ("german_germeval2017.csv", "german_germeval2021.csv")
 # left out scored better with equal parts).
 SPAM_SHARE, ENGLISH_HAM_SHARE, GERMAN_HAM_SHARE = 0.5, 1 / 4, 1 / 4
 
+
 @dataclass
 class BuildReport:
     rows: int
@@ -53,10 +54,10 @@ def training_set(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[Corpu
     source += [-1] * (len(corpus) - len(source))
     y = np.array(corpus.is_spam, dtype=bool)
     rows = np.array(source)
+    part = 1 / max(1, len(english))
     groups = [(rows == -1, GERMAN_HAM_SHARE)]
     for number in range(len(english)):
-        share = 1 / len(english)
-        groups += [((rows == number) & y, SPAM_SHARE * share), ((rows == number) & ~y, ENGLISH_HAM_SHARE * share)]
+        groups += [((rows == number) & y, SPAM_SHARE * part), ((rows == number) & ~y, ENGLISH_HAM_SHARE * part)]
     weights = np.zeros(len(y))
     for mask, share in groups:
         weights[mask] = share * len(y) / max(1, mask.sum())
