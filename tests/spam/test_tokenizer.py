@@ -54,3 +54,16 @@ def test_letters_are_alphanumerics_that_are_not_decimal_digits():
     for code in [*range(0x2000), 0x2460, 0x3042, 0x4E00, 0xFF10, 0x1D7CE]:
         char = chr(code)
         assert bool(LETTER.match(char)) == (char.isalnum() and not char.isdecimal()), hex(code)
+
+
+def test_markup_reaches_the_character_ngrams_but_links_do_not():
+    words, chars = tokenize(CommentDraft(text='Cheap <b>pills</b><br>at <a href="http://spam.example/x">our shop</a>'))
+    assert "<b>pills</b><br>" in chars and "spam.example" not in chars
+    assert "w:pills" in words and not any("href" in token for token in words)
+    assert "meta:lines=1" in words
+
+
+def test_lines_count_newlines_and_html_breaks_alike():
+    assert "meta:lines=2" in tokenize(CommentDraft(text="one\ntwo\nthree"))[0]
+    assert "meta:lines=2" in tokenize(CommentDraft(text="one<br />two<BR>three"))[0]
+    assert "meta:lines=0" in tokenize(CommentDraft(text="one line"))[0]
