@@ -194,7 +194,8 @@ class SpamModel:
             if token in seen or (weight > 0) != towards_spam or abs(weight) < 0.05:
                 continue
             seen.add(token)
-            reasons.append(Reason("model", f"{describe(token)} points to {'spam' if weight > 0 else 'ham'}", weight))
+            verb = "point" if token.startswith("b:") else "points"  # "the words 'click here' point"
+            reasons.append(Reason("model", f"{describe(token)} {verb} to {'spam' if weight > 0 else 'ham'}", weight))
             if len(reasons) == count:
                 break
         return reasons

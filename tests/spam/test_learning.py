@@ -51,6 +51,13 @@ def test_default_model_catches_obvious_spam_and_says_why():
     assert any("subscribe" in reason.message or "channel" in reason.message for reason in reasons)
 
 
+def test_reasons_read_as_sentences():
+    _, reasons = load_base("default").score(CommentDraft(text="click here click here now"), explain=10)
+    messages = [reason.message for reason in reasons]
+    assert "the words 'click here' point to spam" in messages
+    assert "the word 'click' points to spam" in messages
+
+
 def test_training_on_a_small_sample_separates_classes():
     spam = [f"WIN a free prize now, call 0800{n:04d} and claim cash" for n in range(30)]
     ham = [f"are we still meeting for lunch at {n} o'clock tomorrow?" for n in range(30)]
