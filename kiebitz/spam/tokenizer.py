@@ -190,7 +190,7 @@ def request_tokens(draft: CommentDraft, site_language: str = "") -> list[str]:
 
 
 def line_tokens(marked: str) -> list[str]:
-    """How many lines the text has, counting HTML line breaks as lines."""
+    """How many line breaks the text has (newlines and HTML ``<br>`` alike), on a doubling scale."""
     lines = marked.count("\n") + (marked.lower().count("<br") if "<" in marked else 0)
     return [f"meta:lines={min(lines.bit_length(), 6)}"]
 
