@@ -205,12 +205,13 @@ def tokenize(draft: CommentDraft, site_language: str = "") -> tuple[list[str], s
     a t.co link look like spam (docs/benchmarks.md).
     """
     marked = normalise(draft.text)
-    text = TAG.sub(" ", marked) if "<" in marked else marked
+    has_markup = "<" in marked
+    text = TAG.sub(" ", marked) if has_markup else marked
     # A link's path is noise that looks like many words; the link counts once, by its host.
     links = URL.findall(text) if MAY_HOLD_A_URL.search(text) else []
     prose = URL.sub(" ", text) if links else text
     words = word_tokens(prose) + url_tokens(links) + shape_tokens(text) + line_tokens(marked) + author_tokens(draft)
     words += request_tokens(draft, site_language)
-    if marked is text:
+    if not has_markup:
         return words, prose
     return words, URL.sub(" ", marked) if MAY_HOLD_A_URL.search(marked) else marked
