@@ -1,4 +1,4 @@
-"""The ``kiebitz`` command: serve, migrate, demo, settings, spam, akismet."""
+"""The ``kiebitz`` command: serve, migrate, demo, settings, export, import, spam, akismet, user."""
 
 from __future__ import annotations
 
@@ -62,6 +62,50 @@ def migrate(config: str | None) -> None:
     settings = load_settings(config)
     run_migrations(open_engine(settings.database))
     click.echo(f"database {settings.database} is up to date")
+
+
+@main.command("export")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="-", show_default=True,
+              help="File to write; '-' is stdout; a name ending .gz is gzipped.")
+@config_option
+def export_command(out: str, config: str | None) -> None:
+    """Write the whole database as JSON lines: a backup, or the way from SQLite to PostgreSQL."""
+    from kiebitz.store.dump import export_lines
+    from kiebitz.store.engine import open_engine
+
+    database = load_settings(config).database
+    if "://" not in database and not Path(database).exists():
+        raise click.ClickException(f"no database at {database}")
+    engine = open_engine(database)
+    with _open_text(out, "w") as stream:
+        for line in export_lines(engine):
+            stream.write(line + "\n")
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, allow_dash=True))
+@config_option
+def import_command(source: str, config: str | None) -> None:
+    """Load an export (from `kiebitz export`) into a new, empty database."""
+    from kiebitz.store.dump import import_lines
+    from kiebitz.store.engine import open_engine
+
+    settings = load_settings(config)
+    with _open_text(source, "r") as stream:
+        counts = import_lines(open_engine(settings.database), stream)
+    click.echo(f"imported {sum(counts.values())} rows into {settings.database}: "
+               + ", ".join(f"{name} {count}" for name, count in sorted(counts.items())))
+
+
+def _open_text(path: str, mode: str):  # type: ignore[no-untyped-def]
+    """A UTF-8 text stream: stdin/stdout for '-', gzip for '.gz'."""
+    import gzip
+
+    if path == "-":
+        return click.open_file("-", mode, encoding="utf-8")
+    if path.endswith(".gz"):
+        return gzip.open(path, mode + "t", encoding="utf-8")
+    return open(path, mode, encoding="utf-8")
 
 
 @main.command()
