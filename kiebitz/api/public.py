@@ -36,7 +36,10 @@ COMMENT_BODY = {
                     "parent": {"type": ["integer", "null"]},
                     "title": {"type": "string"},
                     "form_token": {"type": "string", "description": "from GET /api/comments"},
+                    "notify": {"type": "boolean", "description": "e-mail me replies (asks for confirmation first)"},
+                    "homepage": {"type": "string", "description": "the honeypot: left empty by people"},
                 },
+                "additionalProperties": False,
             }
         }
     },

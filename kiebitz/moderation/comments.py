@@ -230,7 +230,7 @@ class CommentService:
             return self._prepare(site, uri, payload, client, ip_hash, alongside)
 
     def _prepare(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:
-        data = validation.json_object(payload)
+        data = validation.json_object(payload, validation.COMMENT_FIELDS)
         uri = validation.uri(uri)
         fields = self._validate(data)
         token = self.signer.read_form_token(
@@ -327,7 +327,7 @@ class CommentService:
 
     # -- the author's own changes ------------------------------------------------
     def edit(self, comment_id: int, token: str | None, payload: Any) -> Comment:
-        data = validation.json_object(payload)
+        data = validation.json_object(payload, validation.EDIT_FIELDS)
         self._own(comment_id, token)
         text = validation.text(data)
         self.store.edit_comment(comment_id, text, markup.render(text))

@@ -97,7 +97,21 @@ def uri(value: Any) -> str:
     return value
 
 
-def json_object(payload: Any) -> dict[str, Any]:
+def json_object(payload: Any, accepted: frozenset[str] | None = None) -> dict[str, Any]:
+    """The body as a dict; a field outside ``accepted`` is refused, not silently dropped.
+
+    A misspelt field ("parent_id" for "parent") would otherwise post a reply
+    as a top-level comment without a word.
+    """
     if not isinstance(payload, dict):
         raise InvalidInput("the request body must be a JSON object", None)
+    if accepted is not None:
+        for name in payload:
+            if name not in accepted:
+                raise InvalidInput(f"{name} is not a field of this request (accepted: {', '.join(sorted(accepted))})", name)
     return payload
+
+
+# What the widget (and any other client) may send with a new comment, and with an edit.
+COMMENT_FIELDS = frozenset({"text", "author", "email", "website", "parent", "title", "notify", "form_token", "homepage"})
+EDIT_FIELDS = frozenset({"text", "edit_token"})

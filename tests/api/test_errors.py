@@ -39,11 +39,20 @@ def test_each_rule_names_its_field(client, poster):
         ({"author": "x" * 101}, "author", "too long"),
         ({"form_token": ""}, "form_token", "missing"),
         ({"form_token": "forged.token.value"}, "form_token", "invalid"),
+        ({"parent_id": 1}, "parent_id", "not a field of this request"),  # a misspelt field is not dropped silently
     ]
     for fields, field, words in cases:
         error = error_of(poster.post(**fields))
         assert error["field"] == field, (fields, error)
         assert words in error["message"], (fields, error)
+
+
+def test_an_edit_with_an_unknown_field_changes_nothing(client, poster):
+    posted = poster.post().json()
+    response = client.patch(f"/api/comments/{posted['id']}", json={"text": "Neuer Text dazu.", "txet": "?"})
+    assert error_of(response) == {"field": "txet", "message": "txet is not a field of this request (accepted: edit_token, text)"}
+    comment = client.get("/api/comments", params={"uri": URI}).json()["comments"][0]
+    assert comment["html"] == posted["html"]
 
 
 def test_body_must_be_a_json_object(client):
