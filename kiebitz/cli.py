@@ -1,4 +1,4 @@
-"""The ``kiebitz`` command: serve, migrate, demo, settings, export, import, spam, akismet, user."""
+"""The ``kiebitz`` command: serve, migrate, demo, settings, export, import, backup, spam, akismet, user."""
 
 from __future__ import annotations
 
@@ -80,6 +80,29 @@ def export_command(out: str, config: str | None) -> None:
     with _open_text(out, "w") as stream:
         for line in export_lines(engine):
             stream.write(line + "\n")
+
+
+@main.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@config_option
+def backup_command(target: str, config: str | None) -> None:
+    """Copy a SQLite database to TARGET while it serves; on PostgreSQL, write an export there."""
+    from kiebitz.store.dump import backup_sqlite, export_lines
+    from kiebitz.store.engine import open_engine, sqlite_file
+
+    database = load_settings(config).database
+    if "://" not in database and not Path(database).exists():
+        raise click.ClickException(f"no database at {database}")
+    engine = open_engine(database)
+    source = sqlite_file(engine)
+    if source is not None:
+        pages = backup_sqlite(source, target)
+        click.echo(f"copied {source} to {target} ({pages} pages)")
+        return
+    with _open_text(target, "w") as stream:
+        for line in export_lines(engine):
+            stream.write(line + "\n")
+    click.echo(f"exported {database} to {target} (load it with `kiebitz import`)")
 
 
 @main.command("import")

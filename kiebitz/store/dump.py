@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -171,3 +173,17 @@ def _reset_sequences(connection: Any) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
                 f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
             ))
+
+
+def backup_sqlite(source: str, target: str) -> int:
+    """A consistent copy of a live SQLite file, through SQLite's online backup; returns its page count.
+
+    Copying the file with cp while the server writes can tear a page or miss
+    the WAL; the backup API copies a snapshot, a few pages at a time, so
+    writers are not held up for long.
+    """
+    if Path(target).exists():
+        raise KiebitzError(f"{target} exists already: back up to a new file")
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy, pages=1024)
+        return int(copy.execute("PRAGMA page_count").fetchone()[0])

@@ -95,3 +95,17 @@ def test_import_refuses_a_database_with_data_and_bad_lines(tmp_path: Path) -> No
         import_lines(open_engine(target), exported[1:])
     # nothing of the failed import stayed: the same file loads cleanly afterwards
     assert import_lines(open_engine(target), exported)["comments"] == 4
+
+
+def test_backup_copies_a_live_sqlite_database(tmp_path: Path) -> None:
+    database, _ = filled_site(tmp_path)
+    config = tmp_path / "site.toml"
+    config.write_text(f'database = "{database}"\n')
+    engine = open_engine(database)
+    with engine.connect() as reader:  # a server's open connection does not stop the copy
+        reader.execute(select(func.count()).select_from(schema.comments)).scalar()
+        result = CliRunner().invoke(main, ["backup", str(tmp_path / "copy.db"), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert list(export_lines(open_engine(str(tmp_path / "copy.db"))))[1:] == list(export_lines(engine))[1:]
+    again = CliRunner().invoke(main, ["backup", str(tmp_path / "copy.db"), "--config", str(config)])
+    assert isinstance(again.exception, KiebitzError) and "exists already" in again.exception.message  # `kiebitz` prints it
