@@ -116,8 +116,8 @@ def import_command(source: str, config: str | None) -> None:
     settings = load_settings(config)
     with _open_text(source, "r") as stream:
         counts = import_lines(open_engine(settings.database), stream)
-    click.echo(f"imported {sum(counts.values())} rows into {settings.database}: "
-               + ", ".join(f"{name} {count}" for name, count in sorted(counts.items())))
+    tables = ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or "the export was empty"
+    click.echo(f"imported {sum(counts.values())} rows into {settings.database} ({tables})")
 
 
 def _open_text(path: str, mode: str):  # type: ignore[no-untyped-def]
