@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kiebitz.config import Settings, settings_markdown
 from kiebitz.errors import KiebitzError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def load_settings(config: str | None, **overrides: object) -> Settings:
@@ -70,16 +74,9 @@ def migrate(config: str | None) -> None:
 @config_option
 def export_command(out: str, config: str | None) -> None:
     """Write the whole database as JSON lines: a backup, or the way from SQLite to PostgreSQL."""
-    from kiebitz.store.dump import export_lines
     from kiebitz.store.engine import open_engine
 
-    database = load_settings(config).database
-    if "://" not in database and not Path(database).exists():
-        raise click.ClickException(f"no database at {database}")
-    engine = open_engine(database)
-    with _open_text(out, "w") as stream:
-        for line in export_lines(engine):
-            stream.write(line + "\n")
+    _write_export(open_engine(_existing_database(config)), out)
 
 
 @main.command("backup")
@@ -87,22 +84,33 @@ def export_command(out: str, config: str | None) -> None:
 @config_option
 def backup_command(target: str, config: str | None) -> None:
     """Copy a SQLite database to TARGET while it serves; on PostgreSQL, write an export there."""
-    from kiebitz.store.dump import backup_sqlite, export_lines
+    from kiebitz.store.dump import backup_sqlite
     from kiebitz.store.engine import open_engine, sqlite_file
 
-    database = load_settings(config).database
-    if "://" not in database and not Path(database).exists():
-        raise click.ClickException(f"no database at {database}")
-    engine = open_engine(database)
+    engine = open_engine(_existing_database(config))
     source = sqlite_file(engine)
     if source is not None:
         pages = backup_sqlite(source, target)
         click.echo(f"copied {source} to {target} ({pages} pages)")
-        return
-    with _open_text(target, "w") as stream:
+    else:
+        _write_export(engine, target)
+        click.echo(f"exported the database to {target} (load it with `kiebitz import`)")
+
+
+def _existing_database(config: str | None) -> str:
+    """The database setting; a SQLite file must exist (opening one would create it empty)."""
+    database = load_settings(config).database
+    if "://" not in database and not Path(database).exists():
+        raise click.ClickException(f"no database at {database}")
+    return database
+
+
+def _write_export(engine: Engine, out: str) -> None:
+    from kiebitz.store.dump import export_lines
+
+    with _open_text(out, "w") as stream:
         for line in export_lines(engine):
             stream.write(line + "\n")
-    click.echo(f"exported {database} to {target} (load it with `kiebitz import`)")
 
 
 @main.command("import")
