@@ -45,8 +45,16 @@ def exported_tables() -> list[Table]:
 
 
 def export_lines(engine: Engine) -> Iterator[str]:
-    """The header, then one line per row: ``{"table": ..., "row": {...}}``; rows in key order."""
-    with engine.connect() as connection:
+    """The header, then one line per row: ``{"table": ..., "row": {...}}``; rows in key order.
+
+    All tables are read in one snapshot, so a comment posted during the export
+    is in it with its votes, or not at all.
+    """
+    with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")  # the engine leaves transactions to us (engine.py)
+        elif connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         revision = MigrationContext.configure(connection).get_current_revision()
         if revision is None:
             raise KiebitzError("the database has no schema yet: nothing to export")
@@ -63,10 +71,10 @@ def export_lines(engine: Engine) -> Iterator[str]:
 def import_lines(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
     """Load an export into an empty database; returns the rows loaded per table.
 
-    The database must be new, or migrated by this same release to the export's
-    schema, and hold no comments, sites or other data (the secret key a first start writes is replaced by
-    the exported one). Everything loads in one transaction: a bad line leaves
-    the database as it was.
+    The database must be new, or migrated by this same release to the
+    export's schema, and hold no comments, sites or other data (the secret key
+    a first start writes is replaced by the exported one). Everything loads in
+    one transaction: a bad line leaves the database as it was.
     """
     numbered = iter(enumerate(lines, start=1))
     header = _header(next(numbered, (1, ""))[1])
@@ -102,6 +110,8 @@ def _header(line: str) -> dict[str, Any]:
         raise KiebitzError(f"line 1: not a Kiebitz export (its first line must name format {FORMAT!r})")
     if header.get("version") != FORMAT_VERSION:
         raise KiebitzError(f"line 1: export format version {header.get('version')!r} is not {FORMAT_VERSION}")
+    if not isinstance(header.get("schema"), str):
+        raise KiebitzError("line 1: the header names no schema revision")
     return header
 
 

@@ -93,6 +93,8 @@ def test_import_refuses_a_database_with_data_and_bad_lines(tmp_path: Path) -> No
         import_lines(open_engine(target), broken)
     with pytest.raises(KiebitzError, match="line 1: not a Kiebitz export"):
         import_lines(open_engine(target), exported[1:])
+    with pytest.raises(KiebitzError, match="line 1: the header names no schema revision"):
+        import_lines(open_engine(target), ['{"format": "kiebitz-export", "version": 1}'])
     # nothing of the failed import stayed: the same file loads cleanly afterwards
     assert import_lines(open_engine(target), exported)["comments"] == 4
 
