@@ -1,4 +1,4 @@
-"""The ``kiebitz`` command: serve, migrate, demo, settings, export, import, backup, spam, akismet, user."""
+"""The ``kiebitz`` command: serve, migrate, demo, settings, export, import, backup, gdpr, spam, akismet, user."""
 
 from __future__ import annotations
 
@@ -256,6 +256,40 @@ def user_add(name: str, role: str, config: str | None) -> None:
     except KiebitzError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"added {user.role} {user.name}")
+
+
+@main.group("gdpr")
+def gdpr_group() -> None:
+    """A commenter's data, by e-mail address: export it or erase it when they ask."""
+
+
+def _personal_data(config: str | None):  # type: ignore[no-untyped-def]
+    from kiebitz.app import build
+    from kiebitz.moderation.personal_data import PersonalData
+
+    return PersonalData(build(load_settings(config)).store)
+
+
+@gdpr_group.command("export")
+@click.argument("email")
+@config_option
+def gdpr_export(email: str, config: str | None) -> None:
+    """Print everything stored under EMAIL as JSON (comments, subscriptions)."""
+    import json
+
+    click.echo(json.dumps(_personal_data(config).export(email), ensure_ascii=False, indent=2))
+
+
+@gdpr_group.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@config_option
+def gdpr_erase(email: str, yes: bool, config: str | None) -> None:
+    """Empty every comment under EMAIL (text, name, website, IP data) and drop its subscriptions."""
+    if not yes:
+        click.confirm(f"Erase every comment and subscription of {email}? This cannot be undone", abort=True)
+    comments, subscriptions = _personal_data(config).erase(email, actor="gdpr erase (CLI)")
+    click.echo(f"erased {comments} comments and {subscriptions} reply subscriptions of {email}")
 
 
 if __name__ == "__main__":
