@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from kiebitz.domain import Status
 from kiebitz.errors import InvalidInput
@@ -37,11 +37,11 @@ class PersonalData:
                 select(comments.c.id, threads.c.uri, comments.c.parent_id, comments.c.author, comments.c.website,
                        comments.c.text, comments.c.status, comments.c.created, comments.c.modified)
                 .join(threads, threads.c.id == comments.c.thread_id)
-                .where(func.lower(comments.c.email) == address).order_by(comments.c.id)
+                .where(comments.c.email == address).order_by(comments.c.id)
             ).mappings().all()
             subscriptions = db.execute(
                 select(schema.subscriptions.c.comment_id, schema.subscriptions.c.confirmed, schema.subscriptions.c.created)
-                .where(func.lower(schema.subscriptions.c.email) == address).order_by(schema.subscriptions.c.id)
+                .where(schema.subscriptions.c.email == address).order_by(schema.subscriptions.c.id)
             ).mappings().all()
         return {
             "email": address,
@@ -57,7 +57,7 @@ class PersonalData:
         address = _address(email)
         comments = schema.comments
         with self.store.write() as db:
-            rows = db.execute(select(comments.c.id, comments.c.status).where(func.lower(comments.c.email) == address)).all()
+            rows = db.execute(select(comments.c.id, comments.c.status).where(comments.c.email == address)).all()
             ids = [row.id for row in rows]
             if ids:
                 db.execute(update(comments).where(comments.c.id.in_(ids)).values(**ERASED, modified=time.time()))
@@ -67,11 +67,12 @@ class PersonalData:
                      "to_status": Status.DELETED.value, "note": "personal data erased at the commenter's request"}
                     for row in rows
                 ])
-            dropped = db.execute(delete(schema.subscriptions).where(func.lower(schema.subscriptions.c.email) == address))
+            dropped = db.execute(delete(schema.subscriptions).where(schema.subscriptions.c.email == address))
         return len(ids), int(dropped.rowcount or 0)
 
 
 def _address(email: str) -> str:
+    """Lower case, as validation.email stores every address, so the e-mail index answers the lookups."""
     address = email.strip().lower()
     if "@" not in address or len(address) > 320:
         raise InvalidInput("email must be an e-mail address", "email")

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Integer, LargeBinary, Table, func, insert, select, text
@@ -117,21 +116,17 @@ def _header(line: str) -> dict[str, Any]:
 
 def _migrate_to(engine: Engine, revision: str) -> None:
     """Bring a new database to the export's revision (never down: a newer database is refused)."""
-    config = alembic_config(engine)
+    script = ScriptDirectory.from_config(alembic_config(engine))
     try:
-        ScriptDirectory.from_config(config).get_revision(revision)
+        script.get_revision(revision)
     except Exception:
         raise KiebitzError(f"line 1: the export's schema {revision!r} is newer than this Kiebitz; upgrade it first") from None
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current is not None and current != revision:
-        script = ScriptDirectory.from_config(config)
         if revision in {step.revision for step in script.iterate_revisions(current, "base")}:
             raise KiebitzError(f"the database is at schema {current}, past the export's {revision}: import into a new database")
-    with engine.connect() as connection:
-        with begin_write(connection):
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+    migrate(engine, revision)
 
 
 def _check_empty(connection: Any) -> None:

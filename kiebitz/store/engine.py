@@ -118,10 +118,10 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; safe to run every start."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest migration (or to ``revision``); safe to run every start."""
     config = alembic_config(engine)
     with engine.connect() as connection:
         with begin_write(connection):  # two processes starting at once migrate one after the other
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
