@@ -115,17 +115,46 @@ def _write_export(engine: Engine, out: str) -> None:
 
 @main.command("import")
 @click.argument("source", type=click.Path(dir_okay=False, exists=True, allow_dash=True))
+@click.option("--from", "origin", type=click.Choice(["kiebitz", "wordpress", "disqus", "isso", "remark42"]), default=None,
+              help="What SOURCE is; told from its first bytes when left out.")
+@click.option("--site", default=None, help="Site the imported threads belong to (default: the `site` setting).")
 @config_option
-def import_command(source: str, config: str | None) -> None:
-    """Load an export (from `kiebitz export`) into a new, empty database."""
+def import_command(source: str, origin: str | None, site: str | None, config: str | None) -> None:
+    """Load a Kiebitz export into a new, empty database, or add comments from WordPress, Disqus, Isso or Remark42.
+
+    SOURCE is a WordPress export (WXR), a Disqus export (XML), an Isso database
+    (SQLite) or a Remark42 backup (JSON lines, gzipped or not).
+    """
+    from kiebitz.portability.formats import detect
+
+    settings = load_settings(config)
+    kind = origin or ("kiebitz" if source == "-" else detect(source))
+    if kind == "kiebitz":
+        _import_export(source, settings.database)
+    else:
+        _import_foreign(source, kind, site or settings.site, settings.database)
+
+
+def _import_export(source: str, database: str) -> None:
     from kiebitz.store.dump import import_lines
     from kiebitz.store.engine import open_engine
 
-    settings = load_settings(config)
     with _open_text(source, "r") as stream:
-        counts = import_lines(open_engine(settings.database), stream)
+        counts = import_lines(open_engine(database), stream)
     tables = ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or "the export was empty"
-    click.echo(f"imported {sum(counts.values())} rows into {settings.database} ({tables})")
+    click.echo(f"imported {sum(counts.values())} rows into {database} ({tables})")
+
+
+def _import_foreign(source: str, kind: str, site: str, database: str) -> None:
+    from kiebitz.portability.formats import read
+    from kiebitz.portability.loader import load
+    from kiebitz.store.comments import Store
+    from kiebitz.store.engine import migrate, open_engine
+
+    engine = open_engine(database)
+    migrate(engine)
+    report = load(Store(engine), read(source, kind), site)
+    click.echo("\n".join(report.lines()))
 
 
 def _open_text(path: str, mode: str):  # type: ignore[no-untyped-def]

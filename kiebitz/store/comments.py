@@ -253,12 +253,14 @@ class Store:
         with self.read() as db:
             return db.execute(select(schema.threads).where(schema.threads.c.id == thread_id)).first()
 
-    def ensure_thread(self, db: Connection, site_id: int, uri: str, title: str) -> Row[Any]:
-        """The thread for ``uri`` inside a write transaction, created on first comment."""
+    def ensure_thread(self, db: Connection, site_id: int, uri: str, title: str, created: float | None = None) -> Row[Any]:
+        """The thread for ``uri`` inside a write transaction, created on first comment (or as of ``created``)."""
         query = select(schema.threads).where(and_(schema.threads.c.site_id == site_id, schema.threads.c.uri == uri))
         row = db.execute(query).first()
         if row is None:
-            db.execute(insert(schema.threads).values(site_id=site_id, uri=uri, title=title, closed=False, created=time.time()))
+            db.execute(insert(schema.threads).values(
+                site_id=site_id, uri=uri, title=title, closed=False, created=time.time() if created is None else created
+            ))
             row = db.execute(query).first()
         elif title and not row.title:
             db.execute(update(schema.threads).where(schema.threads.c.id == row.id).values(title=title))
@@ -274,8 +276,13 @@ class Store:
     def insert_comment(self, db: Connection, values: dict[str, Any]) -> int:
         return self.insert_comments(db, [values])[0]
 
-    def insert_comments(self, db: Connection, rows: list[dict[str, Any]]) -> list[int]:
-        """Comments with their band keys and audit lines: three statements however many comments."""
+    def insert_comments(
+        self, db: Connection, rows: list[dict[str, Any]], actor: str = "filter", note: str | None = None
+    ) -> list[int]:
+        """Comments with their band keys and audit lines: three statements however many comments.
+
+        Each audit line names ``actor`` and ``note``, by default the filter and the comment's verdict.
+        """
         rows = [
             values | {
                 "reasons": json.dumps(values.get("reasons", [])), "signals": json.dumps(values.get("signals", {})),
@@ -284,13 +291,15 @@ class Store:
             for values in rows
         ]
         ids = [int(row_id) for row_id in db.execute(INSERT_COMMENTS, rows).scalars()]
-        db.execute(INSERT_BAND, [
+        bands = [
             {"band": band, "comment_id": comment_id, "created": values["created"]}
-            for comment_id, values in zip(ids, rows, strict=True) for band in band_keys(values["text"])
-        ])
+            for comment_id, values in zip(ids, rows, strict=True) if values["text"] for band in band_keys(values["text"])
+        ]
+        if bands:  # a deleted comment without text (an import's) has none
+            db.execute(INSERT_BAND, bands)
         db.execute(INSERT_AUDIT, [
-            {"comment_id": comment_id, "actor": "filter", "at": values["created"], "from_status": None,
-             "to_status": values["status"], "note": values.get("verdict", "")}
+            {"comment_id": comment_id, "actor": actor, "at": values["created"], "from_status": None,
+             "to_status": values["status"], "note": values.get("verdict", "") if note is None else note}
             for comment_id, values in zip(ids, rows, strict=True)
         ])
         return ids

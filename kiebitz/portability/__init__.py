@@ -1,0 +1,6 @@
+"""Comments from other systems: WordPress (WXR), Disqus (XML), Isso (SQLite), Remark42 (backup).
+
+Each reader turns its format into the neutral records of ``records.py``;
+``loader.py`` writes those into a Kiebitz database. Kiebitz's own lossless
+export and import live in ``store/dump.py``.
+"""

@@ -1,0 +1,170 @@
+"""Writes what an importer read into a Kiebitz database: one transaction, nothing half done.
+
+Comments keep their status, times, votes and thread structure; each carries a
+reason naming where it came from, and an audit line by "import". A comment
+already in the thread (same time to the second, name and text) is skipped, so
+running the same import twice adds nothing. Data Kiebitz would not have taken
+from a commenter is left out and counted, never guessed at: an e-mail address
+that is not one, a website that is not an http(s) URL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from kiebitz import markup
+from kiebitz.errors import InvalidInput
+from kiebitz.moderation import validation
+from kiebitz.portability.records import ForeignComment, ForeignSite
+from kiebitz.store import schema
+from kiebitz.store.comments import Store
+
+AUTHOR_COLUMN, TITLE_COLUMN = 200, 500
+
+
+@dataclass
+class ImportReport:
+    origin: str
+    threads: int = 0
+    comments: Counter[str] = field(default_factory=Counter)  # by status
+    left_out: Counter[str] = field(default_factory=Counter)  # why → how many
+
+    def lines(self) -> list[str]:
+        statuses = ", ".join(f"{count} {status}" for status, count in sorted(self.comments.items())) or "none"
+        lines = [f"imported from {self.origin}: {sum(self.comments.values())} comments ({statuses}), {self.threads} new threads"]
+        lines += [f"  {count} {why}" for why, count in sorted(self.left_out.items())]
+        return lines
+
+
+def load(store: Store, foreign: ForeignSite, site: str) -> ImportReport:
+    report = ImportReport(foreign.origin, left_out=Counter(foreign.skipped))
+    by_key = {comment.key: comment for comment in foreign.comments}
+    levels = _levels(foreign.comments, by_key, report)
+    site_id = store.site_id(site)
+    with store.write() as db:
+        thread_ids = _threads(store, db, site_id, foreign, report)
+        seen = _existing(db, list(thread_ids.values()))
+        placed: dict[str, tuple[int, int]] = {}  # foreign key → (id, depth)
+        for level in levels:
+            rows, keys = [], []
+            for comment in level:
+                thread_id = thread_ids.get(comment.thread_key)
+                if thread_id is None:
+                    report.left_out["comments on a page missing from the file or with an unusable address"] += 1
+                    continue
+                parent = placed.get(comment.parent_key) if comment.parent_key else None
+                signature = (thread_id, round(comment.created), comment.author, comment.text)
+                if signature in seen:
+                    placed[comment.key] = seen[signature]
+                    report.left_out["comments already imported"] += 1
+                    continue
+                rows.append(_row(comment, thread_id, parent, foreign.origin, report))
+                keys.append(comment.key)
+            ids = store.insert_comments(db, rows, actor="import", note=f"imported from {foreign.origin}") if rows else []
+            for key, comment_id, row in zip(keys, ids, rows, strict=True):
+                placed[key] = (comment_id, row["depth"])
+                report.comments[row["status"]] += 1
+    return report
+
+
+def _levels(comments: list[ForeignComment], by_key: dict[str, ForeignComment], report: ImportReport) -> list[list[ForeignComment]]:
+    """Comments by depth, so that every parent is written (and has its id) before its replies."""
+    depths: dict[str, int] = {}
+
+    def depth(comment: ForeignComment) -> int:
+        chain = [comment]  # the comment, its parent, its parent's parent, … up to one whose depth is known
+        while chain[-1].parent_key and chain[-1].parent_key not in depths:
+            parent = by_key.get(chain[-1].parent_key)
+            if parent is None or parent.key in {link.key for link in chain}:
+                why = "replies whose parent is missing" if parent is None else "replies in a loop of parents"
+                report.left_out[f"{why}, kept as top-level comments"] += 1
+                depths[chain.pop().key] = 0
+                break
+            chain.append(parent)
+        for link in reversed(chain):
+            depths[link.key] = depths[link.parent_key] + 1 if link.parent_key in depths else 0
+        return depths[comment.key]
+
+    levels: list[list[ForeignComment]] = []
+    for comment in sorted(comments, key=lambda comment: comment.created):
+        if comment.key in depths:
+            level = depths[comment.key]
+        else:
+            level = depth(comment)
+        levels.extend([] for _ in range(level + 1 - len(levels)))
+        levels[level].append(comment)
+    return levels
+
+
+def _threads(store: Store, db: Connection, site_id: int, foreign: ForeignSite, report: ImportReport) -> dict[str, int]:
+    """The Kiebitz thread of each page that has comments; a new one dated by its first comment."""
+    first: dict[str, float] = {}
+    for comment in foreign.comments:
+        first[comment.thread_key] = min(first.get(comment.thread_key, comment.created), comment.created)
+    ids = {}
+    for key, created in first.items():
+        thread = foreign.threads.get(key)
+        if thread is None:
+            continue
+        try:
+            uri = validation.uri(thread.uri)
+        except InvalidInput:
+            continue  # its comments are counted as having no thread
+        existed = db.execute(select(schema.threads.c.id).where(
+            (schema.threads.c.site_id == site_id) & (schema.threads.c.uri == uri)
+        )).first() is not None
+        row = store.ensure_thread(db, site_id, uri, thread.title[:TITLE_COLUMN], created=created)
+        if thread.closed and not row.closed:
+            db.execute(update(schema.threads).where(schema.threads.c.id == row.id).values(closed=True))
+        report.threads += not existed
+        ids[key] = row.id
+    return ids
+
+
+def _existing(db: Connection, thread_ids: list[int]) -> dict[tuple[int, int, str, str], tuple[int, int]]:
+    """The comments already in these threads, by what makes an imported one the same: thread, second, name, text."""
+    comments = schema.comments
+    rows = db.execute(
+        select(comments.c.id, comments.c.depth, comments.c.thread_id, comments.c.created, comments.c.author, comments.c.text)
+        .where(comments.c.thread_id.in_(thread_ids))
+    ).all() if thread_ids else []
+    return {(row.thread_id, round(row.created), row.author, row.text): (row.id, row.depth) for row in rows}
+
+
+def _row(
+    comment: ForeignComment, thread_id: int, parent: tuple[int, int] | None, origin: str, report: ImportReport
+) -> dict[str, Any]:
+    text = validation.CONTROL_CHARACTERS.sub("", comment.text)
+    return {
+        "thread_id": thread_id, "parent_id": parent[0] if parent else None, "depth": parent[1] + 1 if parent else 0,
+        "author": _author(comment.author, report),
+        "email": _checked("email", report, lambda: validation.email({"email": comment.email}, required=False)),
+        "website": _checked("website", report, lambda: validation.website({"website": comment.website})),
+        "text": text, "html": markup.render(text) if text else "", "status": comment.status.value,
+        "created": comment.created, "modified": comment.modified, "likes": comment.likes, "dislikes": comment.dislikes,
+        "pinned": comment.pinned, "staff": comment.staff, "verdict": "", "score": 0.0,
+        "reasons": [{"code": "import", "message": f"imported from {origin} (its id there: {comment.key})", "weight": 0.0}],
+        "signals": {},
+    }
+
+
+def _author(name: str, report: ImportReport) -> str:
+    name = validation.CONTROL_CHARACTERS.sub("", name).strip()
+    if len(name) > AUTHOR_COLUMN:
+        report.left_out[f"names cut to {AUTHOR_COLUMN} characters"] += 1
+    return name[:AUTHOR_COLUMN]
+
+
+def _checked(name: str, report: ImportReport, rule: Callable[[], str]) -> str:
+    """The value as Kiebitz's own form check stores it, or '' (counted) where that check refuses it."""
+    try:
+        return rule()
+    except InvalidInput:
+        report.left_out[f"{name} values that are not valid, left empty"] += 1
+        return ""

@@ -1,0 +1,73 @@
+"""WordPress's export (Tools → Export, a WXR file): every post with its comments.
+
+WordPress leaves spam out of its exports; pingbacks and trackbacks are notices
+from other blogs, not comments, and are skipped (counted).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+from xml.etree.ElementTree import Element
+
+from kiebitz.domain import Status
+from kiebitz.errors import InvalidInput
+from kiebitz.portability.content import markdown_from_wordpress
+from kiebitz.portability.records import ForeignComment, ForeignSite, ForeignThread, uri_of
+from kiebitz.portability.xml import parse, text_of, utc_seconds
+
+NAMESPACE = re.compile(r"^\{(http://wordpress\.org/export/1\.\d/)\}")
+STATUSES = {"1": Status.PUBLISHED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.DELETED,
+            "post-trashed": Status.DELETED}
+COMMENT_TYPES = {"", "comment"}
+NO_DATE = "0000-00-00 00:00:00"
+
+
+def read(stream: IO[bytes]) -> ForeignSite:
+    root = parse(stream, "the WordPress export")
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise InvalidInput("not a WordPress export: no <rss><channel>", "file")
+    wp = _namespace(root)
+    site = ForeignSite("WordPress")
+    for item in channel.iter("item"):
+        post_id = text_of(item, f"{wp}post_id")
+        comments = item.findall(f"{wp}comment")
+        if not comments:
+            continue
+        site.threads[post_id] = ForeignThread(
+            post_id, uri_of(text_of(item, "link")), text_of(item, "title"), text_of(item, f"{wp}comment_status") == "closed"
+        )
+        for element in comments:
+            comment = _comment(element, post_id, wp)
+            if comment is None:
+                site.skip("pingbacks and trackbacks")
+            else:
+                site.comments.append(comment)
+    return site
+
+
+def _namespace(root: Element) -> str:
+    for element in root.iter():
+        match = NAMESPACE.match(element.tag)
+        if match:
+            return "{" + match.group(1) + "}"
+    raise InvalidInput("not a WordPress export: no element of the wordpress.org/export namespace", "file")
+
+
+def _comment(element: Element, post_id: str, wp: str) -> ForeignComment | None:
+    def field(name: str) -> str:
+        return text_of(element, f"{wp}comment_{name}")
+
+    if field("type") not in COMMENT_TYPES:
+        return None
+    key = field("id")
+    date = field("date_gmt")
+    created = utc_seconds(date if date and date != NO_DATE else field("date"), "%Y-%m-%d %H:%M:%S", f"comment {key}")
+    approved = field("approved")
+    parent = field("parent")
+    return ForeignComment(
+        key=key, thread_key=post_id, parent_key=parent if parent not in ("", "0") else None,
+        author=field("author"), email=field("author_email"), website=field("author_url"),
+        text=markdown_from_wordpress(field("content")), status=STATUSES.get(approved, Status.PENDING), created=created,
+    )
