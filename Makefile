@@ -44,6 +44,8 @@ bench: install system-deps
 	$(BIN)/python bench/spam_adaptation.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
+	$(BIN)/python bench/export_import.py
+	$(BIN)/python bench/import_wordpress.py
 
 # An experiment, not yet the shipped filter (docs/benchmarks.md). The MiniLM package
 # names sentence-transformers (and so torch) as a dependency it does not need here.
