@@ -3,7 +3,9 @@
 store/        the database (SQLAlchemy Core, Alembic migrations)
 spam/         the layered spam filter and its learned model
 moderation/   use cases: posting, editing, voting, moderating
-api/          HTTP: public.py (widget JSON), feeds.py (Atom), akismet.py
+api/          HTTP: public.py (widget JSON), feeds.py (Atom), akismet.py, personal_data.py
+notify/       mail to moderators, reply notifications, data requests, webhooks
+portability/  importers from WordPress, Disqus, Isso, Remark42
 widget/       embed.js and its stylesheet; demo/ the demo news site
 """
 
@@ -21,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
-from kiebitz.api import akismet, feeds, public, subscriptions, widget
+from kiebitz.api import akismet, feeds, personal_data, public, subscriptions, widget
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
 from kiebitz.config import Settings
@@ -32,6 +34,7 @@ from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Users
+from kiebitz.notify.data_requests import DataRequests
 from kiebitz.notify.mail import Mailer, ModeratorLinks, ModeratorMail
 from kiebitz.notify.replies import Replies
 from kiebitz.notify.webhook import Webhook
@@ -63,6 +66,7 @@ class Kiebitz:
     links: ModeratorLinks
     site_settings: SiteSettings
     replies: Replies
+    data_requests: DataRequests
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -91,7 +95,8 @@ def build(settings: Settings) -> Kiebitz:
     comments.subscribe = replies.subscribe
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
-                   Users(store), Queues(store), links, site_settings, replies)
+                   Users(store), Queues(store), links, site_settings, replies,
+                   DataRequests(settings, store, mailer, signer))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -116,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
     app.include_router(subscriptions.router(kiebitz.replies, kiebitz.settings.language))
+    app.include_router(personal_data.router(kiebitz.data_requests, kiebitz.settings.language))
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
         kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),

@@ -7,12 +7,15 @@ PostgreSQL server (tests/postgres.py), since every query must run on both.
 
 from __future__ import annotations
 
+import email
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
@@ -105,3 +108,28 @@ class Poster:
 @pytest.fixture
 def poster(client: TestClient) -> Poster:
     return Poster(client)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def wait(self, count: int = 1, seconds: float = 10) -> list[email.message.Message]:
+        deadline = time.time() + seconds
+        while len(self.messages) < count and time.time() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server (aiosmtpd) on a free port: (its inbox, the port)."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()

@@ -56,7 +56,9 @@ def router(settings: Settings) -> APIRouter:
     async def privacy(request: Request) -> HTMLResponse:
         language = request.query_params.get("lang") or settings.language
         language = language if language in ("de", "en") else "en"
-        page = templates.get_template("privacy.html").render(lang=language, settings=settings)
+        page = templates.get_template("privacy.html").render(
+            lang=language, settings=settings, self_service=bool(settings.smtp_host)
+        )
         return HTMLResponse(page)
 
     return api

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email
 import json
 import re
 import threading
@@ -10,7 +9,6 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -19,30 +17,6 @@ from kiebitz.domain import Status
 from kiebitz.notify.webhook import signature
 from tests.browser.conftest import free_port
 from tests.conftest import Poster, make_settings
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def wait(self, count: int = 1, seconds: float = 10) -> list[email.message.Message]:
-        deadline = time.time() + seconds
-        while len(self.messages) < count and time.time() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
 
 
 @pytest.fixture

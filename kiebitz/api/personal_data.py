@@ -1,0 +1,75 @@
+"""A commenter's own data requests: the form on the privacy page, and the page its mailed link opens.
+
+Only a POST changes anything or hands data out: the link opens a page with a
+button, as mail scanners follow links.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from kiebitz.api.http import client_of
+from kiebitz.api.subscriptions import PAGE
+from kiebitz.notify.data_requests import DataRequests
+
+WORDS: dict[str, dict[str, Any]] = {
+    "de": {
+        "sent": "Danke. Sind unter dieser Adresse Kommentare gespeichert, ist ein Link dorthin unterwegs; "
+                "er gilt 24 Stunden. Kommt keine E-Mail, ist unter der Adresse nichts gespeichert.",
+        "export": "Alle Kommentare, die unter {email} gespeichert sind, als Datei herunterladen?",
+        "erase": "Alle {count} Kommentare, die unter {email} gespeichert sind, endgültig löschen? Name, E-Mail, "
+                 "Website und Text verschwinden; Antworten anderer bleiben stehen.",
+        "erased": "Gelöscht: {count} Kommentare und {subscriptions} Benachrichtigungen.",
+        "button": {"export": "Herunterladen", "erase": "Endgültig löschen"},
+    },
+    "en": {
+        "sent": "Thank you. If comments are stored under this address, a link is on its way to it; it works for "
+                "24 hours. If no e-mail arrives, nothing is stored under the address.",
+        "export": "Download every comment stored under {email} as a file?",
+        "erase": "Erase all {count} comments stored under {email} for good? Name, e-mail, website and text are "
+                 "removed; replies by others stay in place.",
+        "erased": "Erased: {count} comments and {subscriptions} reply notifications.",
+        "button": {"export": "Download", "erase": "Erase for good"},
+    },
+}
+
+
+def router(requests: DataRequests, language: str) -> APIRouter:
+    api = APIRouter(prefix="/privacy", tags=["privacy"])
+    words = WORDS.get(language, WORDS["en"])
+
+    def page(text: str, form: str = "") -> HTMLResponse:
+        return HTMLResponse(PAGE.format(lang=language, text=text, form=form))
+
+    @api.post("/request", summary="Ask for a link to one's own comment data, or to erase it, by e-mail")
+    async def request_data(request: Request) -> HTMLResponse:
+        form = await request.form()
+        email, action = form.get("email"), form.get("action")
+        await run_in_threadpool(requests.request, email if isinstance(email, str) else "",
+                                action if isinstance(action, str) else "", client_of(request).ip)
+        return page(words["sent"])
+
+    @api.get("/confirm/{token}", summary="The page a mailed data link opens: what will happen, and a button")
+    async def confirm_page(token: str) -> HTMLResponse:
+        email, action = requests.read(token)
+        count = len((await run_in_threadpool(requests.personal_data.export, email))["comments"])
+        button = f'<form method="post" action="/privacy/confirm/{token}"><button>{words["button"][action]}</button></form>'
+        return page(words[action].format(email=html.escape(email), count=count), button)
+
+    @api.post("/confirm/{token}", summary="Hand out one's comment data as JSON, or erase it")
+    async def confirm(token: str) -> Response:
+        email, action = requests.read(token)
+        if action == "export":
+            data = await run_in_threadpool(requests.personal_data.export, email)
+            return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
+                            headers={"Content-Disposition": 'attachment; filename="kommentare.json"'})
+        comments, subscriptions = await run_in_threadpool(requests.personal_data.erase, email, "commenter (e-mail link)")
+        return page(words["erased"].format(count=comments, subscriptions=subscriptions))
+
+    return api
