@@ -103,7 +103,7 @@ def _levels(comments: list[ForeignComment], by_key: dict[str, ForeignComment], r
 
 
 def _threads(store: Store, db: Connection, site_id: int, foreign: ForeignSite, report: ImportReport) -> dict[str, int]:
-    """The Kiebitz thread of each page that has comments; a new one dated by its first comment."""
+    """The Kiebitz thread of each page that has comments; a new one dated by its first comment, closed if it was there."""
     first: dict[str, float] = {}
     for comment in foreign.comments:
         first[comment.thread_key] = min(first.get(comment.thread_key, comment.created), comment.created)
@@ -120,7 +120,7 @@ def _threads(store: Store, db: Connection, site_id: int, foreign: ForeignSite, r
             (schema.threads.c.site_id == site_id) & (schema.threads.c.uri == uri)
         )).first() is not None
         row = store.ensure_thread(db, site_id, uri, thread.title[:TITLE_COLUMN], created=created)
-        if thread.closed and not row.closed:
+        if thread.closed and not existed:  # a thread already open here stays as its moderators left it
             db.execute(update(schema.threads).where(schema.threads.c.id == row.id).values(closed=True))
         report.threads += not existed
         ids[key] = row.id

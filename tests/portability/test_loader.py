@@ -21,7 +21,10 @@ def test_parents_first_and_broken_chains_kept_at_the_top(tmp_path) -> None:
     engine = open_engine(str(tmp_path / "kiebitz.db"))
     migrate(engine)
     store = Store(engine)
-    site = ForeignSite("Test", threads={"t": ForeignThread("t", "/seite")})
+    site_id = store.site_id("default")
+    with store.write() as db:  # a thread open here already: closed in the other system, it stays open
+        store.ensure_thread(db, site_id, "/seite", "Seite")
+    site = ForeignSite("Test", threads={"t": ForeignThread("t", "/seite", closed=True)})
     site.comments = [
         comment("reply-before-parent", "root", 10.0),  # clocks of other systems are not always right
         comment("root", None, 20.0),
@@ -36,6 +39,8 @@ def test_parents_first_and_broken_chains_kept_at_the_top(tmp_path) -> None:
                                "replies in a loop of parents, kept as top-level comments": 1}
     with store.read() as db:
         rows = {row.author.removeprefix("Autor "): row for row in db.execute(select(schema.comments))}
+        assert not db.execute(select(schema.threads.c.closed)).scalar()
+    assert report.threads == 0
     assert rows["reply-before-parent"].parent_id == rows["root"].id and rows["deep"].depth == 2
     assert rows["orphan"].parent_id is None and rows["orphan"].depth == 0
     assert {rows["loop-a"].depth, rows["loop-b"].depth} == {0, 1}
