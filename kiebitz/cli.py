@@ -318,7 +318,8 @@ def gdpr_erase(email: str, yes: bool, config: str | None) -> None:
     if not yes:
         click.confirm(f"Erase every comment and subscription of {email}? This cannot be undone", abort=True)
     comments, subscriptions = _personal_data(config).erase(email, actor="gdpr erase (CLI)")
-    click.echo(f"erased {comments} comments and {subscriptions} reply subscriptions of {email}")
+    click.echo(f"erased {comments} comment{'' if comments == 1 else 's'} and {subscriptions} reply "
+               f"subscription{'' if subscriptions == 1 else 's'} of {email}")
 
 
 if __name__ == "__main__":

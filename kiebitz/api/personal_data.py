@@ -23,18 +23,20 @@ WORDS: dict[str, dict[str, Any]] = {
         "sent": "Danke. Sind unter dieser Adresse Kommentare gespeichert, ist ein Link dorthin unterwegs; "
                 "er gilt 24 Stunden. Kommt keine E-Mail, ist unter der Adresse nichts gespeichert.",
         "export": "Alle Kommentare, die unter {email} gespeichert sind, als Datei herunterladen?",
-        "erase": "Alle {count} Kommentare, die unter {email} gespeichert sind, endgültig löschen? Name, E-Mail, "
-                 "Website und Text verschwinden; Antworten anderer bleiben stehen.",
-        "erased": "Gelöscht: {count} Kommentare und {subscriptions} Benachrichtigungen.",
+        "erase": "{comments} unter {email} endgültig löschen? Name, E-Mail, Website und Text verschwinden; "
+                 "Antworten anderer bleiben stehen.",
+        "erased": "Gelöscht: {comments} und {subscriptions}.",
+        "comments": ("Kommentar", "Kommentare"), "subscriptions": ("Benachrichtigung", "Benachrichtigungen"),
         "button": {"export": "Herunterladen", "erase": "Endgültig löschen"},
     },
     "en": {
         "sent": "Thank you. If comments are stored under this address, a link is on its way to it; it works for "
                 "24 hours. If no e-mail arrives, nothing is stored under the address.",
         "export": "Download every comment stored under {email} as a file?",
-        "erase": "Erase all {count} comments stored under {email} for good? Name, e-mail, website and text are "
-                 "removed; replies by others stay in place.",
-        "erased": "Erased: {count} comments and {subscriptions} reply notifications.",
+        "erase": "Erase {comments} stored under {email} for good? Name, e-mail, website and text are removed; "
+                 "replies by others stay in place.",
+        "erased": "Erased: {comments} and {subscriptions}.",
+        "comments": ("comment", "comments"), "subscriptions": ("reply notification", "reply notifications"),
         "button": {"export": "Download", "erase": "Erase for good"},
     },
 }
@@ -43,6 +45,9 @@ WORDS: dict[str, dict[str, Any]] = {
 def router(requests: DataRequests, language: str) -> APIRouter:
     api = APIRouter(prefix="/privacy", tags=["privacy"])
     words = WORDS.get(language, WORDS["en"])
+
+    def counted(count: int, noun: str) -> str:
+        return f"{count} {words[noun][count != 1]}"
 
     def page(text: str, form: str = "") -> HTMLResponse:
         return HTMLResponse(PAGE.format(lang=language, text=text, form=form))
@@ -60,7 +65,7 @@ def router(requests: DataRequests, language: str) -> APIRouter:
         email, action = requests.read(token)
         count = len((await run_in_threadpool(requests.personal_data.export, email))["comments"])
         button = f'<form method="post" action="/privacy/confirm/{token}"><button>{words["button"][action]}</button></form>'
-        return page(words[action].format(email=html.escape(email), count=count), button)
+        return page(words[action].format(email=html.escape(email), comments=counted(count, "comments")), button)
 
     @api.post("/confirm/{token}", summary="Hand out one's comment data as JSON, or erase it")
     async def confirm(token: str) -> Response:
@@ -70,6 +75,7 @@ def router(requests: DataRequests, language: str) -> APIRouter:
             return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
                             headers={"Content-Disposition": 'attachment; filename="kommentare.json"'})
         comments, subscriptions = await run_in_threadpool(requests.personal_data.erase, email, "commenter (e-mail link)")
-        return page(words["erased"].format(count=comments, subscriptions=subscriptions))
+        return page(words["erased"].format(comments=counted(comments, "comments"),
+                                           subscriptions=counted(subscriptions, "subscriptions")))
 
     return api

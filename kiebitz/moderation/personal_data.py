@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from kiebitz.domain import Status
-from kiebitz.errors import InvalidInput
+from kiebitz.moderation import validation
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
@@ -72,8 +72,5 @@ class PersonalData:
 
 
 def _address(email: str) -> str:
-    """Lower case, as validation.email stores every address, so the e-mail index answers the lookups."""
-    address = email.strip().lower()
-    if "@" not in address or len(address) > 320:
-        raise InvalidInput("email must be an e-mail address", "email")
-    return address
+    """The address as validation.email stores every one (lower case), so the e-mail index answers the lookups."""
+    return validation.email({"email": email}, required=True)

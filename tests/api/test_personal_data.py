@@ -54,10 +54,10 @@ def test_copy_then_erasure_by_mailed_link(site, inbox, monkeypatch) -> None:
     monkeypatch.setattr(data_requests, "ADDRESS_PAUSE", 0.0)
     assert site.post("/privacy/request", data={"email": "erika@example.org", "action": "erase"}).status_code == 200
     erase = link_in(handler.wait(2)[1])
-    assert "Alle 1 Kommentare" in site.get(erase).text
+    assert "1 Kommentar unter erika@example.org endgültig löschen?" in site.get(erase).text
     assert site.get("/api/comments", params={"uri": URI}).json()["comments"][0]["author"] == "Erika"  # a GET erases nothing
     done = site.post(erase)
-    assert done.status_code == 200 and "Gelöscht: 1 Kommentare" in done.text
+    assert done.status_code == 200 and "Gelöscht: 1 Kommentar und 0 Benachrichtigungen." in done.text
     thread = site.get("/api/comments", params={"uri": URI}).json()["comments"]
     assert "Erika" not in json.dumps(thread) and thread[0]["replies"][0]["author"] == "Jonas"
 
