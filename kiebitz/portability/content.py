@@ -29,6 +29,5 @@ def markdown_from_wordpress(content: str) -> str:
     It shows a blank line as a new paragraph and a single newline as a line
     break (wpautop); the same is done here before the HTML is read.
     """
-    paragraphs = BLANK_LINE.split(content.replace("\r\n", "\n").strip())
-    html = "".join(f"<p>{paragraph.strip().replace(chr(10), '<br>')}</p>" for paragraph in paragraphs if paragraph.strip())
-    return markdown_from_html(html)
+    paragraphs = [paragraph.strip() for paragraph in BLANK_LINE.split(content.replace("\r\n", "\n"))]
+    return markdown_from_html("".join("<p>" + paragraph.replace("\n", "<br>") + "</p>" for paragraph in paragraphs if paragraph))

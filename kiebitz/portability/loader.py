@@ -59,7 +59,7 @@ def load(store: Store, foreign: ForeignSite, site: str) -> ImportReport:
                     report.left_out["comments on a page missing from the file or with an unusable address"] += 1
                     continue
                 parent = placed.get(comment.parent_key) if comment.parent_key else None
-                signature = (thread_id, round(comment.created), comment.author, comment.text)
+                signature = (thread_id, round(comment.created), _clean(comment.author)[:AUTHOR_COLUMN], _clean(comment.text))
                 if signature in seen:
                     placed[comment.key] = seen[signature]
                     report.left_out["comments already imported"] += 1
@@ -140,7 +140,7 @@ def _existing(db: Connection, thread_ids: list[int]) -> dict[tuple[int, int, str
 def _row(
     comment: ForeignComment, thread_id: int, parent: tuple[int, int] | None, origin: str, report: ImportReport
 ) -> dict[str, Any]:
-    text = validation.CONTROL_CHARACTERS.sub("", comment.text)
+    text = _clean(comment.text)
     return {
         "thread_id": thread_id, "parent_id": parent[0] if parent else None, "depth": parent[1] + 1 if parent else 0,
         "author": _author(comment.author, report),
@@ -154,8 +154,12 @@ def _row(
     }
 
 
+def _clean(value: str) -> str:
+    return validation.CONTROL_CHARACTERS.sub("", value).strip()
+
+
 def _author(name: str, report: ImportReport) -> str:
-    name = validation.CONTROL_CHARACTERS.sub("", name).strip()
+    name = _clean(name)
     if len(name) > AUTHOR_COLUMN:
         report.left_out[f"names cut to {AUTHOR_COLUMN} characters"] += 1
     return name[:AUTHOR_COLUMN]
