@@ -49,5 +49,7 @@ class ForeignSite:
 
 def uri_of(link: str) -> str:
     """A page's path (and query) from its full address: what the widget sends as the thread's uri."""
+    if not link:
+        return ""  # no page to put the comments on: the loader leaves them out, counted
     parts = urlsplit(link)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

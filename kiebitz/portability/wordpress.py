@@ -16,7 +16,7 @@ from kiebitz.portability.content import markdown_from_wordpress
 from kiebitz.portability.records import ForeignComment, ForeignSite, ForeignThread, uri_of
 from kiebitz.portability.xml import parse, text_of, utc_seconds
 
-NAMESPACE = re.compile(r"^\{(http://wordpress\.org/export/1\.\d/)\}")
+NAMESPACE = re.compile(r"^\{(https?://wordpress\.org/export/1\.\d/)\}")  # WordPress.com writes https
 STATUSES = {"1": Status.PUBLISHED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.DELETED,
             "post-trashed": Status.DELETED}
 COMMENT_TYPES = {"", "comment"}
