@@ -9,12 +9,10 @@ import of those lines into a new SQLite file.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
-import time
 from pathlib import Path
 
-from report import publish  # bench/ is on the path when a script here runs
+from report import publish, site_size_arguments, timed  # bench/ is on the path when a script here runs
 from sqlalchemy import Engine, insert
 
 from kiebitz.store import schema
@@ -38,18 +36,11 @@ def filled(database: str, comments: int) -> Engine:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--comments", type=int, default=20_000)
-    parser.add_argument("--write", type=Path, help="put the table into this Markdown file")
-    args = parser.parse_args()
+    args = site_size_arguments(__doc__)
     with tempfile.TemporaryDirectory() as directory:
         engine = filled(str(Path(directory) / "site.db"), args.comments)
-        started = time.perf_counter()
-        lines = list(export_lines(engine))
-        exported = time.perf_counter() - started
-        started = time.perf_counter()
-        import_lines(open_engine(str(Path(directory) / "copy.db")), lines)
-        imported = time.perf_counter() - started
+        lines, exported = timed(lambda: list(export_lines(engine)))
+        _, imported = timed(lambda: import_lines(open_engine(str(Path(directory) / "copy.db")), lines))
     size = sum(len(line.encode()) + 1 for line in lines) / 1e6
     publish([
         "| comments | export (s) | import into a new SQLite file (s) | export size (MB, uncompressed) |",

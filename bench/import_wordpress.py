@@ -10,12 +10,10 @@ Timed: reading the XML (detect + parse + HTML to Markdown) and loading
 
 from __future__ import annotations
 
-import argparse
 import tempfile
-import time
 from pathlib import Path
 
-from report import publish  # bench/ is on the path when a script here runs
+from report import publish, site_size_arguments, timed  # bench/ is on the path when a script here runs
 
 from kiebitz.portability.formats import detect, read
 from kiebitz.portability.loader import load
@@ -49,21 +47,14 @@ def wxr(comments: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--comments", type=int, default=20_000)
-    parser.add_argument("--write", type=Path, help="put the table into this Markdown file")
-    args = parser.parse_args()
+    args = site_size_arguments(__doc__)
     with tempfile.TemporaryDirectory() as directory:
         export = Path(directory) / "wordpress.xml"
         export.write_text(wxr(args.comments), encoding="utf-8")
         engine = open_engine(str(Path(directory) / "site.db"))
         migrate(engine)
-        started = time.perf_counter()
-        site = read(str(export), detect(str(export)))
-        was_read = time.perf_counter() - started
-        started = time.perf_counter()
-        report = load(Store(engine), site, "default")
-        loaded = time.perf_counter() - started
+        site, was_read = timed(lambda: read(str(export), detect(str(export))))
+        report, loaded = timed(lambda: load(Store(engine), site, "default"))
         size = export.stat().st_size / 1e6
     count = sum(report.comments.values())
     publish([
