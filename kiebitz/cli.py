@@ -11,6 +11,7 @@ import click
 
 from kiebitz.config import Settings, settings_markdown
 from kiebitz.errors import KiebitzError
+from kiebitz.portability import FOREIGN_FORMATS
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -115,7 +116,7 @@ def _write_export(engine: Engine, out: str) -> None:
 
 @main.command("import")
 @click.argument("source", type=click.Path(dir_okay=False, exists=True, allow_dash=True))
-@click.option("--from", "origin", type=click.Choice(["kiebitz", "wordpress", "disqus", "isso", "remark42"]), default=None,
+@click.option("--from", "origin", type=click.Choice(["kiebitz", *FOREIGN_FORMATS]), default=None,
               help="What SOURCE is; told from its first bytes when left out.")
 @click.option("--site", default=None, help="Site the imported threads belong to (default: the `site` setting).")
 @config_option
@@ -130,6 +131,8 @@ def import_command(source: str, origin: str | None, site: str | None, config: st
     settings = load_settings(config)
     kind = origin or ("kiebitz" if source == "-" else detect(source))
     if kind == "kiebitz":
+        if site:
+            raise click.UsageError("--site is for comments from other systems; a Kiebitz export brings its own sites")
         _import_export(source, settings.database)
     else:
         _import_foreign(source, kind, site or settings.site, settings.database)

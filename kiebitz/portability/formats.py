@@ -7,10 +7,9 @@ import io
 from typing import IO
 
 from kiebitz.errors import InvalidInput
-from kiebitz.portability import disqus, isso, remark42, wordpress
+from kiebitz.portability import FOREIGN_FORMATS, disqus, isso, remark42, wordpress
 from kiebitz.portability.records import ForeignSite
 
-FOREIGN = ("wordpress", "disqus", "isso", "remark42")
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -25,7 +24,7 @@ def open_binary(path: str) -> IO[bytes]:
 
 
 def detect(path: str) -> str:
-    """'kiebitz' for Kiebitz's own export, else one of FOREIGN."""
+    """'kiebitz' for Kiebitz's own export, else one of FOREIGN_FORMATS."""
     with open_binary(path) as stream:
         head = stream.read(4096)
     if head.startswith(b"SQLite format 3\x00"):
@@ -55,4 +54,4 @@ def read(path: str, kind: str) -> ForeignSite:
             return disqus.read(stream)
         if kind == "remark42":
             return remark42.read(io.TextIOWrapper(stream, encoding="utf-8"))
-    raise InvalidInput(f"--from must be one of {', '.join(FOREIGN)}", "from")
+    raise InvalidInput(f"--from must be one of {', '.join(FOREIGN_FORMATS)}", "from")

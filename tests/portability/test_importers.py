@@ -158,6 +158,11 @@ def test_bad_files_are_refused_and_nothing_is_stored(tmp_path: Path, kiebitz_imp
     result = kiebitz_import(unknown)
     assert "cannot tell which system this file comes from; name it with --from" in str(result.exception)
 
+    export = tmp_path / "site.jsonl"
+    export.write_text('{"format": "kiebitz-export", "version": 1}\n', encoding="utf-8")
+    result = kiebitz_import(export, "--site", "elbe")
+    assert result.exit_code == 2 and "--site is for comments from other systems" in result.output
+
     not_isso = tmp_path / "notes.txt"
     not_isso.write_text("Hallo", encoding="utf-8")
     assert "not an Isso database" in str(kiebitz_import(not_isso, "--from", "isso").exception)
