@@ -12,6 +12,8 @@ from kiebitz.app import create_app
 from kiebitz.notify import data_requests
 from tests.conftest import Poster, make_settings
 
+pytestmark = pytest.mark.usefixtures("database_backend")
+
 URI = "/artikel/eins"
 
 
