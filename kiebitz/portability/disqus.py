@@ -15,7 +15,7 @@ from kiebitz.domain import Status
 from kiebitz.errors import InvalidInput
 from kiebitz.portability.content import markdown_from_html
 from kiebitz.portability.records import ForeignComment, ForeignSite, ForeignThread, uri_of
-from kiebitz.portability.xml import parse, text_of, utc_seconds
+from kiebitz.portability.xml import elements, text_of, utc_seconds
 
 NS = "{http://disqus.com}"
 ID = "{http://disqus.com/disqus-internals}id"
@@ -25,20 +25,23 @@ REDIRECTED = re.compile(r'href="(https?://disq\.us/url\?[^"]*)"')
 
 
 def read(stream: IO[bytes]) -> ForeignSite:
-    root = parse(stream, "the Disqus export")
-    if root.tag != f"{NS}disqus":
+    found = elements(stream, 1, "the Disqus export")  # disqus > thread, post
+    if next(found).tag != f"{NS}disqus":
         raise InvalidInput("not a Disqus export: the root element is not <disqus xmlns=\"http://disqus.com\">", "file")
     site = ForeignSite("Disqus")
     deleted_threads = set()
-    for thread in root.findall(f"{NS}thread"):
-        key = thread.get(ID, "")
-        if _yes(thread, "isDeleted"):
-            deleted_threads.add(key)
-            continue
-        site.threads[key] = ForeignThread(key, uri_of(text_of(thread, f"{NS}link")), text_of(thread, f"{NS}title"),
-                                          _yes(thread, "isClosed"))
-    for post in root.findall(f"{NS}post"):
-        comment = _comment(post)
+    posts = []
+    for element in found:
+        if element.tag == f"{NS}thread":
+            key = element.get(ID, "")
+            if _yes(element, "isDeleted"):
+                deleted_threads.add(key)
+            else:
+                site.threads[key] = ForeignThread(key, uri_of(text_of(element, f"{NS}link")), text_of(element, f"{NS}title"),
+                                                  _yes(element, "isClosed"))
+        elif element.tag == f"{NS}post":
+            posts.append(_comment(element))
+    for comment in posts:  # a post may come before its thread
         if comment.thread_key in deleted_threads:
             site.skip("comments on deleted threads")
         else:

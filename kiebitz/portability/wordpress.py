@@ -14,7 +14,7 @@ from kiebitz.domain import Status
 from kiebitz.errors import InvalidInput
 from kiebitz.portability.content import markdown_from_wordpress
 from kiebitz.portability.records import ForeignComment, ForeignSite, ForeignThread, uri_of
-from kiebitz.portability.xml import parse, text_of, utc_seconds
+from kiebitz.portability.xml import elements, text_of, utc_seconds
 
 NAMESPACE = re.compile(r"^\{(https?://wordpress\.org/export/1\.\d/)\}")  # WordPress.com writes https
 STATUSES = {"1": Status.PUBLISHED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.DELETED,
@@ -24,35 +24,38 @@ NO_DATE = "0000-00-00 00:00:00"
 
 
 def read(stream: IO[bytes]) -> ForeignSite:
-    root = parse(stream, "the WordPress export")
-    channel = root.find("channel")
-    if root.tag != "rss" or channel is None:
-        raise InvalidInput("not a WordPress export: no <rss><channel>", "file")
-    wp = _namespace(root)
+    found = elements(stream, 2, "the WordPress export")  # rss > channel > item
+    if next(found).tag != "rss":
+        raise InvalidInput("not a WordPress export: the root element is not <rss>", "file")
     site = ForeignSite("WordPress")
-    for item in channel.iter("item"):
+    wp = ""
+    for item in found:
+        wp = wp or _namespace(item)
+        if item.tag != "item" or not wp:
+            continue
         post_id = text_of(item, f"{wp}post_id")
         comments = item.findall(f"{wp}comment")
-        if not comments:
-            continue
-        site.threads[post_id] = ForeignThread(
-            post_id, uri_of(text_of(item, "link")), text_of(item, "title"), text_of(item, f"{wp}comment_status") == "closed"
-        )
+        if comments:
+            site.threads[post_id] = ForeignThread(post_id, uri_of(text_of(item, "link")), text_of(item, "title"),
+                                                  text_of(item, f"{wp}comment_status") == "closed")
         for element in comments:
             comment = _comment(element, post_id, wp)
             if comment is None:
                 site.skip("pingbacks and trackbacks")
             else:
                 site.comments.append(comment)
+    if not wp:
+        raise InvalidInput("not a WordPress export: no element of the wordpress.org/export namespace", "file")
     return site
 
 
-def _namespace(root: Element) -> str:
-    for element in root.iter():
-        match = NAMESPACE.match(element.tag)
+def _namespace(element: Element) -> str:
+    """'{https://wordpress.org/export/1.2/}' or the like, from the first child in WordPress's namespace; else ''."""
+    for child in element:
+        match = NAMESPACE.match(child.tag)
         if match:
             return "{" + match.group(1) + "}"
-    raise InvalidInput("not a WordPress export: no element of the wordpress.org/export namespace", "file")
+    return ""
 
 
 def _comment(element: Element, post_id: str, wp: str) -> ForeignComment | None:

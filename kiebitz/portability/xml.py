@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO
 from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
 from kiebitz.errors import InvalidInput
 
 
-def parse(stream: IO[bytes], what: str) -> ElementTree.Element:
+def elements(stream: IO[bytes], depth: int, what: str) -> Iterator[Element]:
+    """The root first (just opened: its tag), then each element ``depth`` levels below it, complete.
+
+    Each element is emptied once the caller has moved on, so a large export
+    (a news site's WordPress file runs to hundreds of MB) is read in the
+    memory of one element at a time rather than of the whole tree.
+    """
     # Python's expat refuses entity expansion bombs, and ElementTree never fetches external entities.
+    level = -1
     try:
-        return ElementTree.parse(stream).getroot()
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                level += 1
+                if level == 0:
+                    yield element
+                continue
+            if level == depth:
+                yield element
+                element.clear()
+            level -= 1
     except ElementTree.ParseError as error:  # its message names the line and column
         raise InvalidInput(f"{what} is not well-formed XML: {error}", "file") from None
 
 
-def text_of(element: ElementTree.Element, path: str, default: str = "") -> str:
+def text_of(element: Element, path: str, default: str = "") -> str:
     found = element.find(path)
     return (found.text or "").strip() if found is not None else default
 
