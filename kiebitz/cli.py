@@ -119,8 +119,9 @@ def _write_export(engine: Engine, out: str) -> None:
 @click.option("--from", "origin", type=click.Choice(["kiebitz", *FOREIGN_FORMATS]), default=None,
               help="What SOURCE is; told from its first bytes when left out.")
 @click.option("--site", default=None, help="Site the imported threads belong to (default: the `site` setting).")
+@click.option("--dry-run", is_flag=True, help="Read and check everything, print the summary, write nothing.")
 @config_option
-def import_command(source: str, origin: str | None, site: str | None, config: str | None) -> None:
+def import_command(source: str, origin: str | None, site: str | None, dry_run: bool, config: str | None) -> None:
     """Load a Kiebitz export into a new, empty database, or add comments from WordPress, Disqus, Isso or Remark42.
 
     SOURCE is a WordPress export (WXR), a Disqus export (XML), an Isso database
@@ -131,11 +132,11 @@ def import_command(source: str, origin: str | None, site: str | None, config: st
     settings = load_settings(config)
     kind = origin or ("kiebitz" if source == "-" else detect(source))
     if kind == "kiebitz":
-        if site:
-            raise click.UsageError("--site is for comments from other systems; a Kiebitz export brings its own sites")
+        if site or dry_run:
+            raise click.UsageError("--site and --dry-run are for comments from other systems, not a Kiebitz export")
         _import_export(source, settings.database)
     else:
-        _import_foreign(source, kind, site or settings.site, settings.database)
+        _import_foreign(source, kind, site or settings.site, settings.database, dry_run)
 
 
 def _import_export(source: str, database: str) -> None:
@@ -148,7 +149,7 @@ def _import_export(source: str, database: str) -> None:
     click.echo(f"imported {sum(counts.values())} rows into {database} ({tables})")
 
 
-def _import_foreign(source: str, kind: str, site: str, database: str) -> None:
+def _import_foreign(source: str, kind: str, site: str, database: str, dry_run: bool) -> None:
     from kiebitz.portability.formats import read
     from kiebitz.portability.loader import load
     from kiebitz.store.comments import Store
@@ -156,8 +157,8 @@ def _import_foreign(source: str, kind: str, site: str, database: str) -> None:
 
     engine = open_engine(database)
     migrate(engine)
-    report = load(Store(engine), read(source, kind), site)
-    click.echo("\n".join(report.lines()))
+    report = load(Store(engine), read(source, kind), site, dry_run=dry_run)
+    click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))
 
 
 def _open_text(path: str, mode: str):  # type: ignore[no-untyped-def]

@@ -42,35 +42,50 @@ class ImportReport:
         return lines
 
 
-def load(store: Store, foreign: ForeignSite, site: str) -> ImportReport:
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction, so that it rolls back."""
+
+
+def load(store: Store, foreign: ForeignSite, site: str, dry_run: bool = False) -> ImportReport:
+    """Add the comments to the database; with ``dry_run`` the same work, rolled back: only the report stays."""
     report = ImportReport(foreign.origin, left_out=Counter(foreign.skipped))
+    try:
+        with store.write() as db:
+            _write(store, db, foreign, site, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _write(store: Store, db: Connection, foreign: ForeignSite, site: str, report: ImportReport) -> None:
+    """Site, threads and comments, parents before their replies, in the caller's transaction."""
     by_key = {comment.key: comment for comment in foreign.comments}
     levels = _levels(foreign.comments, by_key, report)
-    site_id = store.site_id(site)
-    with store.write() as db:
-        thread_ids = _threads(store, db, site_id, foreign, report)
-        seen = _existing(db, list(thread_ids.values()))
-        placed: dict[str, tuple[int, int]] = {}  # foreign key → (id, depth)
-        for level in levels:
-            rows, keys = [], []
-            for comment in level:
-                thread_id = thread_ids.get(comment.thread_key)
-                if thread_id is None:
-                    report.left_out["comments on a page missing from the file or with an unusable address"] += 1
-                    continue
-                parent = placed.get(comment.parent_key) if comment.parent_key else None
-                signature = (thread_id, round(comment.created), _clean(comment.author)[:AUTHOR_COLUMN], _clean(comment.text))
-                if signature in seen:
-                    placed[comment.key] = seen[signature]
-                    report.left_out["comments already imported"] += 1
-                    continue
-                rows.append(_row(comment, thread_id, parent, foreign.origin, report))
-                keys.append(comment.key)
-            ids = store.insert_comments(db, rows, actor="import", note=f"imported from {foreign.origin}") if rows else []
-            for key, comment_id, row in zip(keys, ids, rows, strict=True):
-                placed[key] = (comment_id, row["depth"])
-                report.comments[row["status"]] += 1
-    return report
+    site_id = store.ensure_site(db, site)
+    thread_ids = _threads(store, db, site_id, foreign, report)
+    seen = _existing(db, list(thread_ids.values()))
+    placed: dict[str, tuple[int, int]] = {}  # foreign key → (id, depth)
+    for level in levels:
+        rows, keys = [], []
+        for comment in level:
+            thread_id = thread_ids.get(comment.thread_key)
+            if thread_id is None:
+                report.left_out["comments on a page missing from the file or with an unusable address"] += 1
+                continue
+            parent = placed.get(comment.parent_key) if comment.parent_key else None
+            signature = (thread_id, round(comment.created), _clean(comment.author)[:AUTHOR_COLUMN], _clean(comment.text))
+            if signature in seen:
+                placed[comment.key] = seen[signature]
+                report.left_out["comments already imported"] += 1
+                continue
+            rows.append(_row(comment, thread_id, parent, foreign.origin, report))
+            keys.append(comment.key)
+        ids = store.insert_comments(db, rows, actor="import", note=f"imported from {foreign.origin}") if rows else []
+        for key, comment_id, row in zip(keys, ids, rows, strict=True):
+            placed[key] = (comment_id, row["depth"])
+            report.comments[row["status"]] += 1
 
 
 def _levels(comments: list[ForeignComment], by_key: dict[str, ForeignComment], report: ImportReport) -> list[list[ForeignComment]]:

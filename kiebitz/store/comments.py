@@ -224,11 +224,15 @@ class Store:
         if found:
             return found
         with self.write() as db:
-            found = db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar() or inserted_id(
-                db.execute(insert(schema.sites).values(name=name, title=name, allowed_origins="", created=time.time()))
-            )
-        self._site_ids[name] = int(found)
-        return int(found)
+            found = self.ensure_site(db, name)
+        self._site_ids[name] = found
+        return found
+
+    def ensure_site(self, db: Connection, name: str) -> int:
+        """The named site's id inside a write transaction, created if it is new (and gone if that rolls back)."""
+        return int(db.execute(select(schema.sites.c.id).where(schema.sites.c.name == name)).scalar() or inserted_id(
+            db.execute(insert(schema.sites).values(name=name, title=name, allowed_origins="", created=time.time()))
+        ))
 
     def existing_site_id(self, name: str) -> int:
         """The named site's id for reading; an unknown site reads as id 0, which matches nothing.

@@ -82,6 +82,14 @@ def test_wordpress_export(kiebitz_import, client, poster, settings) -> None:
 
 
 def test_disqus_export(kiebitz_import, client, settings) -> None:
+    tried = kiebitz_import(DATA / "disqus.xml", "--site", "elbe", "--dry-run")
+    assert tried.exit_code == 0, tried.output
+    assert tried.output.splitlines()[0] == "imported from Disqus: 3 comments (2 published, 1 spam), 1 new threads"
+    assert tried.output.splitlines()[-1] == "(a dry run: nothing was written)"
+    with build(settings).store.read() as db:
+        assert db.execute(select(func.count()).select_from(schema.comments)).scalar() == 0
+        assert db.execute(select(schema.sites.c.name)).scalars().all() in ([], ["default"])  # no site "elbe"
+
     result = kiebitz_import(DATA / "disqus.xml", "--site", "elbe")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
@@ -161,7 +169,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(tmp_path: Path, kiebitz_imp
     export = tmp_path / "site.jsonl"
     export.write_text('{"format": "kiebitz-export", "version": 1}\n', encoding="utf-8")
     result = kiebitz_import(export, "--site", "elbe")
-    assert result.exit_code == 2 and "--site is for comments from other systems" in result.output
+    assert result.exit_code == 2 and "--site and --dry-run are for comments from other systems" in result.output
 
     not_isso = tmp_path / "notes.txt"
     not_isso.write_text("Hallo", encoding="utf-8")
