@@ -1,5 +1,8 @@
 """WordPress's export (Tools → Export, a WXR file): every post with its comments.
 
+WordPress keeps names and titles with HTML entities ("M&amp;M", "&#8211;");
+they are stored here as the characters they stand for.
+
 WordPress leaves spam out of its exports; pingbacks and trackbacks are notices
 from other blogs, not comments, and are skipped (counted).
 """
@@ -7,6 +10,7 @@ from other blogs, not comments, and are skipped (counted).
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import IO
 from xml.etree.ElementTree import Element
 
@@ -36,7 +40,7 @@ def read(stream: IO[bytes]) -> ForeignSite:
         post_id = text_of(item, f"{wp}post_id")
         comments = item.findall(f"{wp}comment")
         if comments:
-            site.threads[post_id] = ForeignThread(post_id, uri_of(text_of(item, "link")), text_of(item, "title"),
+            site.threads[post_id] = ForeignThread(post_id, uri_of(text_of(item, "link")), unescape(text_of(item, "title")),
                                                   text_of(item, f"{wp}comment_status") == "closed")
         for element in comments:
             comment = _comment(element, post_id, wp)
@@ -71,6 +75,6 @@ def _comment(element: Element, post_id: str, wp: str) -> ForeignComment | None:
     parent = field("parent")
     return ForeignComment(
         key=key, thread_key=post_id, parent_key=parent if parent not in ("", "0") else None,
-        author=field("author"), email=field("author_email"), website=field("author_url"),
+        author=unescape(field("author")), email=field("author_email"), website=field("author_url"),
         text=markdown_from_wordpress(field("content")), status=STATUSES.get(approved, Status.PENDING), created=created,
     )
