@@ -3,8 +3,10 @@
 WordPress keeps names and titles with HTML entities ("M&amp;M", "&#8211;");
 they are stored here as the characters they stand for.
 
-WordPress leaves spam out of its exports; pingbacks and trackbacks are notices
-from other blogs, not comments, and are skipped (counted).
+WordPress leaves spam out of its exports. Only comments are taken: pingbacks
+and trackbacks are notices from other blogs, and other types are plugins'
+(WooCommerce reviews with their stars, the block editor's private notes);
+they are skipped and counted by type.
 """
 
 from __future__ import annotations
@@ -43,11 +45,11 @@ def read(stream: IO[bytes]) -> ForeignSite:
             site.threads[post_id] = ForeignThread(post_id, uri_of(text_of(item, "link")), unescape(text_of(item, "title")),
                                                   text_of(item, f"{wp}comment_status") == "closed")
         for element in comments:
-            comment = _comment(element, post_id, wp)
-            if comment is None:
-                site.skip("pingbacks and trackbacks")
+            kind = text_of(element, f"{wp}comment_type")
+            if kind in COMMENT_TYPES:
+                site.comments.append(_comment(element, post_id, wp))
             else:
-                site.comments.append(comment)
+                site.skip("pingbacks and trackbacks" if kind in ("pingback", "trackback") else f"WordPress entries of type {kind!r}")
     if not wp:
         raise InvalidInput("not a WordPress export: no element of the wordpress.org/export namespace", "file")
     return site
@@ -62,12 +64,10 @@ def _namespace(element: Element) -> str:
     return ""
 
 
-def _comment(element: Element, post_id: str, wp: str) -> ForeignComment | None:
+def _comment(element: Element, post_id: str, wp: str) -> ForeignComment:
     def field(name: str) -> str:
         return text_of(element, f"{wp}comment_{name}")
 
-    if field("type") not in COMMENT_TYPES:
-        return None
     key = field("id")
     date = field("date_gmt")
     created = utc_seconds(date if date and date != NO_DATE else field("date"), "%Y-%m-%d %H:%M:%S", f"comment {key}")

@@ -43,6 +43,7 @@ def test_wordpress_export(kiebitz_import, client, poster, settings) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "imported from WordPress: 4 comments (1 deleted, 1 pending, 2 published), 2 new threads",
+        "  1 WordPress entries of type 'review'",
         "  1 email values that are not valid, left empty",
         "  1 pingbacks and trackbacks",
         "  1 website values that are not valid, left empty",
