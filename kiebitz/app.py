@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
         kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
+        default_site=kiebitz.settings.site,
     ))
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")

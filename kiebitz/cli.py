@@ -150,14 +150,13 @@ def _import_export(source: str, database: str) -> None:
 
 
 def _import_foreign(source: str, kind: str, site: str, database: str, dry_run: bool) -> None:
-    from kiebitz.portability.formats import read
-    from kiebitz.portability.loader import load
+    from kiebitz.portability.imports import import_path
     from kiebitz.store.comments import Store
     from kiebitz.store.engine import migrate, open_engine
 
     engine = open_engine(database)
     migrate(engine)
-    report = load(Store(engine), read(source, kind), site, dry_run=dry_run)
+    report = import_path(Store(engine), source, kind, site, dry_run)
     click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))
 
 

@@ -21,6 +21,11 @@ STRINGS = {
         "edit_window": "Bearbeitungsfrist in Sekunden", "require_name": "Name erforderlich",
         "require_email": "E-Mail erforderlich", "privacy_notice": "Datenschutzhinweis unter dem Formular (leer: Standard)",
         "privacy_url": "Link des Hinweises (leer: /privacy)", "words_hint": "Gesperrte und verdächtige Wörter: siehe Sperrlisten.",
+        "import": "Importieren", "import_file": "Export-Datei", "import_detect": "an der Datei erkennen", "site": "Website",
+        "import_dry_run": "Probelauf: alles prüfen und zählen, nichts schreiben",
+        "import_dry": "Probelauf: Es wurde nichts geschrieben.", "import_done": "Importiert.",
+        "import_hint": "Kommentare aus WordPress (Werkzeuge → Daten exportieren), Disqus (XML-Export), Isso "
+                       "(seine SQLite-Datei) oder Remark42 (Backup). Schon vorhandene Kommentare werden übersprungen.",
     },
     "en": {
         "title": "Kiebitz moderation", "login": "Log in", "logout": "Log out", "name": "Name", "password": "Password",
@@ -42,5 +47,10 @@ STRINGS = {
         "edit_window": "Edit window in seconds", "require_name": "Name required",
         "require_email": "E-mail required", "privacy_notice": "Privacy notice under the form (empty: built-in)",
         "privacy_url": "Its link (empty: /privacy)", "words_hint": "Banned and suspect words: see block lists.",
+        "import": "Import", "import_file": "Export file", "import_detect": "tell from the file", "site": "Site",
+        "import_dry_run": "Dry run: check and count everything, write nothing",
+        "import_dry": "Dry run: nothing was written.", "import_done": "Imported.",
+        "import_hint": "Comments from WordPress (Tools → Export), Disqus (XML export), Isso (its SQLite file) or "
+                       "Remark42 (backup). Comments already here are skipped.",
     },
 }

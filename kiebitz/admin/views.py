@@ -1,8 +1,8 @@
-"""The moderation admin at /admin/: login, queues, one comment, block lists, users, statistics.
+"""The moderation admin at /admin/: login, queues, one comment, block lists, users, statistics, import.
 
 Server-rendered HTML (Jinja2), no JavaScript build step. Every page needs a
 session (else a redirect to the login); every POST needs the session's CSRF
-token; user management is for admins only.
+token; user management and imports are for admins only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from kiebitz.admin.strings import STRINGS
 from kiebitz.domain import BLOCK_KINDS, Status
@@ -23,6 +24,8 @@ from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Session, Users
 from kiebitz.notify.mail import ModeratorLinks
+from kiebitz.portability import FOREIGN_FORMATS
+from kiebitz.portability.imports import import_upload
 from kiebitz.store.comments import Store
 from kiebitz.store.queues import PAGE_SIZE, QueueFilter, Queues
 
@@ -36,7 +39,7 @@ class LoginRequired(Exception):
 
 
 def router(users: Users, moderation: Moderation, queues: Queues, store: Store, links: ModeratorLinks,
-           site_settings: SiteSettings, language: str, secure_cookies: bool) -> APIRouter:
+           site_settings: SiteSettings, language: str, secure_cookies: bool, default_site: str = "default") -> APIRouter:
     admin = APIRouter(prefix="/admin", include_in_schema=False)
     words = STRINGS.get(language, STRINGS["en"])
 
@@ -180,6 +183,29 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         else:
             users.add(str(form.get("name", "")), str(form.get("role", "")), str(form.get("password", "")))
         return back("/admin/users")
+
+    @admin.get("/import")
+    async def import_page(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        if not session.user.is_admin:
+            raise Forbidden("only admins import comments", "role")
+        return page("import.html", session, kinds=FOREIGN_FORMATS, site=default_site)
+
+    @admin.post("/import")
+    async def import_file(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        if not session.user.is_admin:
+            raise Forbidden("only admins import comments", "role")
+        upload, kind, site = form.get("file"), str(form.get("from") or ""), str(form.get("site") or "").strip()
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("file is required: an export of WordPress, Disqus, Isso or Remark42", "file")
+        if kind and kind not in FOREIGN_FORMATS:
+            raise InvalidInput(f"from must be one of {', '.join(FOREIGN_FORMATS)} or empty", "from")
+        dry_run = form.get("dry_run") == "1"
+        report = await run_in_threadpool(import_upload, store, upload.file, kind, site or default_site, dry_run)
+        return page("import.html", session, kinds=FOREIGN_FORMATS, site=site or default_site, summary=report.lines(),
+                    dry_run=dry_run)
 
     @admin.get("/settings")
     async def settings_page(request: Request) -> HTMLResponse:

@@ -10,9 +10,10 @@ from tests.admin.conftest import PASSWORD, Admin
 
 pytestmark = pytest.mark.usefixtures("database_backend")
 
-PAGES = ["/admin/", "/admin/?status=spam", "/admin/comments/1", "/admin/blocklist", "/admin/users", "/admin/stats"]
+PAGES = ["/admin/", "/admin/?status=spam", "/admin/comments/1", "/admin/blocklist", "/admin/users", "/admin/stats",
+         "/admin/import"]
 POSTS = ["/admin/comments/1/approve", "/admin/comments/1/spam", "/admin/bulk", "/admin/blocklist", "/admin/users",
-         "/admin/logout"]
+         "/admin/import", "/admin/logout"]
 
 
 def status_of(app, comment_id):

@@ -1,0 +1,28 @@
+"""One import, from a file on disk (the CLI) or uploaded (the admin): read it, then load it."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from typing import IO
+
+from kiebitz.errors import InvalidInput
+from kiebitz.portability.formats import detect, read
+from kiebitz.portability.loader import ImportReport, load
+from kiebitz.store.comments import Store
+
+
+def import_path(store: Store, path: str, kind: str, site: str, dry_run: bool = False) -> ImportReport:
+    """Comments from another system's file; ``kind`` is told from the file's first bytes when empty."""
+    kind = kind or detect(path)
+    if kind == "kiebitz":
+        raise InvalidInput("a Kiebitz export goes into a new database: `kiebitz import FILE` on the command line", "file")
+    return load(store, read(path, kind), site, dry_run)
+
+
+def import_upload(store: Store, upload: IO[bytes], kind: str, site: str, dry_run: bool = False) -> ImportReport:
+    """``import_path`` for an uploaded file, copied to disk first (Isso's is a SQLite database)."""
+    with tempfile.NamedTemporaryFile(prefix="kiebitz-import-") as copy:
+        shutil.copyfileobj(upload, copy)
+        copy.flush()
+        return import_path(store, copy.name, kind, site, dry_run)
