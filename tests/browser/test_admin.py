@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -68,3 +70,36 @@ def test_moderator_approves_then_marks_spam(browser, moderated):
     assert before.label == Label.HAM
     assert after.probability > before.probability and after.label != Label.HAM
     context.close()
+
+
+def test_admin_imports_a_wordpress_export(browser, tmp_path):
+    """Upload through the admin page, dry run first; the comments then show under the article."""
+    source = Path(__file__).resolve().parent.parent / "portability" / "data" / "wordpress.xml"
+    export = tmp_path / "wordpress.xml"
+    export.write_text(source.read_text(encoding="utf-8").replace(
+        "https://elbe-kurier.example/2024/04/kiebitze-kehren-zurueck/", "https://zeitung.example" + ARTICLE), encoding="utf-8")
+    with LiveServer(tmp_path) as live:
+        live.app.state.kiebitz.users.add("anna", "admin", PASSWORD)
+        context = browser.new_context(locale="de-DE")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live.url + "/admin/login")
+        page.get_by_label("Name").fill("anna")
+        page.get_by_label("Passwort").fill(PASSWORD)
+        page.get_by_role("button", name="Anmelden").click()
+        page.get_by_role("link", name="Importieren").click()
+        page.get_by_label("Export-Datei").set_input_files(str(export))
+        page.get_by_role("button", name="Importieren").click()
+        expect(page.get_by_text("Probelauf: Es wurde nichts geschrieben.")).to_be_visible()
+        expect(page.get_by_text("4 comments (1 deleted, 1 pending, 2 published)")).to_be_visible()
+        page.get_by_label("Export-Datei").set_input_files(str(export))
+        page.get_by_label("Probelauf").uncheck()
+        page.get_by_role("button", name="Importieren").click()
+        expect(page.get_by_text("Importiert.")).to_be_visible()
+
+        reader = context.new_page()
+        reader.goto(live.url + ARTICLE)
+        reader.locator("#kiebitz-thread").scroll_into_view_if_needed()
+        expect(reader.get_by_text("Jana Krüger")).to_be_visible()
+        expect(reader.get_by_role("link", name="NABU")).to_have_attribute("rel", "nofollow ugc noopener")
+        context.close()
