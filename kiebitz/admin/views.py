@@ -204,8 +204,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
             raise InvalidInput(f"from must be one of {', '.join(FOREIGN_FORMATS)} or empty", "from")
         dry_run = form.get("dry_run") == "1"
         report = await run_in_threadpool(import_upload, store, upload.file, kind, site or default_site, dry_run)
-        return page("import.html", session, kinds=FOREIGN_FORMATS, site=site or default_site, summary=report.lines(),
-                    dry_run=dry_run)
+        return page("import.html", session, kinds=FOREIGN_FORMATS, site=site or default_site,
+                    summary=report.lines(language), dry_run=dry_run)
 
     @admin.get("/settings")
     async def settings_page(request: Request) -> HTMLResponse:

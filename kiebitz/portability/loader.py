@@ -28,6 +28,25 @@ from kiebitz.store.comments import Store
 AUTHOR_COLUMN, TITLE_COLUMN = 200, 500
 
 
+# The summary in German, for the admin: the English phrases the importers count under, and the statuses.
+GERMAN = {
+    "comments on a page missing from the file or with an unusable address":
+        "Kommentare zu einer Seite, die in der Datei fehlt oder keine brauchbare Adresse hat",
+    "comments already imported": "Kommentare, die schon importiert sind",
+    "replies whose parent is missing, kept as top-level comments":
+        "Antworten ohne ihren Ausgangskommentar, als eigene Kommentare übernommen",
+    "replies in a loop of parents, kept as top-level comments":
+        "Antworten, die im Kreis aufeinander verweisen, als eigene Kommentare übernommen",
+    f"names cut to {AUTHOR_COLUMN} characters": f"Namen, auf {AUTHOR_COLUMN} Zeichen gekürzt",
+    "email values that are not valid, left empty": "ungültige E-Mail-Adressen, leer gelassen",
+    "website values that are not valid, left empty": "ungültige Websites, leer gelassen",
+    "comments on deleted threads": "Kommentare zu gelöschten Threads",
+    "pingbacks and trackbacks": "Pingbacks und Trackbacks",
+    "WordPress entries of type": "WordPress-Einträge vom Typ",
+    "published": "veröffentlicht", "pending": "wartend", "spam": "Spam", "deleted": "gelöscht",
+}
+
+
 @dataclass
 class ImportReport:
     origin: str
@@ -35,11 +54,21 @@ class ImportReport:
     comments: Counter[str] = field(default_factory=Counter)  # by status
     left_out: Counter[str] = field(default_factory=Counter)  # why → how many
 
-    def lines(self) -> list[str]:
-        statuses = ", ".join(f"{count} {status}" for status, count in sorted(self.comments.items())) or "none"
-        lines = [f"imported from {self.origin}: {sum(self.comments.values())} comments ({statuses}), {self.threads} new threads"]
-        lines += [f"  {count} {why}" for why, count in sorted(self.left_out.items())]
-        return lines
+    def lines(self, language: str = "en") -> list[str]:
+        """The summary the CLI prints (English) and the admin shows (in its language)."""
+        german = language == "de"
+
+        def said(phrase: str) -> str:
+            head, quote, kind = phrase.partition(" '")  # "WordPress entries of type 'review'"
+            return GERMAN.get(head, head) + quote + kind if german else phrase
+
+        statuses = ", ".join(f"{count} {said(status)}" for status, count in sorted(self.comments.items()))
+        total = sum(self.comments.values())
+        if german:
+            lines = [f"importiert aus {self.origin}: {total} Kommentare ({statuses or 'keine'}), {self.threads} neue Threads"]
+        else:
+            lines = [f"imported from {self.origin}: {total} comments ({statuses or 'none'}), {self.threads} new threads"]
+        return lines + [f"  {count} {said(why)}" for why, count in sorted(self.left_out.items())]
 
 
 class _DryRun(Exception):

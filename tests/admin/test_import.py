@@ -24,14 +24,15 @@ def test_dry_run_then_import(app, admin) -> None:
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
     tried = upload(admin, dry_run="1")
     assert tried.status_code == 200 and "Probelauf: Es wurde nichts geschrieben." in tried.text
-    assert "imported from WordPress: 4 comments (1 deleted, 1 pending, 2 published), 2 new threads" in tried.text
+    assert "importiert aus WordPress: 4 Kommentare (1 gelöscht, 1 wartend, 2 veröffentlicht), 2 neue Threads" in tried.text
+    assert "1 WordPress-Einträge vom Typ &#39;review&#39;" in tried.text and "1 Pingbacks und Trackbacks" in tried.text
     assert app.get("/api/comments", params={"uri": KIEBITZE}).json()["comments"] == []
 
     done = upload(admin)
     assert done.status_code == 200 and "Importiert." in done.text
     assert [c["author"] for c in app.get("/api/comments", params={"uri": KIEBITZE}).json()["comments"]] == ["Jana Krüger"]
     assert "Vogel &amp; Freund" in app.get("/admin/?status=pending").text  # the held one waits in the queue
-    assert "4 comments already imported" in upload(admin).text
+    assert "4 Kommentare, die schon importiert sind" in upload(admin).text
 
 
 def test_only_admins_import(app) -> None:

@@ -91,7 +91,7 @@ def test_admin_imports_a_wordpress_export(browser, tmp_path):
         page.get_by_label("Export-Datei").set_input_files(str(export))
         page.get_by_role("button", name="Importieren").click()
         expect(page.get_by_text("Probelauf: Es wurde nichts geschrieben.")).to_be_visible()
-        expect(page.get_by_text("4 comments (1 deleted, 1 pending, 2 published)")).to_be_visible()
+        expect(page.get_by_text("4 Kommentare (1 gelöscht, 1 wartend, 2 veröffentlicht)")).to_be_visible()
         page.get_by_label("Export-Datei").set_input_files(str(export))
         page.get_by_label("Probelauf").uncheck()
         page.get_by_role("button", name="Importieren").click()
