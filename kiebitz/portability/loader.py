@@ -64,10 +64,13 @@ class ImportReport:
 
         statuses = ", ".join(f"{count} {said(status)}" for status, count in sorted(self.comments.items()))
         total = sum(self.comments.values())
+        one_comment, one_thread = total == 1, self.threads == 1
         if german:
-            lines = [f"importiert aus {self.origin}: {total} Kommentare ({statuses or 'keine'}), {self.threads} neue Threads"]
+            lines = [f"importiert aus {self.origin}: {total} Kommentar{'' if one_comment else 'e'} ({statuses or 'keine'}), "
+                     f"{self.threads} {'neuer Thread' if one_thread else 'neue Threads'}"]
         else:
-            lines = [f"imported from {self.origin}: {total} comments ({statuses or 'none'}), {self.threads} new threads"]
+            lines = [f"imported from {self.origin}: {total} comment{'' if one_comment else 's'} ({statuses or 'none'}), "
+                     f"{self.threads} new thread{'' if one_thread else 's'}"]
         return lines + [f"  {count} {said(why)}" for why, count in sorted(self.left_out.items())]
 
 

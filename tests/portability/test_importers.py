@@ -87,7 +87,7 @@ def test_wordpress_export(kiebitz_import, client, poster, settings) -> None:
 def test_disqus_export(kiebitz_import, client, settings) -> None:
     tried = kiebitz_import(DATA / "disqus.xml", "--site", "elbe", "--dry-run")
     assert tried.exit_code == 0, tried.output
-    assert tried.output.splitlines()[0] == "imported from Disqus: 3 comments (2 published, 1 spam), 1 new threads"
+    assert tried.output.splitlines()[0] == "imported from Disqus: 3 comments (2 published, 1 spam), 1 new thread"
     assert tried.output.splitlines()[-1] == "(a dry run: nothing was written)"
     with build(settings).store.read() as db:
         assert db.execute(select(func.count()).select_from(schema.comments)).scalar() == 0
@@ -96,7 +96,7 @@ def test_disqus_export(kiebitz_import, client, settings) -> None:
     result = kiebitz_import(DATA / "disqus.xml", "--site", "elbe")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "imported from Disqus: 3 comments (2 published, 1 spam), 1 new threads",
+        "imported from Disqus: 3 comments (2 published, 1 spam), 1 new thread",
         "  1 comments on deleted threads",
     ]
     [jana] = client.get("/api/comments", params={"uri": KIEBITZE, "site": "elbe"}).json()["comments"]
@@ -130,7 +130,7 @@ def test_isso_database(tmp_path: Path, kiebitz_import, client) -> None:
         """)
     result = kiebitz_import(isso)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["imported from Isso: 4 comments (1 deleted, 1 pending, 2 published), 1 new threads"]
+    assert result.output.splitlines() == ["imported from Isso: 4 comments (1 deleted, 1 pending, 2 published), 1 new thread"]
     [tom] = thread(client, HOCHWASSER)
     assert tom["html"] == "<p>Bei uns in <em>Grimma</em> steht der Keller unter Wasser.</p>"
     assert (tom["likes"], tom["dislikes"]) == (3, 1)
@@ -144,7 +144,7 @@ def test_remark42_backup(tmp_path: Path, kiebitz_import, client, settings) -> No
     shutil.copy(DATA / "remark42.gz", backup)
     result = kiebitz_import(backup)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["imported from Remark42: 3 comments (1 deleted, 2 published), 1 new threads"]
+    assert result.output.splitlines() == ["imported from Remark42: 3 comments (1 deleted, 2 published), 1 new thread"]
     [tom] = thread(client, HOCHWASSER)
     assert tom["html"] == "<p>Bei uns in <em>Grimma</em> steht der Keller unter Wasser.</p>"
     assert (tom["likes"], tom["dislikes"]) == (2, 1)
