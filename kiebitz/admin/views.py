@@ -54,6 +54,13 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
             raise LoginRequired()
         return session
 
+    async def admin_session_of(request: Request, task: str) -> Session:
+        """The session, if its user is an admin; ``task`` names what moderators may not do."""
+        session = await session_of(request)
+        if not session.user.is_admin:
+            raise Forbidden(f"only admins {task}", "role")
+        return session
+
     async def form_of(request: Request, session: Session) -> dict[str, Any]:
         form = await request.form()
         if form.get("csrf") != session.csrf:
@@ -167,17 +174,13 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
 
     @admin.get("/users")
     async def users_page(request: Request) -> HTMLResponse:
-        session = await session_of(request)
-        if not session.user.is_admin:
-            raise Forbidden("only admins manage users", "role")
+        session = await admin_session_of(request, "manage users")
         return page("users.html", session, users=users.all())
 
     @admin.post("/users")
     async def users_change(request: Request) -> Response:
-        session = await session_of(request)
+        session = await admin_session_of(request, "manage users")
         form = await form_of(request, session)
-        if not session.user.is_admin:
-            raise Forbidden("only admins manage users", "role")
         if form.get("remove"):
             users.remove(int(str(form["remove"])))
         else:
@@ -186,17 +189,13 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
 
     @admin.get("/import")
     async def import_page(request: Request) -> HTMLResponse:
-        session = await session_of(request)
-        if not session.user.is_admin:
-            raise Forbidden("only admins import comments", "role")
+        session = await admin_session_of(request, "import comments")
         return page("import.html", session, kinds=FOREIGN_FORMATS, site=default_site)
 
     @admin.post("/import")
     async def import_file(request: Request) -> HTMLResponse:
-        session = await session_of(request)
+        session = await admin_session_of(request, "import comments")
         form = await form_of(request, session)
-        if not session.user.is_admin:
-            raise Forbidden("only admins import comments", "role")
         upload, kind, site = form.get("file"), str(form.get("from") or ""), str(form.get("site") or "").strip()
         if not isinstance(upload, UploadFile):
             raise InvalidInput("file is required: an export of WordPress, Disqus, Isso or Remark42", "file")
