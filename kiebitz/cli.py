@@ -16,6 +16,8 @@ from kiebitz.portability import FOREIGN_FORMATS
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from kiebitz.store.comments import Store
+
 
 def load_settings(config: str | None, **overrides: object) -> Settings:
     try:
@@ -151,13 +153,19 @@ def _import_export(source: str, database: str) -> None:
 
 def _import_foreign(source: str, kind: str, site: str, database: str, dry_run: bool) -> None:
     from kiebitz.portability.imports import import_path
+
+    report = import_path(_store(database), source, kind, site, dry_run)
+    click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))
+
+
+def _store(database: str) -> Store:
+    """The comment store of a migrated database, without the rest of the app (no spam model to load)."""
     from kiebitz.store.comments import Store
     from kiebitz.store.engine import migrate, open_engine
 
     engine = open_engine(database)
     migrate(engine)
-    report = import_path(Store(engine), source, kind, site, dry_run)
-    click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))
+    return Store(engine)
 
 
 def _open_text(path: str, mode: str):  # type: ignore[no-untyped-def]
@@ -296,10 +304,9 @@ def gdpr_group() -> None:
 
 
 def _personal_data(config: str | None):  # type: ignore[no-untyped-def]
-    from kiebitz.app import build
     from kiebitz.moderation.personal_data import PersonalData
 
-    return PersonalData(build(load_settings(config)).store)
+    return PersonalData(_store(load_settings(config).database))
 
 
 @gdpr_group.command("export")

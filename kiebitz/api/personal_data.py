@@ -63,7 +63,7 @@ def router(requests: DataRequests, language: str) -> APIRouter:
     @api.get("/confirm/{token}", summary="The page a mailed data link opens: what will happen, and a button")
     async def confirm_page(token: str) -> HTMLResponse:
         email, action = requests.read(token)
-        count = len((await run_in_threadpool(requests.personal_data.export, email))["comments"])
+        count = await run_in_threadpool(requests.personal_data.count, email)
         button = f'<form method="post" action="/privacy/confirm/{token}"><button>{words["button"][action]}</button></form>'
         return page(words[action].format(email=html.escape(email), comments=counted(count, "comments")), button)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from kiebitz.domain import Status
 from kiebitz.moderation import validation
@@ -51,6 +51,13 @@ class PersonalData:
             "not_stored": "IP addresses are kept only as keyed hashes and a truncated network, and forgotten "
                           "after the retention period; votes are kept under a keyed hash of the voter.",
         }
+
+    def count(self, email: str) -> int:
+        """How many comments are stored under this address (what a data request asks first)."""
+        with self.store.read() as db:
+            return int(db.execute(
+                select(func.count()).select_from(schema.comments).where(schema.comments.c.email == _address(email))
+            ).scalar() or 0)
 
     def erase(self, email: str, actor: str) -> tuple[int, int]:
         """Empty every comment under this address and drop its subscriptions; returns (comments, subscriptions)."""

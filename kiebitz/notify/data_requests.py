@@ -75,7 +75,7 @@ class DataRequests:
             raise InvalidInput(f"action must be one of {', '.join(ACTIONS)}", "action")
         address = validation.email({"email": email}, required=True)
         self._throttle(address, ip)
-        if not self.personal_data.export(address)["comments"]:
+        if not self.personal_data.count(address):
             return
         texts = TEXTS.get(self.settings.language, TEXTS["en"])
         link = self.settings.public_url.rstrip("/") + f"/privacy/confirm/{self._links.dumps({'e': address, 'a': action})}"
