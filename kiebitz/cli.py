@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from kiebitz.config import Settings, settings_markdown
 from kiebitz.errors import KiebitzError
-from kiebitz.portability import FOREIGN_FORMATS
+from kiebitz.portability import FOREIGN_FORMATS, Progress, no_progress
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -154,8 +156,30 @@ def _import_export(source: str, database: str) -> None:
 def _import_foreign(source: str, kind: str, site: str, database: str, dry_run: bool) -> None:
     from kiebitz.portability.imports import import_path
 
-    report = import_path(_store(database), source, kind, site, dry_run)
+    with progress_bars(sys.stderr) as progress:
+        report = import_path(_store(database), source, kind, site, dry_run, progress)
     click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))
+
+
+@contextmanager
+def progress_bars(terminal: TextIO) -> Iterator[Progress]:
+    """A ``Progress`` drawn as one bar per phase on a terminal; silent when the output goes to a file or a pipe."""
+    if not terminal.isatty():
+        yield no_progress
+        return
+    shown: dict[str, Any] = {}  # phase → its click progress bar; the last one is still being drawn
+
+    def show(phase: str, done: int, total: int) -> None:
+        if phase not in shown:
+            if shown:
+                list(shown.values())[-1].render_finish()
+            shown[phase] = click.progressbar(length=total, label=phase.ljust(7), file=terminal)
+        bar = shown[phase]
+        bar.update(done - bar.pos)
+
+    yield show
+    if shown:
+        list(shown.values())[-1].render_finish()
 
 
 def _store(database: str) -> Store:

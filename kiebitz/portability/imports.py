@@ -7,17 +7,20 @@ import tempfile
 from typing import IO
 
 from kiebitz.errors import InvalidInput
+from kiebitz.portability import Progress, no_progress
 from kiebitz.portability.formats import detect, read
 from kiebitz.portability.loader import ImportReport, load
 from kiebitz.store.comments import Store
 
 
-def import_path(store: Store, path: str, kind: str, site: str, dry_run: bool = False) -> ImportReport:
+def import_path(
+    store: Store, path: str, kind: str, site: str, dry_run: bool = False, progress: Progress = no_progress
+) -> ImportReport:
     """Comments from another system's file; ``kind`` is told from the file's first bytes when empty."""
     kind = kind or detect(path)
     if kind == "kiebitz":
         raise InvalidInput("a Kiebitz export goes into a new database: `kiebitz import FILE` on the command line", "file")
-    return load(store, read(path, kind), site, dry_run)
+    return load(store, read(path, kind, progress), site, dry_run, progress)
 
 
 def import_upload(store: Store, upload: IO[bytes], kind: str, site: str, dry_run: bool = False) -> ImportReport:

@@ -21,11 +21,13 @@ from sqlalchemy.engine import Connection
 from kiebitz import markup
 from kiebitz.errors import InvalidInput
 from kiebitz.moderation import validation
+from kiebitz.portability import Progress, no_progress
 from kiebitz.portability.records import ForeignComment, ForeignSite
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
 AUTHOR_COLUMN, TITLE_COLUMN = 200, 500
+PROGRESS_STEP = 500  # comments between two reports of how far loading has come
 
 
 # The summary in German, for the admin: the English phrases the importers count under, and the statuses.
@@ -78,12 +80,14 @@ class _DryRun(Exception):
     """Raised at the end of a dry run's transaction, so that it rolls back."""
 
 
-def load(store: Store, foreign: ForeignSite, site: str, dry_run: bool = False) -> ImportReport:
+def load(
+    store: Store, foreign: ForeignSite, site: str, dry_run: bool = False, progress: Progress = no_progress
+) -> ImportReport:
     """Add the comments to the database; with ``dry_run`` the same work, rolled back: only the report stays."""
     report = ImportReport(foreign.origin, left_out=Counter(foreign.skipped))
     try:
         with store.write() as db:
-            _write(store, db, foreign, site, report)
+            _write(store, db, foreign, site, report, progress)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -91,8 +95,11 @@ def load(store: Store, foreign: ForeignSite, site: str, dry_run: bool = False) -
     return report
 
 
-def _write(store: Store, db: Connection, foreign: ForeignSite, site: str, report: ImportReport) -> None:
+def _write(
+    store: Store, db: Connection, foreign: ForeignSite, site: str, report: ImportReport, progress: Progress
+) -> None:
     """Site, threads and comments, parents before their replies, in the caller's transaction."""
+    total, done = len(foreign.comments), 0
     by_key = {comment.key: comment for comment in foreign.comments}
     levels = _levels(foreign.comments, by_key, report)
     site_id = store.ensure_site(db, site)
@@ -102,6 +109,9 @@ def _write(store: Store, db: Connection, foreign: ForeignSite, site: str, report
     for level in levels:
         rows, keys = [], []
         for comment in level:
+            done += 1
+            if done % PROGRESS_STEP == 0:
+                progress("loading", done, total)
             thread_id = thread_ids.get(comment.thread_key)
             if thread_id is None:
                 report.left_out["comments on a page missing from the file or with an unusable address"] += 1
@@ -118,6 +128,7 @@ def _write(store: Store, db: Connection, foreign: ForeignSite, site: str, report
         for key, comment_id, row in zip(keys, ids, rows, strict=True):
             placed[key] = (comment_id, row["depth"])
             report.comments[row["status"]] += 1
+    progress("loading", total, total)
 
 
 def _levels(comments: list[ForeignComment], by_key: dict[str, ForeignComment], report: ImportReport) -> list[list[ForeignComment]]:
