@@ -18,8 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kiebitz.admin.strings import STRINGS
+from kiebitz.api.http import CommentId, int_param
 from kiebitz.domain import BLOCK_KINDS, Status
 from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
+from kiebitz.moderation import validation
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Session, Users
@@ -30,6 +32,7 @@ from kiebitz.store.comments import Store
 from kiebitz.store.queues import PAGE_SIZE, QueueFilter, Queues
 
 COOKIE = "kiebitz_admin"
+PAGE_MAX = 100_000  # queue pages; a larger number is a typo (and an offset SQLite cannot hold)
 templates = Environment(loader=PackageLoader("kiebitz.admin", "templates"), autoescape=select_autoescape())
 templates.filters["when"] = lambda value: datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M")
 
@@ -68,7 +71,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         return {key: form.getlist(key) if key == "ids" else form.get(key) for key in form.keys()}
 
     def back(url: str) -> RedirectResponse:
-        return RedirectResponse(url, status_code=303)
+        """The page after a POST: only one of the admin's, so that a form's ``next`` cannot lead elsewhere."""
+        return RedirectResponse(url if url.startswith("/admin") else "/admin/", status_code=303)
 
     @admin.get("/login")
     async def login_page(request: Request) -> HTMLResponse:
@@ -102,17 +106,17 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         params = request.query_params
         try:
             status = Status(params.get("status", "pending"))
-            thread_id = int(params["thread"]) if params.get("thread") else None
-            number = max(1, int(params.get("page", "1")))
         except ValueError:
-            raise InvalidInput("status, thread or page is not valid", "status") from None
+            raise InvalidInput(f"status must be one of {', '.join(status.value for status in Status)}", "status") from None
+        thread_id = validation.identifier(params["thread"], "thread") if params.get("thread") else None
+        number = int_param(request, "page", 1, minimum=1, maximum=PAGE_MAX) or 1
         chosen = QueueFilter(status, params.get("q", "").strip(), params.get("site", ""), thread_id, number)
         rows, total = await run_in_threadpool(queues.page, chosen)
         return page("queue.html", session, rows=rows, total=total, chosen=chosen, sites=queues.sites(),
                     pages=(total + PAGE_SIZE - 1) // PAGE_SIZE)
 
     @admin.get("/comments/{comment_id}")
-    async def comment(comment_id: int, request: Request) -> HTMLResponse:
+    async def comment(comment_id: CommentId, request: Request) -> HTMLResponse:
         session = await session_of(request)
         row = await run_in_threadpool(queues.row, comment_id)
         if row is None:
@@ -134,7 +138,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
     }
 
     @admin.post("/comments/{comment_id}/{action}")
-    async def act(comment_id: int, action: str, request: Request) -> Response:
+    async def act(comment_id: CommentId, action: str, request: Request) -> Response:
         session = await session_of(request)
         form = await form_of(request, session)
         if action not in actions:
@@ -149,9 +153,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         action = str(form.get("action", ""))
         if action not in ("approve", "spam", "ham", "delete"):
             raise InvalidInput("choose approve, spam, ham or delete", "action")
-        for raw in form.get("ids") or []:
-            if str(raw).isdigit():
-                await run_in_threadpool(actions[action], int(raw), form, session.user.name)
+        for comment_id in [validation.identifier(raw, "ids") for raw in form.get("ids") or []]:
+            await run_in_threadpool(actions[action], comment_id, form, session.user.name)
         return back(str(form.get("next") or "/admin/"))
 
     @admin.get("/blocklist")
@@ -164,7 +167,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         session = await session_of(request)
         form = await form_of(request, session)
         if form.get("remove"):
-            store.remove_block_rule(int(str(form["remove"])))
+            store.remove_block_rule(validation.identifier(form["remove"], "remove"))
         else:
             kind, value = str(form.get("kind", "")), str(form.get("value", "")).strip()
             if kind not in BLOCK_KINDS or not value:
@@ -182,7 +185,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         session = await admin_session_of(request, "manage users")
         form = await form_of(request, session)
         if form.get("remove"):
-            users.remove(int(str(form["remove"])))
+            users.remove(validation.identifier(form["remove"], "remove"))
         else:
             users.add(str(form.get("name", "")), str(form.get("role", "")), str(form.get("password", "")))
         return back("/admin/users")

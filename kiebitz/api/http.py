@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 
 from kiebitz.errors import InvalidInput
 from kiebitz.moderation.comments import Client
+from kiebitz.moderation.validation import ID_MAX
 
 EDIT_COOKIE_PREFIX = "kiebitz-"
+# A comment's id in a URL path; out of range is a 400 naming comment_id, never a query SQLite cannot run.
+CommentId = Annotated[int, Path(ge=1, le=ID_MAX)]
 WRITER_THREADS = 2  # why two: see _WRITERS
 
 # The public API's writes run on their own threads, apart from the shared pool that

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kiebitz.api.http import (
     EDIT_COOKIE_PREFIX,
+    CommentId,
     client_of,
     edit_tokens,
     in_writer,
@@ -91,7 +92,7 @@ def router(service: CommentService) -> APIRouter:
 
     @api.patch("/comments/{comment_id}", summary="Edit one's own comment within the edit window",
                responses=ERROR_RESPONSES)
-    async def edit_comment(comment_id: int, request: Request) -> Response:
+    async def edit_comment(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
         token = edit_token_of(request, comment_id, payload)
         comment = await in_writer(service.edit, comment_id, token, payload)
@@ -99,14 +100,14 @@ def router(service: CommentService) -> APIRouter:
 
     @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window",
                 responses=ERROR_RESPONSES)
-    async def delete_comment(comment_id: int, request: Request) -> Response:
+    async def delete_comment(comment_id: CommentId, request: Request) -> Response:
         await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None))
         response = json_response({"id": comment_id, "deleted": True})
         response.delete_cookie(EDIT_COOKIE_PREFIX + str(comment_id), path="/")
         return response
 
     @api.post("/comments/{comment_id}/vote", summary="Vote a comment up (1) or down (-1), once per voter")
-    async def vote(comment_id: int, request: Request) -> Response:
+    async def vote(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
         result = await in_writer(service.vote, comment_id, payload, client_of(request).ip)
         return json_response(result)

@@ -10,6 +10,7 @@ from kiebitz.errors import InvalidInput
 
 TEXT_MIN, TEXT_MAX = 3, 10_000
 AUTHOR_MAX, EMAIL_MAX, WEBSITE_MAX, TITLE_MAX, URI_MAX = 100, 254, 1000, 500, 1000
+ID_MAX = 2**62  # ids are 64-bit integers in both databases
 
 # Deliberately plain: one @, a dot in the domain, no spaces. Stricter checks
 # refuse real addresses; the only proof an address works is a mail to it.
@@ -79,11 +80,23 @@ def text(payload: dict[str, Any], name: str = "text") -> str:
     return value
 
 
+def identifier(value: Any, name: str) -> int:
+    """A row's id as a form or a URL gives it: a whole number from 1 to ID_MAX, as a number or its digits.
+
+    A larger number names no row, and SQLite cannot even compare it with one.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= ID_MAX:
+        raise InvalidInput(f"{name} must be an id: a whole number from 1 to {ID_MAX}", name)
+    return value
+
+
 def parent(payload: dict[str, Any]) -> int | None:
     value = payload.get("parent")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 2**62:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= ID_MAX:
         raise InvalidInput("parent must be the id of a comment (a positive integer) or null", "parent")
     return value
 

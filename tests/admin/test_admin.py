@@ -144,6 +144,33 @@ def test_bad_admin_input_is_4xx(app, admin):
     assert isinstance(app, TestClient)
 
 
+def test_ids_and_numbers_out_of_range_are_400_naming_the_field(app, admin, poster):
+    comment_id = poster.post().json()["id"]
+    huge = "99999999999999999999"  # past 64 bits, which SQLite cannot compare: these were 500s
+    cases = [
+        (app.get(f"/admin/comments/{huge}"), "comment_id"),
+        (admin.post(f"/admin/comments/{huge}/approve"), "comment_id"),
+        (admin.post("/admin/bulk", action="approve", ids=[str(comment_id), "²"]), "ids"),
+        (admin.post("/admin/bulk", action="approve", ids=[huge]), "ids"),
+        (admin.post("/admin/blocklist", remove="email"), "remove"),
+        (admin.post("/admin/users", remove="ben"), "remove"),
+        (app.get("/admin/", params={"thread": huge}), "thread"),
+        (app.get("/admin/", params={"page": huge}), "page"),
+    ]
+    for response, field in cases:
+        assert response.status_code == 400 and response.json()["error"]["field"] == field, (field, response.text)
+    assert status_of(app, comment_id) == Status.PENDING  # a bulk action with one bad id does nothing
+
+
+def test_after_an_action_only_a_page_of_the_admin(app, admin, poster):
+    comment_id = poster.post().json()["id"]
+    for elsewhere in ("https://example.net/", "//example.net/", "/artikel/eins"):
+        response = admin.post(f"/admin/comments/{comment_id}/pin", next=elsewhere)
+        assert response.status_code == 303 and response.headers["location"] == "/admin/", elsewhere
+    response = admin.post(f"/admin/comments/{comment_id}/unpin", next="/admin/?status=spam")
+    assert response.headers["location"] == "/admin/?status=spam"
+
+
 def test_settings_page_changes_the_site_at_once(app, admin, poster):
     kiebitz = app.app.state.kiebitz
     response = admin.post("/admin/settings", moderation="none", link_limit="0", close_after_days="0", edit_window="60",

@@ -117,6 +117,18 @@ def test_bad_query_parameters(client):
     assert client.patch("/api/comments/12345", json={"text": "abc"}).status_code == 404
 
 
+@pytest.mark.parametrize("comment_id", ["0", "-1", str(2**64), "99999999999999999999"])
+def test_an_id_no_comment_can_have_is_400_not_a_failed_query(client, comment_id):
+    # SQLite cannot compare a column with a number past 64 bits: these were 500s
+    for response in (
+        client.patch(f"/api/comments/{comment_id}", json={"text": "abc"}),
+        client.delete(f"/api/comments/{comment_id}"),
+        client.post(f"/api/comments/{comment_id}/vote", json={"value": 1}),
+    ):
+        error = error_of(response)
+        assert error["field"] == "comment_id" and "than or equal to" in error["message"], error
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
