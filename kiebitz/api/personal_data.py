@@ -64,7 +64,8 @@ def router(requests: DataRequests, language: str) -> APIRouter:
     async def confirm_page(token: str) -> HTMLResponse:
         email, action = requests.read(token)
         count = await run_in_threadpool(requests.personal_data.count, email)
-        button = f'<form method="post" action="/privacy/confirm/{token}"><button>{words["button"][action]}</button></form>'
+        action_url = html.escape(f"/privacy/confirm/{token}")
+        button = f'<form method="post" action="{action_url}"><button>{words["button"][action]}</button></form>'
         return page(words[action].format(email=html.escape(email), comments=counted(count, "comments")), button)
 
     @api.post("/confirm/{token}", summary="Hand out one's comment data as JSON, or erase it")

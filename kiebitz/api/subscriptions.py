@@ -6,6 +6,8 @@ POST also answers RFC 8058 one-click requests from mail programs.
 
 from __future__ import annotations
 
+import html
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
@@ -28,11 +30,14 @@ def router(replies: Replies, language: str) -> APIRouter:
     words = WORDS.get(language, WORDS["en"])
 
     def page(text: str, action: str = "") -> HTMLResponse:
-        form = f'<form method="post" action="{action}"><button>{words["button"]}</button></form>' if action else ""
-        return HTMLResponse(PAGE.format(lang=language, text=text, form=form))
+        button = f'<form method="post" action="{html.escape(action)}"><button>{words["button"]}</button></form>'
+        return HTMLResponse(PAGE.format(lang=language, text=text, form=button if action else ""))
 
+    # The pages check the link before showing its button: a forged one is told so at once, and
+    # nothing from an unchecked URL reaches the page (a token is only letters, digits and "._-").
     @api.get("/confirm/{token}")
     async def confirm_page(token: str) -> HTMLResponse:
+        replies.confirmation_of(token)
         return page(words["confirm"], f"/api/subscriptions/confirm/{token}")
 
     @api.post("/confirm/{token}")
@@ -42,6 +47,7 @@ def router(replies: Replies, language: str) -> APIRouter:
 
     @api.get("/unsubscribe/{token}")
     async def unsubscribe_page(token: str) -> HTMLResponse:
+        replies.unsubscription_of(token)
         return page(words["unsubscribe"], f"/api/subscriptions/unsubscribe/{token}")
 
     @api.post("/unsubscribe/{token}")

@@ -72,8 +72,16 @@ class Replies:
         message.set_content(self.texts["confirm_body"].format(link=link))
         self.mailer.send_later(message)
 
+    def confirmation_of(self, token: str) -> int:
+        """The subscription a confirmation link names; Forbidden when the link is forged or has expired."""
+        return int(load_signed(self._confirm, token, CONFIRM_MAX_AGE, "this confirmation link", "token"))
+
+    def unsubscription_of(self, token: str) -> int:
+        """The subscription an unsubscribe link names; Forbidden when the link is forged."""
+        return int(load_signed(self._unsubscribe, token, None, "this unsubscribe link", "token"))
+
     def confirm(self, token: str) -> None:
-        subscription_id = load_signed(self._confirm, token, CONFIRM_MAX_AGE, "this confirmation link", "token")
+        subscription_id = self.confirmation_of(token)
         with self.store.write() as db:
             changed = db.execute(update(schema.subscriptions).where(schema.subscriptions.c.id == subscription_id)
                                  .values(confirmed=True)).rowcount
@@ -81,7 +89,7 @@ class Replies:
             raise Forbidden("this subscription no longer exists", "token")
 
     def unsubscribe(self, token: str) -> None:
-        subscription_id = load_signed(self._unsubscribe, token, None, "this unsubscribe link", "token")
+        subscription_id = self.unsubscription_of(token)
         with self.store.write() as db:
             db.execute(delete(schema.subscriptions).where(schema.subscriptions.c.id == subscription_id))
 

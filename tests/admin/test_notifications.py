@@ -148,3 +148,8 @@ def test_reply_notifications_double_opt_in_and_unsubscribe(tmp_path, inbox):
         time.sleep(0.3)
         assert len(handler.messages) == 2
         assert client.post("/api/subscriptions/confirm/gefälscht").status_code == 403
+        # a forged link's page says so, and nothing of its URL reaches the page (this was an attribute injection)
+        for kind in ("confirm", "unsubscribe"):
+            response = client.get(f"/api/subscriptions/{kind}/x\"><img src=x onerror=alert(1)>")
+            assert response.status_code == 403 and response.json()["error"]["field"] == "token"
+            assert "onerror" not in response.text
