@@ -35,6 +35,8 @@ COOKIE = "kiebitz_admin"
 PAGE_MAX = 100_000  # queue pages; a larger number is a typo (and an offset SQLite cannot hold)
 templates = Environment(loader=PackageLoader("kiebitz.admin", "templates"), autoescape=select_autoescape())
 templates.filters["when"] = lambda value: datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M")
+# Threads made before uris were checked may hold any text: link only to a page address.
+templates.filters["page_link"] = lambda uri: uri if validation.PAGE_ADDRESS.match(uri) else "#"
 
 
 class LoginRequired(Exception):

@@ -16,6 +16,8 @@ ID_MAX = 2**62  # ids are 64-bit integers in both databases
 # refuse real addresses; the only proof an address works is a mail to it.
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
 HOST_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", re.IGNORECASE)
+# What a thread's uri may be: the admin links to it, so never "javascript:" (nor "//host", another site).
+PAGE_ADDRESS = re.compile(r"^(?:/(?!/)|https?://)", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -107,6 +109,8 @@ def uri(value: Any) -> str:
     value = value.strip()
     if len(value) > URI_MAX or CONTROL_CHARACTERS.search(value):
         raise InvalidInput(f"uri must be at most {URI_MAX} printable characters", "uri")
+    if not PAGE_ADDRESS.match(value):
+        raise InvalidInput("uri must be the page's path (starting with a single /) or its http(s) address", "uri")
     return value
 
 

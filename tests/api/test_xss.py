@@ -73,3 +73,19 @@ def test_stored_payloads_inert_over_http(client, poster):
 
 def test_links_get_rel_nofollow_ugc_noopener():
     assert 'rel="nofollow ugc noopener"' in render("[Seite](https://example.org)")
+
+
+def test_a_thread_uri_is_a_page_address(client, poster):
+    # The admin links to a comment's page: a thread "javascript:…" ran script there when clicked
+    for uri in ("javascript:alert(document.domain)//", " JavaScript:alert(1)", "//evil.example/seite", "data:text/html,x"):
+        response = client.get("/api/comments", params={"uri": uri})
+        assert response.status_code == 400 and response.json()["error"]["field"] == "uri", uri
+    assert poster.post(uri="https://zeitung.example/artikel/zwei").status_code in (201, 202)
+
+
+def test_the_admin_links_only_to_page_addresses_whatever_is_stored():
+    from kiebitz.admin.views import templates  # threads stored before the rule may hold anything
+
+    page_link = templates.filters["page_link"]
+    assert [page_link(uri) for uri in ("/artikel/eins", "https://zeitung.example/a", "javascript:alert(1)", "//evil")] == [
+        "/artikel/eins", "https://zeitung.example/a", "#", "#"]
