@@ -21,7 +21,7 @@ from kiebitz import markup
 from kiebitz.config import Settings
 from kiebitz.domain import Comment, CommentDraft, Status, Verdict
 from kiebitz.errors import Conflict, Forbidden, InvalidInput, NotFound, Rejected, TooManyRequests
-from kiebitz.moderation import validation
+from kiebitz.moderation import Listener, tell, validation
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.security import Signer, ip_network
 from kiebitz.spam.filter import History, SpamFilter
@@ -111,7 +111,7 @@ class CommentService:
         self.cache = cache
         self._tokens: dict[tuple[str, str], tuple[int, bytes]] = {}
         self._in_flight = InFlight()
-        self.listeners: list[Any] = []  # called with ("created", comment): moderator mail, webhooks
+        self.listeners: list[Listener] = []  # told ("created", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
         # takes up settings changed in the admin of another process (SiteSettings.refresh)
         self.refresh_settings = refresh_settings
@@ -278,8 +278,7 @@ class CommentService:
             created=values["created"], modified=None, ip_hash=values["ip_hash"], ip_network=values["ip_network"],
             verdict=values["verdict"], score=values["score"], reasons=values["reasons"], depth=values["depth"],
         )
-        for listener in self.listeners:
-            listener("created", comment)
+        tell(self.listeners, "created", comment)
         if prepared.notify and self.subscribe is not None and status != Status.SPAM:
             self.subscribe(comment)
         return Posted(comment, self.signer.edit_token(comment_id), prepared.verdict)
@@ -291,7 +290,7 @@ class CommentService:
             "website": validation.website(data),
             "text": validation.text(data),
             "parent": validation.parent(data),
-            "title": validation.string_field(data, "title", validation.TITLE_MAX),
+            "title": validation.line_field(data, "title", validation.TITLE_MAX),
         }
 
     def _needs_moderation(self, email: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from kiebitz import markup
 from kiebitz.domain import Comment, CommentDraft, Status
 from kiebitz.errors import InvalidInput, NotFound
-from kiebitz.moderation import validation
+from kiebitz.moderation import Listener, tell, validation
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.spam.store import LearningModel
 from kiebitz.store.comments import Store
@@ -29,7 +29,7 @@ class Moderation:
         self.store = store
         self.model = model
         self.cache = cache
-        self.listeners: list[Any] = []  # called with (event, comment) after each decision: mail, webhooks
+        self.listeners: list[Listener] = []  # told ("moderated", comment) after each decision: mail, webhooks
 
     def decide(self, comment_id: int, status: Status, actor: str, note: str = "") -> Comment:
         """Set a comment's status; spam and published are lessons for the filter."""
@@ -43,8 +43,7 @@ class Moderation:
         self.cache.invalidate()
         updated = self.store.get_comment(comment_id)
         assert updated is not None
-        for listener in self.listeners:
-            listener("moderated", updated)
+        tell(self.listeners, "moderated", updated)
         return updated
 
     def approve(self, comment_id: int, actor: str) -> Comment:

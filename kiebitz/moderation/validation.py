@@ -34,8 +34,16 @@ def string_field(payload: dict[str, Any], name: str, maximum: int) -> str:
     return value
 
 
+def line_field(payload: dict[str, Any], name: str, maximum: int) -> str:
+    """``string_field`` for a one-line value (a name, a title): line breaks and runs of spaces become one space.
+
+    Such values end up in mail headers, where a line break is refused (or worse, read as a new header).
+    """
+    return " ".join(string_field(payload, name, maximum).split())
+
+
 def author(payload: dict[str, Any], required: bool) -> str:
-    value = string_field(payload, "author", AUTHOR_MAX)
+    value = line_field(payload, "author", AUTHOR_MAX)
     if required and not value:
         raise InvalidInput("author is required: please give a name", "author")
     return value
@@ -56,6 +64,8 @@ def website(payload: dict[str, Any]) -> str:
     value = string_field(payload, "website", WEBSITE_MAX)
     if not value:
         return ""
+    if any(character.isspace() for character in value):
+        raise InvalidInput("website must be an address without spaces or line breaks", "website")
     if "://" not in value:
         value = "https://" + value
     try:

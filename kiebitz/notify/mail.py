@@ -133,6 +133,7 @@ class ModeratorMail:
         lines += ["", f"{base}/admin/comments/{comment.id}"]
         message = new_message()
         message["To"] = ", ".join(self.settings.notify_emails)
-        message["Subject"] = ("Neuer Kommentar wartet: " if german else "Comment awaiting approval: ") + (comment.author or "")
+        author = " ".join((comment.author or "").split())  # one line, whatever an import or an older version stored
+        message["Subject"] = ("Neuer Kommentar wartet: " if german else "Comment awaiting approval: ") + author
         message.set_content("\n".join(lines))
         self.mailer.send_later(message)

@@ -71,6 +71,27 @@ def test_expired_and_forged_links_do_nothing(mailed_app, inbox):
     assert mailed_app.app.state.kiebitz.store.get_comment(comment_id).status == Status.PENDING
 
 
+def test_a_name_with_line_breaks_is_one_line_in_the_mail_subject(mailed_app, inbox):
+    # A line break in a mail header is refused: it made the held comment's post a 500 (though stored)
+    handler, _ = inbox
+    response = Poster(mailed_app).post(author="Eve\r\nBcc: opfer@example.org", title="Titel\nzwei",
+                                       text="Ein Name über zwei Zeilen.")
+    assert response.status_code == 202 and response.json()["author"] == "Eve Bcc: opfer@example.org"
+    [message] = handler.wait(1)
+    assert message["Subject"].endswith("Eve Bcc: opfer@example.org") and message["Bcc"] is None
+
+
+def test_a_failing_listener_does_not_fail_the_stored_post(mailed_app, caplog):
+    def broken(event, comment):
+        raise RuntimeError("the webhook's host is down")
+
+    service = mailed_app.app.state.kiebitz.comments
+    service.listeners.insert(0, broken)
+    response = Poster(mailed_app).post(text="Trotzdem gespeichert und beantwortet.")
+    assert response.status_code == 202
+    assert "telling function that comment" in caplog.text
+
+
 def test_no_mail_for_spam(mailed_app, inbox):
     handler, _ = inbox
     kiebitz = mailed_app.app.state.kiebitz

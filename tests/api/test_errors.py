@@ -31,6 +31,7 @@ def test_each_rule_names_its_field(client, poster):
         ({"email": "not-an-address"}, "email", "valid"),
         ({"website": "javascript:alert(1)"}, "website", "http"),
         ({"website": "http://"}, "website", "http"),
+        ({"website": "https://zeitung.example/\nSet-Cookie: x"}, "website", "without spaces or line breaks"),
         ({"text": "ab"}, "text", "too short"),
         ({"text": "x" * 10_001}, "text", "too long"),
         ({"text": 42}, "text", "string"),
