@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kiebitz.admin.strings import STRINGS
-from kiebitz.api.http import CommentId, int_param
+from kiebitz.api.http import CommentId, html_page, int_param
 from kiebitz.domain import BLOCK_KINDS, Status
 from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
 from kiebitz.moderation import validation
@@ -51,7 +51,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
     def page(name: str, session: Session | None, **context: Any) -> HTMLResponse:
         counts = queues.counts() if session else {}
         html = templates.get_template(name).render(t=words, lang=language, session=session, counts=counts, **context)
-        return HTMLResponse(html)
+        return html_page(html)
 
     async def session_of(request: Request) -> Session:
         session = await run_in_threadpool(users.session, request.cookies.get(COOKIE))

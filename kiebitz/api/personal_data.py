@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiebitz.api.http import client_of
+from kiebitz.api.http import client_of, html_page
 from kiebitz.api.subscriptions import PAGE
 from kiebitz.notify.data_requests import DataRequests
 
@@ -50,7 +50,7 @@ def router(requests: DataRequests, language: str) -> APIRouter:
         return f"{count} {words[noun][count != 1]}"
 
     def page(text: str, form: str = "") -> HTMLResponse:
-        return HTMLResponse(PAGE.format(lang=language, text=text, form=form))
+        return html_page(PAGE.format(lang=language, text=text, form=form))
 
     @api.post("/request", summary="Ask for a link to one's own comment data, or to erase it, by e-mail")
     async def request_data(request: Request) -> HTMLResponse:

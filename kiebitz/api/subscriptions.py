@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from kiebitz.api.http import html_page
 from kiebitz.notify.replies import Replies
 
 PAGE = """<!doctype html><html lang="{lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -31,7 +32,7 @@ def router(replies: Replies, language: str) -> APIRouter:
 
     def page(text: str, action: str = "") -> HTMLResponse:
         button = f'<form method="post" action="{html.escape(action)}"><button>{words["button"]}</button></form>'
-        return HTMLResponse(PAGE.format(lang=language, text=text, form=button if action else ""))
+        return html_page(PAGE.format(lang=language, text=text, form=button if action else ""))
 
     # The pages check the link before showing its button: a forged one is told so at once, and
     # nothing from an unchecked URL reaches the page (a token is only letters, digits and "._-").

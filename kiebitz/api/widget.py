@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from kiebitz.api.http import html_page
 from kiebitz.config import Settings
 
 WIDGET = Path(__file__).resolve().parent.parent / "widget"
@@ -59,6 +60,6 @@ def router(settings: Settings) -> APIRouter:
         page = templates.get_template("privacy.html").render(
             lang=language, settings=settings, self_service=bool(settings.smtp_host)
         )
-        return HTMLResponse(page)
+        return html_page(page)
 
     return api

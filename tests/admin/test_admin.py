@@ -213,3 +213,11 @@ def test_discarded_spam_is_counted(app, poster):
     response = poster.post(homepage="http://bot.example", text="Etwas, das ein Bot ausgefüllt hat.")
     assert response.status_code == 403
     assert app.app.state.kiebitz.queues.daily_statistics()[0]["discarded"] == 1
+
+
+def test_own_pages_run_no_script_and_are_never_framed(app, admin):
+    for path in ("/admin/login", "/admin/", "/privacy", "/privacy?lang=en"):
+        headers = app.get(path).headers
+        policy = headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy, path
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff", path
