@@ -57,7 +57,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("database", "./kiebitz.db", "SQLite file path, or a postgresql:// URL."),
     Setting("secret_key", "", "Key for signed tokens and IP hashes; generated and kept in the database on first run if empty."),
     Setting("public_url", "http://127.0.0.1:8080", "Address readers reach this server at; used in feeds, mails and the embed script."),
-    Setting("allowed_origins", ["*"], "Origins allowed to call the public API from a browser (CORS); comma separated, '*' for any."),
+    Setting("allowed_origins", ["*"], "Origins allowed to call the public API from a browser (CORS); comma separated, '*' for any. "
+            "A commenter's edit cookie (editing after a reload) counts only from the origins named here and public_url's."),
     Setting("trusted_proxies", ["127.0.0.1"], "Reverse proxies whose X-Forwarded-For names the reader's address "
             "(comma separated, '*' for any); rate limits and IP hashes use that address."),
     Setting("edit_window", 900, "Seconds during which a commenter may edit or delete their own comment."),

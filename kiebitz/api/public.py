@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -56,6 +57,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 def router(service: CommentService) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["comments"])
     settings = service.settings
+    cookie_origins = {origin for origin in settings.allowed_origins if origin != "*"} | {origin_of(settings.public_url)}
 
     def site_of(request: Request) -> str:
         return request.query_params.get("site") or settings.site
@@ -94,14 +96,14 @@ def router(service: CommentService) -> APIRouter:
                responses=ERROR_RESPONSES)
     async def edit_comment(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
-        token = edit_token_of(request, comment_id, payload)
+        token = edit_token_of(request, comment_id, payload, cookie_origins)
         comment = await in_writer(service.edit, comment_id, token, payload)
         return json_response(service.public(comment))
 
     @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window",
                 responses=ERROR_RESPONSES)
     async def delete_comment(comment_id: CommentId, request: Request) -> Response:
-        await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None))
+        await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None, cookie_origins))
         response = json_response({"id": comment_id, "deleted": True})
         response.delete_cookie(EDIT_COOKIE_PREFIX + str(comment_id), path="/")
         return response
@@ -137,10 +139,28 @@ async def post_without_waiting_threads(service: CommentService, site: str, uri: 
     return await in_writer(service.finish_post, prepared, comment_id, thread_id)  # type: ignore[no-any-return]
 
 
-def edit_token_of(request: Request, comment_id: int, payload: object) -> str | None:
+def edit_token_of(request: Request, comment_id: int, payload: object, trusted_origins: set[str]) -> str | None:
+    """The edit token a request carries: in its body or header, or in the cookie set when the comment was posted.
+
+    The browser sends that cookie with every request, whichever page makes it, so it counts only from
+    Kiebitz's own pages or a site named in allowed_origins: with the default "*", another site's script
+    could otherwise edit or delete a visitor's comment within the edit window.
+    """
     if isinstance(payload, dict) and isinstance(payload.get("edit_token"), str):
         return payload["edit_token"]
-    return request.headers.get("x-kiebitz-edit-token") or request.cookies.get(EDIT_COOKIE_PREFIX + str(comment_id))
+    if header := request.headers.get("x-kiebitz-edit-token"):
+        return header
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if origin is not None and origin != own and origin not in trusted_origins:
+        return None
+    return request.cookies.get(EDIT_COOKIE_PREFIX + str(comment_id))
+
+
+def origin_of(url: str) -> str:
+    """'https://kommentare.example' of 'https://kommentare.example/pfad': what a browser sends as Origin."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def cookie_security(public_url: str) -> dict[str, Any]:

@@ -81,6 +81,20 @@ def test_edit_without_token_or_with_anothers_token_is_403(client, poster):
     assert response.status_code == 403 and response.json()["error"]["field"] == "edit_token"
 
 
+def test_the_edit_cookie_counts_only_from_kiebitz_itself_or_a_listed_site(tmp_path: Path):
+    settings = make_settings(tmp_path, allowed_origins=["*", "https://zeitung.example"])
+    with TestClient(create_app(settings)) as client:
+        body = Poster(client).post().json()  # the answer sets the edit cookie
+        path = f"/api/comments/{body['id']}"
+        foreign = client.patch(path, json={"text": "Fremde Seite"}, headers={"Origin": "https://angreifer.example"})
+        assert foreign.status_code == 403 and foreign.json()["error"]["field"] == "edit_token"
+        for origin in ("https://zeitung.example", "http://testserver"):
+            assert client.patch(path, json={"text": f"Von {origin}"}, headers={"Origin": origin}).status_code == 200
+        # another site that knows the token may use it: only the cookie is sent without being known
+        headers = {"Origin": "https://angreifer.example", "X-Kiebitz-Edit-Token": body["edit_token"]}
+        assert client.patch(path, json={"text": "Mit dem Token"}, headers=headers).status_code == 200
+
+
 def test_edit_after_the_window_is_403(tmp_path: Path):
     with TestClient(create_app(make_settings(tmp_path, edit_window=1))) as client:
         body = Poster(client).post().json()
