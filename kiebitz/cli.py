@@ -193,14 +193,24 @@ def _store(database: str) -> Store:
 
 
 def _open_text(path: str, mode: str):  # type: ignore[no-untyped-def]
-    """A UTF-8 text stream: stdin/stdout for '-', gzip for '.gz'."""
+    """A UTF-8 text stream: stdin/stdout for '-', gzip for '.gz'; a file written is readable by its owner only."""
     import gzip
 
     if path == "-":
         return click.open_file("-", mode, encoding="utf-8")
+    if mode == "w":
+        path = private_file(path)
     if path.endswith(".gz"):
         return gzip.open(path, mode + "t", encoding="utf-8")
     return open(path, mode, encoding="utf-8")
+
+
+def private_file(path: str) -> str:
+    """Create (or empty) ``path`` readable and writable by its owner only: exports and backups hold
+    commenters' e-mail addresses and the key of their IP hashes, whatever the umask says."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT
+    return path
 
 
 @main.command()

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
@@ -187,8 +187,10 @@ def backup_sqlite(source: str, target: str) -> int:
     the WAL; the backup API copies a snapshot, a few pages at a time, so
     writers are not held up for long.
     """
-    if Path(target).exists():
-        raise KiebitzError(f"{target} exists already: back up to a new file")
+    try:  # made here, for its owner only: the copy holds what the database holds
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise KiebitzError(f"{target} exists already: back up to a new file") from None
     with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
         origin.backup(copy, pages=1024)
         return int(copy.execute("PRAGMA page_count").fetchone()[0])

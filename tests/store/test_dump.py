@@ -74,6 +74,7 @@ def test_cli_round_trip_through_gzip(tmp_path: Path) -> None:
     old_config.write_text(f'database = "{database}"\n')
     new_config.write_text(f'database = "{tmp_path / "new.db"}"\n')
     assert runner.invoke(main, ["export", "--out", str(tmp_path / "site.jsonl.gz"), "--config", str(old_config)]).exit_code == 0
+    assert (tmp_path / "site.jsonl.gz").stat().st_mode & 0o777 == 0o600  # addresses and the IP-hash key: owner only
     result = runner.invoke(main, ["import", str(tmp_path / "site.jsonl.gz"), "--config", str(new_config)])
     assert result.exit_code == 0, result.output
     assert "comments 4" in result.output
@@ -108,6 +109,7 @@ def test_backup_copies_a_live_sqlite_database(tmp_path: Path) -> None:
         reader.execute(select(func.count()).select_from(schema.comments)).scalar()
         result = CliRunner().invoke(main, ["backup", str(tmp_path / "copy.db"), "--config", str(config)])
     assert result.exit_code == 0, result.output
+    assert (tmp_path / "copy.db").stat().st_mode & 0o777 == 0o600
     assert list(export_lines(open_engine(str(tmp_path / "copy.db"))))[1:] == list(export_lines(engine))[1:]
     again = CliRunner().invoke(main, ["backup", str(tmp_path / "copy.db"), "--config", str(config)])
     assert isinstance(again.exception, KiebitzError) and "exists already" in again.exception.message  # `kiebitz` prints it
