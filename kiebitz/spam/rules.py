@@ -14,7 +14,7 @@ from kiebitz import fingerprint
 from kiebitz.domain import BlockRule, CommentDraft, Reason
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
-HTML_LINK_PATTERN = re.compile(r"<a\s[^>]*href", re.IGNORECASE)
+HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
 
 # Reason codes that are hard evidence on their own (see verdict.py).
 HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
@@ -23,7 +23,21 @@ HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, B
 
 
 def count_links(text: str) -> int:
-    return len(URL_PATTERN.findall(text)) + len(HTML_LINK_PATTERN.findall(text))
+    return len(URL_PATTERN.findall(text)) + html_links(text)
+
+
+def html_links(text: str) -> int:
+    r"""How many HTML links (``<a ... href``, inside one tag) the text has.
+
+    Read between one ">" and the next, where each holds at most one: the
+    pattern ``<a\s[^>]*href`` tried every "<a " up to the next ">", and a
+    comment of 3,333 "<a " without one took 0.1 s.
+    """
+    count = 0
+    for piece in text.split(">"):
+        start = HTML_LINK_START.search(piece)
+        count += start is not None and "href" in piece[start.end():].lower()
+    return count
 
 
 def link_hosts(text: str) -> list[str]:

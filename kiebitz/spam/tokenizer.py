@@ -37,6 +37,16 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)[:MAX_CHARS]
 
 
+def strip_tags(marked: str) -> str:
+    """The text with each tag (``TAG``) replaced by a space.
+
+    No tag ends after the last ">", so the text after it is kept as it is: TAG
+    tried each "<" there up to the end, and 10,000 of them took 56 ms.
+    """
+    end = marked.rfind(">") + 1
+    return TAG.sub(" ", marked[:end]) + marked[end:]
+
+
 def word_tokens(text: str) -> list[str]:
     words = WORD.findall(text.lower())
     return ["w:" + word for word in words] + ["b:" + a + " " + b for a, b in zip(words, words[1:], strict=False)]
@@ -206,7 +216,7 @@ def tokenize(draft: CommentDraft, site_language: str = "") -> tuple[list[str], s
     """
     marked = normalise(draft.text)
     has_markup = "<" in marked
-    text = TAG.sub(" ", marked) if has_markup else marked
+    text = strip_tags(marked) if has_markup else marked
     # A link's path is noise that looks like many words; the link counts once, by its host.
     links = URL.findall(text) if MAY_HOLD_A_URL.search(text) else []
     prose = URL.sub(" ", text) if links else text

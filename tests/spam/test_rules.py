@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason
 from kiebitz.spam import rules
 from kiebitz.spam.filter import SpamFilter, Thresholds, decide
@@ -106,3 +108,11 @@ def test_verdict_thresholds():
 def test_link_helpers():
     assert rules.count_links("a https://x.example b www.y.example <a href='z'>") == 3
     assert rules.link_hosts("see https://Sub.Example.org/path and www.foo.de") == ["sub.example.org", "www.foo.de"]
+
+
+def test_html_links_are_counted_as_the_pattern_did_in_linear_time():
+    pattern = re.compile(r"<a\s[^>]*href", re.IGNORECASE)  # what count_links used; quadratic without a ">"
+    texts = ['<a href="x">1</a> <A\nHREF=y>2</a>', "<a title=x> href", "<a <a <a href", "<ab href>", "<a >" * 3,
+             "<a " * 3333 + "href"]
+    for text in texts:
+        assert rules.html_links(text) == len(pattern.findall(text)), text[:40]

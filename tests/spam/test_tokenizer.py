@@ -8,7 +8,7 @@ import pytest
 
 from kiebitz.domain import CommentDraft
 from kiebitz.spam import tokenizer
-from kiebitz.spam.tokenizer import MAY_HOLD_A_URL, SCRIPTS, URL, shape_tokens, tokenize
+from kiebitz.spam.tokenizer import MAY_HOLD_A_URL, SCRIPTS, TAG, URL, shape_tokens, strip_tags, tokenize
 
 TRICKY = [
     "",
@@ -67,3 +67,8 @@ def test_lines_count_newlines_and_html_breaks_alike():
     assert "meta:lines=2" in tokenize(CommentDraft(text="one\ntwo\nthree"))[0]
     assert "meta:lines=2" in tokenize(CommentDraft(text="one<br />two<BR>three"))[0]
     assert "meta:lines=0" in tokenize(CommentDraft(text="one line"))[0]
+
+
+def test_tags_are_stripped_as_the_pattern_did_in_linear_time():
+    for text in ["<p>Hallo</p> <a href='x'>y</a>", "a < b > c", "<<b>>", "x <i>y", "<" * 10_000, "<b>" + "<" * 5000]:
+        assert strip_tags(text) == TAG.sub(" ", text), text[:40]
