@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from kiebitz.api.http import EDIT_COOKIE_PREFIX
 from kiebitz.moderation.comments import SORTS, CommentService
-from kiebitz.moderation.validation import URI_MAX
+from kiebitz.moderation.validation import PAGE_ADDRESS, SITE_NAME, URI_MAX
 
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -71,7 +71,9 @@ def parse_query(raw: bytes) -> tuple[str, str, str, int | None, int] | None:
         offset = int(params["offset"]) if params.get("offset") else 0
     except (UnicodeDecodeError, ValueError):
         return None
-    if not uri or len(uri) > URI_MAX or not uri.isprintable() or sort not in SORTS:
+    if not uri or len(uri) > URI_MAX or not uri.isprintable() or not PAGE_ADDRESS.match(uri) or sort not in SORTS:
+        return None
+    if params.get("site") and not SITE_NAME.match(params["site"]):
         return None
     if (limit is not None and not 1 <= limit <= 1000) or not 0 <= offset <= 1_000_000:
         return None

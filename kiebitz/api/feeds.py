@@ -35,12 +35,12 @@ def router(service: CommentService) -> APIRouter:
 
     @api.get("/{site}/comments.atom", summary="The newest published comments of a site")
     async def site_feed(site: str) -> Response:
-        return Response(await run_in_threadpool(render, site, None), media_type=ATOM)
+        return Response(await run_in_threadpool(render, validation.site(site), None), media_type=ATOM)
 
     @api.get("/{site}/thread.atom", summary="The newest published comments of one page")
     async def thread_feed(site: str, request: Request) -> Response:
         uri = validation.uri(request.query_params.get("uri"))
-        return Response(await run_in_threadpool(render, site, uri), media_type=ATOM)
+        return Response(await run_in_threadpool(render, validation.site(site), uri), media_type=ATOM)
 
     return api
 

@@ -60,7 +60,8 @@ def router(service: CommentService) -> APIRouter:
     cookie_origins = {origin for origin in settings.allowed_origins if origin != "*"} | {origin_of(settings.public_url)}
 
     def site_of(request: Request) -> str:
-        return request.query_params.get("site") or settings.site
+        named = request.query_params.get("site")
+        return validation.site(named) if named else settings.site
 
     @api.get("/comments", summary="A page's published comments as a tree, with a form token")
     async def get_comments(request: Request) -> Response:

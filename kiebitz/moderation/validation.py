@@ -16,6 +16,7 @@ ID_MAX = 2**62  # ids are 64-bit integers in both databases
 # refuse real addresses; the only proof an address works is a mail to it.
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
 HOST_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$", re.IGNORECASE)
+SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 # What a thread's uri may be: the admin links to it, so never "javascript:" (nor "//host", another site).
 PAGE_ADDRESS = re.compile(r"^(?:/(?!/)|https?://)", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -121,6 +122,14 @@ def uri(value: Any) -> str:
         raise InvalidInput(f"uri must be at most {URI_MAX} printable characters", "uri")
     if not PAGE_ADDRESS.match(value):
         raise InvalidInput("uri must be the page's path (starting with a single /) or its http(s) address", "uri")
+    return value
+
+
+def site(value: Any) -> str:
+    """A site's name as a request or an import gives it: it shows in feed addresses and the admin."""
+    if not isinstance(value, str) or not SITE_NAME.match(value):
+        raise InvalidInput("site must be a name of up to 100 letters, digits, '.', '_' or '-', "
+                           "starting with a letter or digit", "site")
     return value
 
 

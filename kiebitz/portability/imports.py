@@ -7,6 +7,7 @@ import tempfile
 from typing import IO
 
 from kiebitz.errors import InvalidInput
+from kiebitz.moderation import validation
 from kiebitz.portability import Progress, no_progress
 from kiebitz.portability.formats import detect, read
 from kiebitz.portability.loader import ImportReport, load
@@ -17,6 +18,7 @@ def import_path(
     store: Store, path: str, kind: str, site: str, dry_run: bool = False, progress: Progress = no_progress
 ) -> ImportReport:
     """Comments from another system's file; ``kind`` is told from the file's first bytes when empty."""
+    site = validation.site(site)
     kind = kind or detect(path)
     if kind == "kiebitz":
         raise InvalidInput("a Kiebitz export goes into a new database: `kiebitz import FILE` on the command line", "file")

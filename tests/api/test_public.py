@@ -166,6 +166,16 @@ def test_held_comment_is_shown_only_to_its_author(tmp_path: Path):
         assert client.get("/api/comments", params={"uri": URI}).json()["comments"] == []
 
 
+def test_a_site_is_named_by_letters_digits_and_dots(client, poster):
+    for name in ("\x00", "zwei worte", "x" * 101, "-anfang", "ä"):
+        for response in (client.get("/api/comments", params={"uri": URI, "site": name}),
+                         client.post("/api/counts", params={"site": name}, json=[URI]),
+                         poster.client.post("/api/comments", params={"uri": URI, "site": name}, json={"text": "Hallo Welt"})):
+            assert response.status_code == 400 and response.json()["error"]["field"] == "site", (name, response.text)
+    assert client.get("/feeds/%00/comments.atom").json()["error"]["field"] == "site"  # was XML with a NUL in it
+    assert client.get("/feeds/zeitung.example/comments.atom").status_code == 200
+
+
 def test_reading_an_unknown_site_creates_nothing(client):
     from sqlalchemy import func, select
 

@@ -173,6 +173,8 @@ def test_bad_files_are_refused_and_nothing_is_stored(tmp_path: Path, kiebitz_imp
     export.write_text('{"format": "kiebitz-export", "version": 1}\n', encoding="utf-8")
     result = kiebitz_import(export, "--site", "elbe")
     assert result.exit_code == 2 and "--site and --dry-run are for comments from other systems" in result.output
+    named_badly = kiebitz_import(DATA / "wordpress.xml", "--site", "elbe kurier")
+    assert "site must be a name" in named_badly.exception.message  # `kiebitz` prints it
 
     not_isso = tmp_path / "notes.txt"
     not_isso.write_text("Hallo", encoding="utf-8")
