@@ -26,6 +26,7 @@ from kiebitz.admin import views as admin_views
 from kiebitz.api import akismet, feeds, personal_data, public, subscriptions, widget
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
+from kiebitz.api.limits import BodyLimit
 from kiebitz.config import Settings
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation.akismet import AkismetService
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.kiebitz = kiebitz
     install_error_handlers(app)
     origins = kiebitz.settings.allowed_origins
+    app.add_middleware(BodyLimit)  # inside CORS, so that a 413 reaches the widget's page readably
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_credentials=True,
         allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["Content-Type", "X-Kiebitz-Edit-Token"],

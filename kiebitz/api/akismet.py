@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from kiebitz.errors import KiebitzError
 from kiebitz.moderation.akismet import AkismetService, month_now
 
 THANKS = "Thanks for making the web a better place."
@@ -41,6 +42,8 @@ async def fields_of(request: Request) -> dict[str, str]:
     if request.method == "POST":
         try:
             form = await request.form()
+        except KiebitzError:  # a body over the size limit (api.limits): its 413
+            raise
         except Exception:  # malformed multipart or encoding: treat as no fields
             form = None
         if form is not None:

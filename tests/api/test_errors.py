@@ -156,3 +156,19 @@ def test_any_bad_value_gives_4xx_never_500(client, poster, field, value, uri):
         if response.status_code >= 400:
             assert response.json()["error"]["message"]
     time.sleep(0)
+
+
+def test_a_body_over_a_megabyte_is_413_before_it_is_read(client):
+    big = b'{"text": "' + b"a" * 2_000_000 + b'"}'
+
+    def in_chunks():  # no Content-Length: counted as it streams in
+        for start in range(0, len(big), 65_536):
+            yield big[start:start + 65_536]
+
+    for response in (
+        client.post("/api/preview", content=big, headers={"content-type": "application/json"}),
+        client.post("/api/preview", content=in_chunks(), headers={"content-type": "application/json"}),
+        client.post("/1.1/comment-check", content=b"comment_content=" + b"a" * 2_000_000,
+                    headers={"content-type": "application/x-www-form-urlencoded"}),
+    ):
+        assert response.status_code == 413 and "at most 1,000,000 bytes" in response.json()["error"]["message"]

@@ -1,0 +1,56 @@
+"""A cap on request bodies, checked before they are read into memory.
+
+uvicorn reads whatever a client sends, and a JSON or form body is read
+whole before any rule can look at it: one request of a gigabyte would be a
+gigabyte in the worker. Bodies over the cap are refused with a 413 naming
+the limit, by their Content-Length before a byte is read, or while they
+stream in when they have none (chunked). Admin imports get a larger cap:
+they are files, spooled to disk by the form parser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from kiebitz.errors import KiebitzError
+
+BODY_MAX = 1_000_000  # far over any comment (10,000 characters) or form
+IMPORT_MAX = 2_000_000_000  # a large news site's WordPress export is hundreds of MB
+LARGER_BODIES = {"/admin/import": IMPORT_MAX}
+NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class PayloadTooLarge(KiebitzError):
+    status = 413
+
+
+class BodyLimit:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in NO_BODY:
+            await self.app(scope, receive, send)
+            return
+        limit = LARGER_BODIES.get(scope["path"], BODY_MAX)
+        too_large = PayloadTooLarge(f"the request body is too large: at most {limit:,} bytes", None)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            body = orjson.dumps(too_large.as_dict())
+            await send({"type": "http.response.start", "status": too_large.status,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large  # inside the route's read of the body: answered by the error handler
+            return message
+
+        await self.app(scope, counted, send)
