@@ -16,22 +16,6 @@ from kiebitz.moderation.comments import Client
 from kiebitz.moderation.validation import ID_MAX
 
 EDIT_COOKIE_PREFIX = "kiebitz-"
-# Kiebitz's own HTML pages (the admin, the privacy notice, the pages mailed links open) run no
-# script at all and are never shown in a frame, so that neither a flaw in the comment sanitiser nor
-# a page framing the admin's buttons (clickjacking) can act for a moderator.
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",  # the admin's addresses stay with the admin when a moderator follows a link
-}
-
-
-def html_page(content: str) -> HTMLResponse:
-    return HTMLResponse(content, headers=PAGE_HEADERS)
-
-
 # A comment's id in a URL path; out of range is a 400 naming comment_id, never a query SQLite cannot run.
 CommentId = Annotated[int, Path(ge=1, le=ID_MAX)]
 WRITER_THREADS = 2  # why two: see _WRITERS
@@ -52,6 +36,22 @@ async def in_writer(function: Callable[..., Any], *args: Any) -> Any:
 
 def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(document), status_code=status, media_type="application/json", headers=headers)
+
+
+# Kiebitz's own HTML pages (the admin, the privacy notice, the pages mailed links open) run no
+# script at all and are never shown in a frame, so that neither a flaw in the comment sanitiser nor
+# a page framing the admin's buttons (clickjacking) can act for a moderator.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # the admin's addresses stay with the admin when a moderator follows a link
+}
+
+
+def html_page(content: str) -> HTMLResponse:
+    return HTMLResponse(content, headers=PAGE_HEADERS)
 
 
 async def json_body(request: Request) -> Any:

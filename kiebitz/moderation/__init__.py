@@ -22,4 +22,5 @@ def tell(listeners: Iterable[Listener], event: str, comment: Any) -> None:
         try:
             listener(event, comment)
         except Exception:
-            log.exception("telling %s that comment %s was %s failed", type(listener).__name__, comment.id, event)
+            name = getattr(listener, "__name__", type(listener).__name__)  # a function's name, or an object's class
+            log.exception("telling %s that comment %s was %s failed", name, comment.id, event)
