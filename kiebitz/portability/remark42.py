@@ -9,7 +9,7 @@ with another secret and are left out.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from kiebitz.portability.records import ForeignComment, ForeignSite, ForeignThre
 def read(lines: Iterable[str]) -> ForeignSite:
     site = ForeignSite("Remark42")
     closed: set[str] = set()
-    for number, line in enumerate(lines, start=1):
+    for number, line in _numbered(lines):
         if not line.strip():
             continue
         try:
@@ -35,6 +35,18 @@ def read(lines: Iterable[str]) -> ForeignSite:
             raise InvalidInput(f"line {number} of the Remark42 backup is not a comment Kiebitz can read: {error!r}",
                                "file") from None
     return site
+
+
+def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """The lines with their numbers; bytes that are no UTF-8 (the lines are decoded as they are read) named by line."""
+    number = 0
+    try:
+        for number, line in enumerate(lines, start=1):
+            yield number, line
+    except UnicodeDecodeError as error:
+        # the text is decoded a few kilobytes ahead, so the line is where reading stopped, not the bad byte's
+        raise InvalidInput(f"the Remark42 backup is not UTF-8 text (read up to line {number}): {error.reason}",
+                           "file") from None
 
 
 def _read_only_pages(meta: dict[str, Any]) -> set[str]:

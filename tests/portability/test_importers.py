@@ -184,5 +184,16 @@ def test_bad_files_are_refused_and_nothing_is_stored(tmp_path: Path, kiebitz_imp
     text = gzip.decompress((DATA / "remark42.gz").read_bytes()).decode("utf-8").splitlines()
     backup.write_text("\n".join(text[:2] + ['{"id": "c9", "text": "no locator"}']) + "\n", encoding="utf-8")
     assert "line 3 of the Remark42 backup is not a comment Kiebitz can read" in str(kiebitz_import(backup).exception)
+    # found by fuzzing: these were exceptions no summary names (a 500 in the admin's upload)
+    backup.write_bytes(("\n".join(text[:2]) + "\n").encode("utf-8") + b'{"text": "\xff\xfe"}\n')
+    assert "the Remark42 backup is not UTF-8 text" in str(kiebitz_import(backup).exception)
+    odd_isso = tmp_path / "odd.db"
+    with sqlite3.connect(odd_isso) as db:  # SQLite keeps any value in any column
+        db.executescript("""CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR, title VARCHAR);
+                            CREATE TABLE comments (tid, id INTEGER PRIMARY KEY, parent, created, modified, mode, text,
+                                                   author, email, website, likes, dislikes);
+                            INSERT INTO threads VALUES (1, '/a/', 'A');
+                            INSERT INTO comments VALUES (1, 7, NULL, 'gestern', NULL, 1, 'Hallo', 'Tom', NULL, NULL, 0, 0);""")
+    assert "comment 7 of the Isso database is not one Kiebitz can read" in str(kiebitz_import(odd_isso, "--from", "isso").exception)
     with build(settings).store.read() as db:
         assert db.execute(select(func.count()).select_from(schema.comments)).scalar() == 0
