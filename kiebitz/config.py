@@ -7,6 +7,7 @@ generated from this schema and a test keeps the two in step.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -22,13 +23,35 @@ class Setting:
     name: str
     default: Any
     help: str
+    choices: tuple[str, ...] = ()
+    maximum: float | None = None  # numbers are never negative; some also have a ceiling
 
     @property
     def env(self) -> str:
         return "KIEBITZ_" + self.name.upper()
 
-    def parse(self, raw: Any) -> Any:
-        """Turn a file or environment value into the default's type, or say why not."""
+    def parse(self, raw: Any, label: str | None = None) -> Any:
+        """Turn a file, environment or form value into the default's type within its rules, or say why not.
+
+        ``label`` names the value in the error (the environment variable unless given).
+        """
+        value = self._converted(raw, label or self.env)
+        problem = self._problem(value)
+        if problem:
+            raise ConfigError(f"{label or self.env}: {raw!r} {problem}")
+        return value
+
+    def _problem(self, value: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or value < 0:
+                return "must be a number of 0 or more"
+            if self.maximum is not None and value > self.maximum:
+                return f"must be at most {self.maximum:g}"
+        if self.choices and value not in self.choices:
+            return f"must be one of {', '.join(self.choices)}"
+        return ""
+
+    def _converted(self, raw: Any, label: str) -> Any:
         kind = type(self.default)
         try:
             if kind is bool:
@@ -50,7 +73,7 @@ class Setting:
                 return [part.strip() for part in str(raw).split(",") if part.strip()]
             return str(raw)
         except ValueError:
-            raise ConfigError(f"{self.env}: {raw!r} is not a valid {kind.__name__}") from None
+            raise ConfigError(f"{label}: {raw!r} is not a valid {kind.__name__}") from None
 
 
 SCHEMA: tuple[Setting, ...] = (
@@ -66,12 +89,12 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("require_name", True, "Whether a comment needs an author name."),
     Setting("require_email", True, "Whether a comment needs an e-mail address (never published)."),
     Setting("max_depth", 5, "Deepest reply nesting; 0 is a top-level comment."),
-    Setting("language", "de", "Interface language of the widget and mails: de or en."),
+    Setting("language", "de", "Interface language of the widget and mails: de or en.", choices=("de", "en")),
     Setting("site", "default", "Name of the site this instance serves when a request names none."),
     Setting("link_limit", 2, "A comment with more links than this is held for moderation."),
-    Setting("spam_threshold", 0.9, "Model probability at or above which a comment goes to the spam queue."),
-    Setting("unsure_threshold", 0.5, "Model probability at or above which a comment is held for moderation."),
-    Setting("discard_threshold", 0.995, "Model probability at or above which blatant spam is not stored at all."),
+    Setting("spam_threshold", 0.9, "Model probability at or above which a comment goes to the spam queue.", maximum=1),
+    Setting("unsure_threshold", 0.5, "Model probability at or above which a comment is held for moderation.", maximum=1),
+    Setting("discard_threshold", 0.995, "Model probability at or above which blatant spam is not stored at all.", maximum=1),
     Setting("flood_seconds", 15, "Two comments from the same IP within this many seconds: the second is refused as flood."),
     Setting("rate_limit_per_hour", 30, "Most comments one IP may post in an hour."),
     Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),
@@ -80,11 +103,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting(
         "moderation", "none",
         "Hold comments for moderation: none (only what the filter doubts), all, or first (until a commenter's first "
-        "comment is approved).",
+        "comment is approved).", choices=("none", "all", "first"),
     ),
     Setting("smtp_host", "", "SMTP server for notification mails; empty sends no mail."),
-    Setting("smtp_port", 587, "Port of the SMTP server (587 for starttls, 465 for ssl)."),
-    Setting("smtp_security", "starttls", "SMTP connection security: none, starttls or ssl."),
+    Setting("smtp_port", 587, "Port of the SMTP server (587 for starttls, 465 for ssl).", maximum=65535),
+    Setting("smtp_security", "starttls", "SMTP connection security: none, starttls or ssl.", choices=("none", "starttls", "ssl")),
     Setting("smtp_user", "", "SMTP user name, if the server wants a login."),
     Setting("smtp_password", "", "SMTP password."),
     Setting("smtp_from", "kiebitz@localhost", "Sender address of notification mails."),

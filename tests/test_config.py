@@ -54,3 +54,16 @@ def test_bad_values_are_named():
         Settings.load(environ={"KIEBITZ_MAX_DEPTH": "tief"})
     with pytest.raises(ConfigError, match="unknown setting"):
         Settings({"no_such_thing": 1})
+
+
+@pytest.mark.parametrize(("variable", "value", "rule"), [
+    ("KIEBITZ_EDIT_WINDOW", "-1", "a number of 0 or more"),
+    ("KIEBITZ_MIN_SUBMIT_SECONDS", "nan", "a number of 0 or more"),  # float() takes it; every comparison would be false
+    ("KIEBITZ_SPAM_THRESHOLD", "2", "at most 1"),
+    ("KIEBITZ_LANGUAGE", "fr", "one of de, en"),
+    ("KIEBITZ_MODERATION", "alle", "one of none, all, first"),
+    ("KIEBITZ_SMTP_SECURITY", "tls", "one of none, starttls, ssl"),
+])
+def test_values_outside_a_settings_rules_are_named_at_start(variable, value, rule):
+    with pytest.raises(ConfigError, match=f"{variable}: '{value}' must be {rule}"):
+        Settings.load(environ={variable: value})

@@ -23,7 +23,6 @@ from kiebitz.store.comments import Store
 EDITABLE = ("moderation", "link_limit", "close_after_days", "edit_window", "require_name", "require_email",
             "privacy_notice", "privacy_url")
 META_KEY = "settings_overrides"
-MODES = ("none", "all", "first")
 
 
 REFRESH_SECONDS = 1.0
@@ -62,13 +61,9 @@ class SiteSettings:
                 values[name] = raw in ("on", "true", "1", True)
                 continue
             try:
-                values[name] = BY_NAME[name].parse(raw if raw is not None else default)
-            except ConfigError:
-                raise InvalidInput(f"{name} must be a {type(default).__name__}", name) from None
-            if isinstance(default, int) and values[name] < 0:
-                raise InvalidInput(f"{name} must not be negative", name)
-        if values["moderation"] not in MODES:
-            raise InvalidInput(f"moderation must be one of {', '.join(MODES)}", "moderation")
+                values[name] = BY_NAME[name].parse(raw if raw is not None else default, label=name)
+            except ConfigError as error:  # names the field and its rule
+                raise InvalidInput(error.message, name) from None
         stored = json.dumps(values)
         with self.store.write() as db:
             db.execute(delete(schema.meta).where(schema.meta.c.key == META_KEY))

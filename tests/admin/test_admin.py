@@ -192,8 +192,11 @@ def test_settings_page_changes_the_site_at_once(app, admin, poster):
     restarted.settings.update({"moderation": "all"})
     restarted.load()  # what a restart does: the stored values win again
     assert kiebitz.settings.moderation == "none"
-    assert admin.post("/admin/settings", moderation="kaiser").status_code == 400
-    assert admin.post("/admin/settings", moderation="none", link_limit="-3").status_code == 400
+    kaiser = admin.post("/admin/settings", moderation="kaiser")
+    assert kaiser.status_code == 400 and kaiser.json()["error"] == {
+        "field": "moderation", "message": "moderation: 'kaiser' must be one of none, all, first"}
+    negative = admin.post("/admin/settings", moderation="none", link_limit="-3")
+    assert negative.status_code == 400 and negative.json()["error"]["message"] == "link_limit: '-3' must be a number of 0 or more"
 
 
 def test_close_after_days(app, admin, poster):
