@@ -131,6 +131,9 @@ class Settings:
             if name not in BY_NAME:
                 raise ConfigError(f"unknown setting {name!r}")
             resolved[name] = BY_NAME[name].parse(value)
+        if not resolved["unsure_threshold"] <= resolved["spam_threshold"] <= resolved["discard_threshold"]:
+            raise ConfigError("the thresholds must rise: unsure_threshold <= spam_threshold <= discard_threshold, "
+                              f"not {resolved['unsure_threshold']}, {resolved['spam_threshold']}, {resolved['discard_threshold']}")
         self._values = resolved
 
     def __getattr__(self, name: str) -> Any:

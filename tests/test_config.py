@@ -67,3 +67,8 @@ def test_bad_values_are_named():
 def test_values_outside_a_settings_rules_are_named_at_start(variable, value, rule):
     with pytest.raises(ConfigError, match=f"{variable}: '{value}' must be {rule}"):
         Settings.load(environ={variable: value})
+
+
+def test_thresholds_must_rise():
+    with pytest.raises(ConfigError, match="the thresholds must rise"):
+        Settings.load(environ={"KIEBITZ_UNSURE_THRESHOLD": "0.95"})  # above the spam threshold, 0.9

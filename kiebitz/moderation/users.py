@@ -72,7 +72,11 @@ class Users:
         return [User(row.id, row.name, row.role) for row in rows]
 
     def remove(self, user_id: int) -> None:
+        """Remove an account and its sessions; never the last admin, who alone could add accounts again."""
         with self.store.write() as db:
+            admins = db.execute(select(schema.users.c.id).where(schema.users.c.role == "admin")).scalars().all()
+            if admins == [user_id]:
+                raise Conflict("the last admin cannot be removed: add another admin first", "remove")
             db.execute(delete(schema.admin_sessions).where(schema.admin_sessions.c.user_id == user_id))
             db.execute(delete(schema.users).where(schema.users.c.id == user_id))
 

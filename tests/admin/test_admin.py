@@ -55,6 +55,11 @@ def test_moderator_cannot_manage_users(app):
 def test_admin_manages_users(app, admin):
     assert admin.post("/admin/users", name="carla", role="moderator", password=PASSWORD).status_code == 303
     assert "carla" in app.get("/admin/users").text
+    users = {user.name: user.id for user in app.app.state.kiebitz.users.all()}
+    last_admin = admin.post("/admin/users", remove=str(users["anna"]))  # no one could add accounts afterwards
+    assert last_admin.status_code == 409 and last_admin.json()["error"]["field"] == "remove"
+    assert admin.post("/admin/users", remove=str(users["carla"])).status_code == 303
+    assert "carla" not in app.get("/admin/users").text
 
 
 def test_lockout_after_repeated_failed_logins(app):
