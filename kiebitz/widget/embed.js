@@ -397,10 +397,15 @@
     var uris = Array.prototype.map.call(links, function (link) {
       return link.getAttribute("data-kiebitz-count-uri") || new URL(link.getAttribute("href"), location.href).pathname;
     });
-    api("POST", "/api/counts", uris.filter(function (uri, i) { return uris.indexOf(uri) === i; })).then(function (result) {
+    var unique = uris.filter(function (uri, i) { return uris.indexOf(uri) === i; });
+    for (var start = 0; start < unique.length; start += 500) counts(links, uris, unique.slice(start, start + 500));
+  }
+
+  function counts(links, uris, asked) { /* the API answers at most 500 pages per request */
+    api("POST", "/api/counts", asked).then(function (result) {
       if (!result.ok) return;
       Array.prototype.forEach.call(links, function (link, i) {
-        link.textContent = countText(T[language(link)], result.data[uris[i]] || 0);
+        if (asked.indexOf(uris[i]) >= 0) link.textContent = countText(T[language(link)], result.data[uris[i]] || 0);
       });
     });
   }

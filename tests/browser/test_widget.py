@@ -32,6 +32,17 @@ def test_front_page_teasers_lead_to_the_comments(page, live):
     expect(page.get_by_text("Deine E-Mail-Adresse wird nicht veröffentlicht.")).to_be_visible()
 
 
+def test_an_archive_with_more_than_500_counters(page, live):
+    # the counts API answers at most 500 pages per request: the widget asks in parts
+    links = "".join(f'<a href="/artikel/{number}" data-kiebitz-count>Kommentare</a>' for number in range(600))
+    counter = f'<a href="{ARTICLE}" data-kiebitz-count>Kommentare</a>'
+    archive = f'<html lang="de"><body>{links}{counter}<script src="/js/embed.js" async></script></body></html>'
+    page.route(live.url + "/archiv", lambda route: route.fulfill(body=archive, content_type="text/html"))
+    page.goto(live.url + "/archiv")
+    expect(page.locator("a[data-kiebitz-count]").last).to_have_text("5 Kommentare")
+    expect(page.locator("a[data-kiebitz-count]").first).to_have_text("Keine Kommentare")
+
+
 def fill_form(form, text="Ein Kommentar aus dem Browsertest, freundlich und sachlich.", author="Browser Test",
               email="test@example.org"):
     form.get_by_role("textbox", name="Kommentar").fill(text)
