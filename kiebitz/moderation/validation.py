@@ -10,7 +10,7 @@ from kiebitz.errors import InvalidInput
 
 TEXT_MIN, TEXT_MAX = 3, 10_000
 AUTHOR_MAX, EMAIL_MAX, WEBSITE_MAX, TITLE_MAX, URI_MAX = 100, 254, 1000, 500, 1000
-ID_MAX = 2**62  # ids are 64-bit integers in both databases
+ID_MAX = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL, which refuses to compare a larger number
 
 # Deliberately plain: one @, a dot in the domain, no spaces. Stricter checks
 # refuse real addresses; the only proof an address works is a mail to it.

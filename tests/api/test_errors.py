@@ -172,3 +172,11 @@ def test_a_body_over_a_megabyte_is_413_before_it_is_read(client):
                     headers={"content-type": "application/x-www-form-urlencoded"}),
     ):
         assert response.status_code == 413 and "at most 1,000,000 bytes" in response.json()["error"]["message"]
+
+
+def test_ids_stop_where_postgresql_integers_do(client, poster):
+    # PostgreSQL's id columns are 32-bit: 3,000,000,000 failed the query there (a 500), so it is a 400 on both
+    assert client.patch("/api/comments/2147483647", json={"text": "abc"}).status_code == 404
+    assert client.post("/api/comments/2147483647/vote", json={"value": 1}).status_code == 404
+    assert error_of(client.patch("/api/comments/3000000000", json={"text": "abc"}))["field"] == "comment_id"
+    assert error_of(poster.post(parent=3000000000))["field"] == "parent"
