@@ -39,6 +39,11 @@ templates.filters["when"] = lambda value: datetime.fromtimestamp(value, UTC).str
 templates.filters["page_link"] = lambda uri: uri if validation.PAGE_ADDRESS.match(uri) else "#"
 
 
+def _plain(value: Any) -> Any:
+    """A form's text without control characters (see validation.plain); files as they are."""
+    return validation.plain(value) if isinstance(value, str) else value
+
+
 class LoginRequired(Exception):
     """Raised by a page without a session; answered with a redirect to the login."""
 
@@ -70,7 +75,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         form = await request.form()
         if form.get("csrf") != session.csrf:
             raise Forbidden("the form's CSRF token is missing or wrong: reload the page", "csrf")
-        return {key: form.getlist(key) if key == "ids" else form.get(key) for key in form.keys()}
+        return {key: form.getlist(key) if key == "ids" else _plain(form.get(key)) for key in form.keys()}
 
     def back(url: str) -> RedirectResponse:
         """The page after a POST: only one of the admin's, so that a form's ``next`` cannot lead elsewhere."""
@@ -84,7 +89,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
     async def login(request: Request) -> Response:
         form = await request.form()
         try:
-            token, _ = await run_in_threadpool(users.login, str(form.get("name", "")), str(form.get("password", "")))
+            name, password = validation.plain(str(form.get("name", ""))), validation.plain(str(form.get("password", "")))
+            token, _ = await run_in_threadpool(users.login, name, password)
         except KiebitzError as error:
             refused = page("login.html", None, error=error.message)
             refused.status_code = 403
@@ -112,7 +118,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
             raise InvalidInput(f"status must be one of {', '.join(status.value for status in Status)}", "status") from None
         thread_id = validation.identifier(params["thread"], "thread") if params.get("thread") else None
         number = int_param(request, "page", 1, minimum=1, maximum=PAGE_MAX) or 1
-        chosen = QueueFilter(status, params.get("q", "").strip(), params.get("site", ""), thread_id, number)
+        search, site = validation.plain(params.get("q", "")).strip(), validation.plain(params.get("site", ""))
+        chosen = QueueFilter(status, search, site, thread_id, number)
         rows, total = await run_in_threadpool(queues.page, chosen)
         return page("queue.html", session, rows=rows, total=total, chosen=chosen, sites=queues.sites(),
                     pages=(total + PAGE_SIZE - 1) // PAGE_SIZE)

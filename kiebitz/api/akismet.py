@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from kiebitz.errors import KiebitzError
+from kiebitz.moderation import validation
 from kiebitz.moderation.akismet import AkismetService, month_now
 
 THANKS = "Thanks for making the web a better place."
@@ -38,7 +39,7 @@ def text(body: str, headers: dict[str, str] | None = None) -> Response:
 
 async def fields_of(request: Request) -> dict[str, str]:
     """Form fields (and query parameters); a body that is no form reads as empty, never a 5xx."""
-    fields = {key: value for key, value in request.query_params.items()}
+    fields = {key: validation.plain(value) for key, value in request.query_params.items()}
     if request.method == "POST":
         try:
             form = await request.form()
@@ -49,7 +50,7 @@ async def fields_of(request: Request) -> dict[str, str]:
         if form is not None:
             for name, value in form.multi_items():
                 if isinstance(value, str):
-                    fields[name] = value
+                    fields[name] = validation.plain(value)  # never stored or looked up with a control character
     return fields
 
 

@@ -203,7 +203,10 @@ class CommentService:
             raise InvalidInput("body must be a JSON list of page uris", "uris")
         if len(uris) > 500:
             raise InvalidInput("at most 500 uris per request", "uris")
-        return self.store.counts(self.store.existing_site_id(site), uris)
+        # a uri with a control character names no thread (uri() refuses them), and PostgreSQL would refuse the query
+        lookup = [uri for uri in uris if not validation.CONTROL_CHARACTERS.search(uri)]
+        found = self.store.counts(self.store.existing_site_id(site), lookup)
+        return {uri: found.get(uri, 0) for uri in uris}
 
     # -- posting -------------------------------------------------------------
     def post(self, site: str, uri: str, payload: Any, client: Client) -> Posted:

@@ -22,6 +22,12 @@ PAGE_ADDRESS = re.compile(r"^(?:/(?!/)|https?://)", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def plain(value: str) -> str:
+    """The text without control characters (tabs and line breaks stay): none is ever stored or looked up,
+    and PostgreSQL refuses a NUL in any text it is given, even in a query."""
+    return CONTROL_CHARACTERS.sub("", value)
+
+
 def string_field(payload: dict[str, Any], name: str, maximum: int) -> str:
     """A trimmed string from the payload: absent or null is '', anything else but a string is refused."""
     value = payload.get(name)
@@ -29,7 +35,7 @@ def string_field(payload: dict[str, Any], name: str, maximum: int) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{name} must be a string", name)
-    value = CONTROL_CHARACTERS.sub("", value).strip()
+    value = plain(value).strip()
     if len(value) > maximum:
         raise InvalidInput(f"{name} is too long: at most {maximum} characters", name)
     return value
@@ -85,7 +91,7 @@ def text(payload: dict[str, Any], name: str = "text") -> str:
         raise InvalidInput(f"{name} is required", name)
     if not isinstance(value, str):
         raise InvalidInput(f"{name} must be a string", name)
-    value = CONTROL_CHARACTERS.sub("", value).strip()
+    value = plain(value).strip()
     if len(value) < TEXT_MIN:
         raise InvalidInput(f"{name} is too short: at least {TEXT_MIN} characters", name)
     if len(value) > TEXT_MAX:

@@ -177,7 +177,7 @@ def _threads(store: Store, db: Connection, site_id: int, foreign: ForeignSite, r
         existed = db.execute(select(schema.threads.c.id).where(
             (schema.threads.c.site_id == site_id) & (schema.threads.c.uri == uri)
         )).first() is not None
-        row = store.ensure_thread(db, site_id, uri, thread.title[:TITLE_COLUMN], created=created)
+        row = store.ensure_thread(db, site_id, uri, _clean(thread.title)[:TITLE_COLUMN], created=created)
         if thread.closed and not existed:  # a thread already open here stays as its moderators left it
             db.execute(update(schema.threads).where(schema.threads.c.id == row.id).values(closed=True))
         report.threads += not existed

@@ -12,6 +12,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from kiebitz.app import create_app
+from tests.admin.conftest import PASSWORD as ADMIN_PASSWORD
+from tests.admin.conftest import Admin
 from tests.conftest import Poster, make_settings
 
 pytestmark = pytest.mark.usefixtures("database_backend")
@@ -180,3 +182,23 @@ def test_ids_stop_where_postgresql_integers_do(client, poster):
     assert client.post("/api/comments/2147483647/vote", json={"value": 1}).status_code == 404
     assert error_of(client.patch("/api/comments/3000000000", json={"text": "abc"}))["field"] == "comment_id"
     assert error_of(poster.post(parent=3000000000))["field"] == "parent"
+
+
+def test_a_nul_anywhere_is_never_a_500(client):
+    # PostgreSQL refuses a NUL in any text, even in a query: these ten were 500s there (SQLite took them)
+    client = TestClient(client.app, raise_server_exceptions=False)
+    kiebitz = client.app.state.kiebitz
+    kiebitz.users.add("anna", "admin", ADMIN_PASSWORD)
+    admin, key = Admin(client, "anna"), kiebitz.akismet.add_key("https://blog.example")
+    responses = {
+        "counts": client.post("/api/counts", json=["/a\x00b", URI]),
+        "queue search": client.get("/admin/", params={"q": "a\x00b", "site": "a\x00b"}),
+        "block rule": admin.post("/admin/blocklist", kind="word", value="a\x00b"),
+        "user": admin.post("/admin/users", name="x\x00y", role="moderator", password=ADMIN_PASSWORD),
+        "login": client.post("/admin/login", data={"name": "a\x00", "password": "p\x00"}),
+    }
+    for path in ("/1.1/comment-check", "/1.1/submit-spam", "/1.1/submit-ham"):
+        responses[path] = client.post(path, data={"api_key": key, "blog": "https://blog.example\x00", "user_ip": "1.2.3.4",
+                                                  "comment_content": "Text\x00", "comment_author": "A\x00"})
+    assert {name: response.status_code for name, response in responses.items() if response.status_code >= 500} == {}
+    assert responses["counts"].json() == {"/a\x00b": 0, URI: 0}
