@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation import validation
-from kiebitz.moderation.akismet import AkismetService, month_now
+from kiebitz.moderation.akismet import SITE_URL_MAX, AkismetService, month_now
 
 THANKS = "Thanks for making the web a better place."
 HOST_KEY = re.compile(r"^([a-z0-9]{12})\.")
@@ -88,6 +88,8 @@ def router(service: AkismetService) -> APIRouter:
         for name in ("blog", "user_ip"):
             if not fields.get(name, "").strip():
                 return key, fields, missing(name)
+        if len(fields["blog"]) > SITE_URL_MAX:  # the statistics are kept per blog, in a column this long
+            return key, fields, invalid(f"The blog value is longer than {SITE_URL_MAX} characters.")
         return key, fields, None
 
     @api.post("/1.1/verify-key", summary="Akismet: is this key valid?")

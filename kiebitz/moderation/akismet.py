@@ -19,6 +19,8 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from kiebitz.domain import CommentDraft, Label, Verdict
+from kiebitz.errors import InvalidInput
+from kiebitz.moderation import validation
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter
 from kiebitz.spam.store import LearningModel
@@ -27,6 +29,7 @@ from kiebitz.store.comments import Store
 
 KEY_ALPHABET = string.ascii_lowercase + string.digits
 KEY_LENGTH = 12  # the WordPress plugin refuses keys of any other length
+SITE_URL_MAX = 1000  # the blog addresses keys and statistics are kept under (schema: String(1000))
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
 GUARANTEED_SPAM_EMAIL = "akismet-guaranteed-spam@example.com"
 COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
@@ -73,6 +76,9 @@ class AkismetService:
 
     # -- keys -------------------------------------------------------------------
     def add_key(self, site_url: str) -> str:
+        site_url = validation.plain(site_url).strip()
+        if not site_url or len(site_url) > SITE_URL_MAX:
+            raise InvalidInput(f"site must be the blog's address, at most {SITE_URL_MAX} characters", "site")
         key = "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
         with self.store.write() as db:
             db.execute(insert(schema.akismet_keys).values(key=key, site_url=site_url, created=time.time(), revoked=False))

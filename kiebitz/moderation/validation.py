@@ -75,6 +75,8 @@ def website(payload: dict[str, Any]) -> str:
         raise InvalidInput("website must be an address without spaces or line breaks", "website")
     if "://" not in value:
         value = "https://" + value
+        if len(value) > WEBSITE_MAX:
+            raise InvalidInput(f"website is too long: at most {WEBSITE_MAX} characters", "website")
     try:
         parts = urlsplit(value)
         host = parts.hostname or ""

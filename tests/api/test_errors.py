@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from kiebitz.app import create_app
+from kiebitz.errors import InvalidInput
 from tests.admin.conftest import PASSWORD as ADMIN_PASSWORD
 from tests.admin.conftest import Admin
 from tests.conftest import Poster, make_settings
@@ -202,3 +203,19 @@ def test_a_nul_anywhere_is_never_a_500(client):
                                                   "comment_content": "Text\x00", "comment_author": "A\x00"})
     assert {name: response.status_code for name, response in responses.items() if response.status_code >= 500} == {}
     assert responses["counts"].json() == {"/a\x00b": 0, URI: 0}
+
+
+def test_values_longer_than_their_column_are_refused_by_name(client, poster):
+    # PostgreSQL enforces VARCHAR lengths (SQLite does not): each of these was a 500 there
+    client = TestClient(client.app, raise_server_exceptions=False)
+    kiebitz = client.app.state.kiebitz
+    kiebitz.users.add("anna", "admin", ADMIN_PASSWORD)
+    admin, key = Admin(client, "anna"), kiebitz.akismet.add_key("https://blog.example")
+    rule = admin.post("/admin/blocklist", kind="word", value="x" * 1001)
+    assert rule.status_code == 400 and rule.json()["error"]["field"] == "value"
+    website = poster.post(website="a" * 990 + ".example")  # 1,006 characters once https:// is put in front
+    assert website.status_code == 400 and website.json()["error"]["field"] == "website"
+    check = client.post("/1.1/comment-check", data={"api_key": key, "blog": "https://" + "x" * 1000, "user_ip": "1.2.3.4"})
+    assert check.text == "invalid" and "longer than 1000" in check.headers["x-akismet-debug-help"]
+    with pytest.raises(InvalidInput, match="site must be the blog's address"):
+        kiebitz.akismet.add_key("https://" + "x" * 1000)
