@@ -58,12 +58,9 @@ class Queues:
     def page(self, chosen: QueueFilter) -> tuple[list[QueueRow], int]:
         comments, threads, sites = schema.comments, schema.threads, schema.sites
         conditions = [comments.c.status == chosen.status.value]
-        if chosen.search:
-            pattern = f"%{chosen.search}%"
-            conditions.append(or_(
-                comments.c.text.ilike(pattern), comments.c.author.ilike(pattern), comments.c.email.ilike(pattern),
-                threads.c.uri.ilike(pattern), threads.c.title.ilike(pattern),
-            ))
+        if chosen.search:  # the words as typed: "%" and "_" are no wildcards ("100 %" finds just that)
+            conditions.append(or_(*(column.icontains(chosen.search, autoescape=True) for column in (
+                comments.c.text, comments.c.author, comments.c.email, threads.c.uri, threads.c.title))))
         if chosen.site:
             conditions.append(sites.c.name == chosen.site)
         if chosen.thread_id is not None:
