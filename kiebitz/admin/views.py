@@ -28,6 +28,7 @@ from kiebitz.moderation.users import Session, Users
 from kiebitz.notify.mail import ModeratorLinks
 from kiebitz.portability import FOREIGN_FORMATS
 from kiebitz.portability.imports import import_upload
+from kiebitz.spam.rules import block_rule_problem
 from kiebitz.store.comments import Store
 from kiebitz.store.queues import PAGE_SIZE, QueueFilter, Queues
 
@@ -183,6 +184,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
             if kind not in BLOCK_KINDS or not value or len(value) > BLOCK_VALUE_MAX:
                 raise InvalidInput(f"kind must be one of {', '.join(BLOCK_KINDS)} and value 1 to {BLOCK_VALUE_MAX} "
                                    "characters", "value")
+            if problem := block_rule_problem(kind, value):
+                raise InvalidInput(problem, "value")
             store.add_block_rule(kind, value, "pending" if form.get("action") == "pending" else "spam")
         return back("/admin/blocklist")
 

@@ -10,11 +10,16 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
+import regex
+
 from kiebitz import fingerprint
 from kiebitz.domain import BlockRule, CommentDraft, Reason
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
 HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
+# A regex entry is an admin's pattern run on every comment: one like (a+)+$ can take minutes on the
+# wrong text, holding up every post. The regex module (same syntax as re) stops it after this long.
+REGEX_TIMEOUT = 0.05
 
 # Reason codes that are hard evidence on their own (see verdict.py).
 HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
@@ -104,9 +109,12 @@ def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = ""
             hit = re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", text) is not None
         elif rule.kind == "regex":
             try:
-                hit = re.search(rule.value, draft.text, re.IGNORECASE) is not None
-            except re.error:
+                hit = regex.search(rule.value, draft.text, regex.IGNORECASE, timeout=REGEX_TIMEOUT) is not None
+            except regex.error:  # stored before entries were checked (block_rule_problem)
                 hit = False
+            except TimeoutError:
+                reasons.append(Reason(SUSPECT_WORD, f"the regex list entry {rule.value!r} took too long on this "
+                                                    "comment: held for a moderator", 1.0))
         elif rule.kind == "email":
             hit = email == value
         elif rule.kind == "domain":
@@ -119,6 +127,21 @@ def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = ""
             code = SUSPECT_WORD if rule.action == "pending" else BLOCKED
             reasons.append(Reason(code, f"matches the {rule.kind} list entry {rule.value!r}", 1.0))
     return reasons
+
+
+def block_rule_problem(kind: str, value: str) -> str:
+    """Why a block list entry could never match, or '' (a pattern that does not compile, an IP that is none)."""
+    if kind == "regex":
+        try:
+            regex.compile(value)
+        except regex.error as error:
+            return f"value is not a regular expression: {error}"
+    if kind == "ip":
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            return "value must be an IP address or a network such as 203.0.113.0/24"
+    return ""
 
 
 def _ip_in(ip: str, network: str) -> bool:

@@ -151,6 +151,9 @@ def test_bad_admin_input_is_4xx(app, admin):
     assert admin.post("/admin/comments/1/zaubern").status_code == 400
     assert admin.post("/admin/users", name="x", role="kaiser", password=PASSWORD).status_code == 400
     assert admin.post("/admin/blocklist", kind="farbe", value="rot").status_code == 400
+    for kind, value in (("regex", "(kaufen"), ("ip", "999.1.1.1")):  # stored, they would never have matched
+        refused = admin.post("/admin/blocklist", kind=kind, value=value)
+        assert refused.status_code == 400 and refused.json()["error"]["field"] == "value", refused.text
     assert isinstance(app, TestClient)
 
 

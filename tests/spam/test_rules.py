@@ -116,3 +116,15 @@ def test_html_links_are_counted_as_the_pattern_did_in_linear_time():
              "<a " * 3333 + "href"]
     for text in texts:
         assert rules.html_links(text) == len(pattern.findall(text)), text[:40]
+
+
+def test_a_regex_entry_that_runs_too_long_holds_the_comment_instead_of_every_post():
+    slow = BlockRule("regex", r"(a|aa)+$")  # backtracks for minutes on a long run of a's with no end
+    [reason] = rules.block_list(CommentDraft(text="a" * 40 + "!"), [slow])
+    assert reason.code == rules.SUSPECT_WORD and "took too long" in reason.message
+
+
+def test_entries_that_could_never_match_are_named():
+    assert "not a regular expression" in rules.block_rule_problem("regex", "(kaufen")
+    assert "IP address or a network" in rules.block_rule_problem("ip", "10.0.0.0/33")
+    assert rules.block_rule_problem("ip", "2001:db8::/32") == rules.block_rule_problem("regex", r"viagra|cialis") == ""
