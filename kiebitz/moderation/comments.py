@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from kiebitz.domain import Comment, CommentDraft, Status, Verdict
 from kiebitz.errors import Conflict, Forbidden, InvalidInput, NotFound, Rejected, TooManyRequests
 from kiebitz.moderation import Listener, tell, validation
 from kiebitz.moderation.cache import ThreadCache
+from kiebitz.moderation.decisions import draft_of
 from kiebitz.security import Signer, ip_network
 from kiebitz.spam.filter import History, SpamFilter
 from kiebitz.store.comments import NewThread, Store
@@ -329,10 +330,17 @@ class CommentService:
 
     # -- the author's own changes ------------------------------------------------
     def edit(self, comment_id: int, token: str | None, payload: Any) -> Comment:
+        """The author's new text, judged again: a comment published as harmless and then edited into
+        an advert goes to the queue its new text earns (held or spam), as a new comment would."""
         data = validation.json_object(payload, validation.EDIT_FIELDS)
-        self._own(comment_id, token)
+        comment = self._own(comment_id, token)
         text = validation.text(data)
-        self.store.edit_comment(comment_id, text, markup.render(text))
+        draft = replace(draft_of(comment, self.store.comment_signals(comment_id)), text=text, seconds_to_submit=None)
+        verdict = self.spam_filter.judge(draft, self.history, edited=comment_id)
+        self.store.edit_comment(comment_id, text, markup.render(text), verdict)
+        status = _status_after_edit(comment.status, verdict.label.status, self.settings.moderation == "all")
+        if status != comment.status:
+            self.store.set_status(comment_id, status, actor="filter", note=f"the author's edit was judged {verdict.label.value}")
         self.cache.invalidate()
         edited = self.store.get_comment(comment_id)
         assert edited is not None
@@ -370,6 +378,15 @@ class CommentService:
     def preview(self, payload: Any) -> dict[str, str]:
         data = validation.json_object(payload)
         return {"html": markup.render(validation.text(data))}
+
+
+def _status_after_edit(status: Status, judged: Status | None, all_held: bool) -> Status:
+    """Only ever further from readers: published → held or spam, held → spam; never the other way."""
+    if judged is None or judged == Status.SPAM:  # discard: kept, as spam, since the comment was stored
+        return Status.SPAM if status in (Status.PUBLISHED, Status.PENDING) else status
+    if status == Status.PUBLISHED and (judged == Status.PENDING or all_held):  # "all": nothing unread goes out
+        return Status.PENDING
+    return status
 
 
 def signals_of(draft: CommentDraft) -> dict[str, Any]:

@@ -25,7 +25,7 @@ class History(Protocol):
 
     def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]: ...
 
-    def has_approved_comment(self, email: str) -> bool: ...
+    def has_approved_comment(self, email: str, other_than: int | None = None) -> bool: ...
 
     def block_rules(self) -> list[BlockRule]: ...
 
@@ -48,16 +48,20 @@ class SpamFilter:
         self.model = model
         self.thresholds = thresholds or Thresholds()
 
-    def judge(self, draft: CommentDraft, history: History | None = None) -> Verdict:
+    def judge(self, draft: CommentDraft, history: History | None = None, edited: int | None = None) -> Verdict:
+        """All four layers. For the new text of comment ``edited`` there is no form to check, its first
+        version is no repeat to hold against it, and only its author's other comments earn trust."""
         limits = self.thresholds
-        reasons: list[Reason] = rules.request_checks(draft, limits.min_submit_seconds)
+        posting = edited is None
+        reasons: list[Reason] = rules.request_checks(draft, limits.min_submit_seconds) if posting else []
         reasons += rules.link_rules(draft, limits.link_limit)
         trusted = False
         if history is not None:
-            recent = history.similar_texts(draft.text, time.time() - limits.duplicate_window)
-            reasons += rules.duplicate_check(draft.text, recent)
+            if posting:
+                recent = history.similar_texts(draft.text, time.time() - limits.duplicate_window)
+                reasons += rules.duplicate_check(draft.text, recent)
             reasons += rules.block_list(draft, history.block_rules(), draft.ip)
-            trusted = history.has_approved_comment(draft.email)
+            trusted = history.has_approved_comment(draft.email, other_than=edited)
         probability, model_reasons = self.model.score(draft)
         reasons += model_reasons
         label = decide(probability, reasons, limits, trusted)

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, and_, bindparam, delete, func, insert, select, up
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
-from kiebitz.domain import BlockRule, Comment, Status
+from kiebitz.domain import BlockRule, Comment, Status, Verdict
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
 from kiebitz.store.engine import sqlite_file
@@ -76,7 +76,8 @@ INSERT_COMMENTS = insert(schema.comments).returning(schema.comments.c.id, sort_b
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)
 APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
-    and_(schema.comments.c.email == bindparam("email"), schema.comments.c.status == Status.PUBLISHED.value)
+    and_(schema.comments.c.email == bindparam("email"), schema.comments.c.status == Status.PUBLISHED.value,
+         schema.comments.c.id != bindparam("other_than"))
 ).limit(1)
 
 
@@ -355,11 +356,14 @@ class Store:
         with self.read() as db:
             return [_comment(row) for row in db.execute(select(schema.comments).where(schema.comments.c.id.in_(ids)))]
 
-    def edit_comment(self, comment_id: int, text: str, html: str) -> None:
+    def edit_comment(self, comment_id: int, text: str, html: str, verdict: Verdict | None = None) -> None:
+        """New text (and, for an author's edit, the filter's verdict on it)."""
+        values: dict[str, Any] = {"text": text, "html": html, "modified": time.time()}
+        if verdict is not None:
+            values |= {"verdict": verdict.label.value, "score": verdict.probability,
+                       "reasons": json.dumps([reason.as_dict() for reason in verdict.reasons])}
         with self.write() as db:
-            db.execute(
-                update(schema.comments).where(schema.comments.c.id == comment_id).values(text=text, html=html, modified=time.time())
-            )
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(**values))
 
     def set_status(self, comment_id: int, status: Status, actor: str, note: str = "") -> Status | None:
         """Change a comment's status and write the audit line; returns the old status."""
@@ -459,12 +463,13 @@ class Store:
             rows = db.execute(SIMILAR_TEXTS, bands | {"since": since, "limit": limit})
             return [row.text for row in rows]
 
-    def has_approved_comment(self, email: str) -> bool:
+    def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""
         if not email:
             return False
         with self.read() as db:
-            return db.execute(APPROVED_BY_EMAIL, {"email": email.lower()}).first() is not None
+            found = db.execute(APPROVED_BY_EMAIL, {"email": email.lower(), "other_than": other_than or 0})
+            return found.first() is not None
 
     def purge(self, spam_older_than: float, ip_older_than: float) -> tuple[int, int]:
         """Retention: drop old spam, and forget IP data of old comments."""

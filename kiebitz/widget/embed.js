@@ -367,6 +367,9 @@
         api("PATCH", "/api/comments/" + c.id, { text: area.value }, self.tokenHeader(c.id)).then(function (result) {
           if (!result.ok) return self.flash(area, result.data.error.message);
           body.innerHTML = result.data.html; box.remove(); body.hidden = false;
+          if (result.data.status === "pending") { /* the new text was judged again and is held */
+            body.parentNode.insertBefore(el("p", { "class": "kb-held-note", role: "status", text: t.held }), body);
+          }
         });
       } }),
       el("button", { type: "button", text: t.cancel, onclick: function () { box.remove(); body.hidden = false; } })])]);

@@ -71,6 +71,35 @@ def test_edit_and_delete_with_token(client, poster):
     assert client.get("/api/comments", params={"uri": URI}).json()["total"] == 0
 
 
+def test_an_edit_is_judged_again_and_only_ever_moves_away_from_readers(client, poster):
+    kiebitz = client.app.state.kiebitz
+    body = poster.post(text="Schöner Artikel, danke für die Recherche!").json()
+    assert body["status"] == "published"
+    headers = {"X-Kiebitz-Edit-Token": body["edit_token"]}
+
+    def edit(text):  # type: ignore[no-untyped-def]
+        response = client.patch(f"/api/comments/{body['id']}", json={"text": text}, headers=headers)
+        assert response.status_code == 200, response.text
+        return kiebitz.store.get_comment(body["id"])
+
+    typo = edit("Schöner Artikel, danke für die Recherche!!")  # nearly its old self: no repeat of a recent comment
+    assert typo.status.value == "published"
+    links = edit("Mehr unter https://a.example https://b.example https://c.example")  # the links a new post would hold
+    assert links.status.value == "pending" and "too_many_links" in {reason["code"] for reason in links.reasons}
+    # its own publication earned it no trust; another approved comment of its author's does
+    poster.post(text="Ein früherer Kommentar, freigeschaltet.", email="stamm@example.org")
+    regular = poster.post(text="Noch ein Kommentar, ganz ohne Links.", email="stamm@example.org").json()
+    response = client.patch(f"/api/comments/{regular['id']}", json={"text": "Mit https://a.example https://b.example "
+                            "https://c.example"}, headers={"X-Kiebitz-Edit-Token": regular["edit_token"]})
+    assert response.json().get("status") is None  # published, like a post of a trusted commenter
+    kiebitz.store.add_block_rule("word", "rabattcode")
+    blocked = edit("Jetzt mit Rabattcode bestellen")
+    assert blocked.status.value == "spam" and blocked.verdict == "spam"
+    assert edit("Harmlos wie am Anfang, ehrlich.").status.value == "spam"  # a harmless edit does not bring it back
+    assert [line["note"] for line in kiebitz.store.audit_trail(body["id"])][-2:] == [
+        "the author's edit was judged unsure", "the author's edit was judged spam"]
+
+
 def test_edit_without_token_or_with_anothers_token_is_403(client, poster):
     first = poster.post().json()
     second = poster.post(text="Noch ein Kommentar hier.").json()
