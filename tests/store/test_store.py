@@ -90,7 +90,7 @@ def test_the_checks_of_every_post_are_index_lookups(tmp_path: Path):
     for n in range(20):
         add_comment(store, f"Kommentar Nummer {n} über den Markt")
     checks = {
-        APPROVED_BY_EMAIL: {"email": "neu@example.org"},
+        APPROVED_BY_EMAIL: {"email": "neu@example.org", "other_than": 0},
         POSTS_FROM_IP: {"ip_hash": "h", "since": 0.0, "limit": 5},
         SIMILAR_TEXTS: {f"band{band}": "0:0" for band in range(BANDS)} | {"since": 0.0, "limit": 5},
         FIND_THREAD: {"site_id": 1, "uri": "/a"},
