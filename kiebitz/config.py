@@ -112,7 +112,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("smtp_password", "", "SMTP password."),
     Setting("smtp_from", "kiebitz@localhost", "Sender address of notification mails."),
     Setting("notify_emails", [], "Moderators' addresses that get every held comment with one-click links; comma separated."),
-    Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments and on moderation; empty for none."),
+    Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments, authors' edits and moderation "
+            "(event: created, edited, moderated); empty for none."),
     Setting("webhook_secret", "", "Key for the webhook's X-Kiebitz-Signature (HMAC-SHA256 of the body)."),
     Setting("close_after_days", 0, "Close a thread for new comments this many days after its first comment; 0 never closes."),
     Setting("privacy_notice", "", "Notice under the comment form; empty for the built-in text in the widget's language."),

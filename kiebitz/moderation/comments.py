@@ -344,6 +344,7 @@ class CommentService:
         self.cache.invalidate()
         edited = self.store.get_comment(comment_id)
         assert edited is not None
+        tell(self.listeners, "edited", edited)  # webhooks; the moderators' mail when the edit is held
         return edited
 
     def delete(self, comment_id: int, token: str | None) -> None:

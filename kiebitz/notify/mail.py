@@ -107,7 +107,7 @@ class ModeratorMail:
         self.links = links
 
     def __call__(self, event: str, comment: Comment) -> None:
-        if event == "created" and comment.status == Status.PENDING:
+        if event in ("created", "edited") and comment.status == Status.PENDING:
             self.held(comment)
 
     def held(self, comment: Comment) -> None:

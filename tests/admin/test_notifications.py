@@ -52,6 +52,17 @@ def test_held_comment_mail_links_work_once(mailed_app, inbox):
     assert mailed_app.post(links["Löschen"]).status_code == 200  # another link of the same mail still works once
 
 
+def test_an_edit_of_a_held_comment_is_mailed_again_with_its_new_text(mailed_app, inbox):
+    handler, _ = inbox
+    posted = Poster(mailed_app).post(text="Erste Fassung meines Kommentars.").json()
+    handler.wait(1)
+    response = mailed_app.patch(f"/api/comments/{posted['id']}", json={"text": "Zweite, bessere Fassung."},
+                                headers={"X-Kiebitz-Edit-Token": posted["edit_token"]})
+    assert response.status_code == 200
+    edited = handler.wait(2)[1]
+    assert "Zweite, bessere Fassung." in edited.get_payload(decode=True).decode() and links_in(edited)
+
+
 def test_expired_and_forged_links_do_nothing(mailed_app, inbox):
     handler, _ = inbox
     comment_id = Poster(mailed_app).post(text="Noch ein ganz normaler Kommentar hier.").json()["id"]
