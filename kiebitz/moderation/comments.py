@@ -112,7 +112,7 @@ class CommentService:
         self.cache = cache
         self._tokens: dict[tuple[str, str], tuple[int, bytes]] = {}
         self._in_flight = InFlight()
-        self.listeners: list[Listener] = []  # told ("created", comment): moderator mail, webhooks
+        self.listeners: list[Listener] = []  # told ("created" or "edited", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
         # takes up settings changed in the admin of another process (SiteSettings.refresh)
         self.refresh_settings = refresh_settings
