@@ -53,6 +53,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # then, while this process holds the write lock; Store checkpoints after the lock instead.
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+    # SQLite's own lower() folds ASCII only, so the admin's case-blind search (lower(x) LIKE lower(y))
+    # missed "Übung" for "übung"; Python's folds every letter, as PostgreSQL's lower() does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _switch_to_wal(cursor: sqlite3.Cursor, attempts: int = 100) -> None:

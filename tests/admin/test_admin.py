@@ -86,6 +86,8 @@ def test_queue_counts_search_and_bulk(app, admin, poster):
     assert found.count('class="comment-row"') == 3
     assert app.get("/admin/", params={"status": "pending", "q": "hafen"}).text.count('class="comment-row"') == 3
     assert app.get("/admin/", params={"status": "pending", "q": "H_fen"}).text.count('class="comment-row"') == 0  # no wildcard
+    poster.post(text="Ärger über die Öffnungszeiten.")
+    assert app.get("/admin/", params={"status": "pending", "q": "ärger"}).text.count('class="comment-row"') == 1  # not ASCII only
     response = admin.post("/admin/bulk", action="approve", ids=[str(i) for i in ids])
     assert response.status_code == 303
     assert all(status_of(app, i) == Status.PUBLISHED for i in ids) and status_of(app, other) == Status.PENDING
