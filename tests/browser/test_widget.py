@@ -91,6 +91,20 @@ def test_post_reply_edit_delete_without_reload(page, live):
     expect(page.locator(".kb-comment", has_text="nachträglich")).to_have_count(0)
 
 
+def test_an_edit_that_is_held_tells_its_author(page, live):
+    open_article(page, live)
+    form = page.locator("#kiebitz-thread > form")
+    fill_form(form, text="Ein erster, ganz harmloser Kommentar.", email="neu-hier@example.org")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    found = page.locator(".kb-comment", has_text="ganz harmloser Kommentar").first
+    expect(found).to_be_visible()
+    mine = page.locator("#" + found.get_attribute("id"))  # its text is about to change
+    mine.get_by_role("button", name="Bearbeiten").click()
+    mine.locator("textarea.kb-edit").fill("Jetzt mit https://a.example und https://b.example und https://c.example")
+    mine.get_by_role("button", name="Speichern").click()
+    expect(mine.locator(".kb-held-note")).to_have_text("Danke! Dein Kommentar wird nach Prüfung freigeschaltet.")
+
+
 def test_english_interface(page, live):
     open_article(page, live, "?lang=en")
     expect(page.get_by_role("heading", name="Leave a comment")).to_be_visible()
