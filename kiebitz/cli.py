@@ -167,19 +167,20 @@ def progress_bars(terminal: TextIO) -> Iterator[Progress]:
     if not terminal.isatty():
         yield no_progress
         return
-    shown: dict[str, Any] = {}  # phase → its click progress bar; the last one is still being drawn
+    drawn: tuple[str, Any] | None = None  # the phase being drawn and its click progress bar
 
     def show(phase: str, done: int, total: int) -> None:
-        if phase not in shown:
-            if shown:
-                list(shown.values())[-1].render_finish()
-            shown[phase] = click.progressbar(length=total, label=phase.ljust(7), file=terminal)
-        bar = shown[phase]
+        nonlocal drawn
+        if drawn is None or drawn[0] != phase:
+            if drawn is not None:
+                drawn[1].render_finish()
+            drawn = (phase, click.progressbar(length=total, label=phase.ljust(7), file=terminal))
+        bar = drawn[1]
         bar.update(done - bar.pos)
 
     yield show
-    if shown:
-        list(shown.values())[-1].render_finish()
+    if drawn is not None:
+        drawn[1].render_finish()
 
 
 def _store(database: str) -> Store:

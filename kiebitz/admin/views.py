@@ -33,7 +33,6 @@ from kiebitz.store.comments import Store
 from kiebitz.store.queues import PAGE_SIZE, QueueFilter, Queues
 
 COOKIE = "kiebitz_admin"
-BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 PAGE_MAX = 100_000  # queue pages; a larger number is a typo (and an offset SQLite cannot hold)
 templates = Environment(loader=PackageLoader("kiebitz.admin", "templates"), autoescape=select_autoescape())
 templates.filters["when"] = lambda value: datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M")
@@ -181,9 +180,6 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
             store.remove_block_rule(validation.identifier(form["remove"], "remove"))
         else:
             kind, value = str(form.get("kind", "")), str(form.get("value", "")).strip()
-            if kind not in BLOCK_KINDS or not value or len(value) > BLOCK_VALUE_MAX:
-                raise InvalidInput(f"kind must be one of {', '.join(BLOCK_KINDS)} and value 1 to {BLOCK_VALUE_MAX} "
-                                   "characters", "value")
             if problem := block_rule_problem(kind, value):
                 raise InvalidInput(problem, "value")
             store.add_block_rule(kind, value, "pending" if form.get("action") == "pending" else "spam")

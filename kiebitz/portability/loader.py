@@ -213,7 +213,7 @@ def _row(
 
 
 def _clean(value: str) -> str:
-    return validation.CONTROL_CHARACTERS.sub("", value).strip()
+    return validation.plain(value).strip()
 
 
 def _author(name: str, report: ImportReport) -> str:

@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 import regex
 
 from kiebitz import fingerprint
-from kiebitz.domain import BlockRule, CommentDraft, Reason
+from kiebitz.domain import BLOCK_KINDS, BlockRule, CommentDraft, Reason
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
 HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
 # A regex entry is an admin's pattern run on every comment: one like (a+)+$ can take minutes on the
 # wrong text, holding up every post. The regex module (same syntax as re) stops it after this long.
 REGEX_TIMEOUT = 0.05
+BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 
 # Reason codes that are hard evidence on their own (see verdict.py).
 HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
@@ -130,7 +131,10 @@ def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = ""
 
 
 def block_rule_problem(kind: str, value: str) -> str:
-    """Why a block list entry could never match, or '' (a pattern that does not compile, an IP that is none)."""
+    """Why a block list entry cannot be kept, or '': an unknown kind, no value or one too long to store,
+    or one that could never match (a pattern that does not compile, an IP that is none)."""
+    if kind not in BLOCK_KINDS or not value or len(value) > BLOCK_VALUE_MAX:
+        return f"kind must be one of {', '.join(BLOCK_KINDS)} and value 1 to {BLOCK_VALUE_MAX} characters"
     if kind == "regex":
         try:
             regex.compile(value)
