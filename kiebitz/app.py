@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
 from kiebitz.api import akismet, feeds, personal_data, public, subscriptions, widget
+from kiebitz.api.cors import SiteCORS
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
 from kiebitz.api.limits import BodyLimit
@@ -33,6 +33,7 @@ from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Users
 from kiebitz.notify.data_requests import DataRequests
@@ -66,6 +67,7 @@ class Kiebitz:
     queues: Queues
     links: ModeratorLinks
     site_settings: SiteSettings
+    site_origins: SiteOrigins
     replies: Replies
     data_requests: DataRequests
 
@@ -96,7 +98,7 @@ def build(settings: Settings) -> Kiebitz:
     comments.subscribe = replies.subscribe
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
-                   Users(store), Queues(store), links, site_settings, replies,
+                   Users(store), Queues(store), links, site_settings, SiteOrigins(settings, store), replies,
                    DataRequests(settings, store, mailer, signer))
 
 
@@ -111,14 +113,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.kiebitz = kiebitz
     install_error_handlers(app)
-    origins = kiebitz.settings.allowed_origins
+    origins = kiebitz.site_origins
     app.add_middleware(BodyLimit)  # inside CORS, so that a 413 reaches the widget's page readably
     app.add_middleware(
-        CORSMiddleware, allow_origins=origins, allow_credentials=True,
-        allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["Content-Type", "X-Kiebitz-Edit-Token"],
+        SiteCORS, origins=origins,
+        methods=["GET", "POST", "PATCH", "DELETE"], headers=["Content-Type", "X-Kiebitz-Edit-Token"],
     )
-    app.add_middleware(ThreadFastPath, service=kiebitz.comments, allowed_origins=origins)
-    app.include_router(public.router(kiebitz.comments))
+    app.add_middleware(ThreadFastPath, service=kiebitz.comments, origins=origins)
+    app.include_router(public.router(kiebitz.comments, origins))
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
@@ -126,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(personal_data.router(kiebitz.data_requests, kiebitz.settings.language))
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
-        kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
+        kiebitz.site_origins, kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
         default_site=kiebitz.settings.site,
     ))
 

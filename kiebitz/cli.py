@@ -333,6 +333,39 @@ def user_add(name: str, role: str, config: str | None) -> None:
     click.echo(f"added {user.role} {user.name}")
 
 
+@main.group("site")
+def site_group() -> None:
+    """The sites one instance serves, and the pages allowed to write to each."""
+
+
+def _site_origins(config: str | None):  # type: ignore[no-untyped-def]
+    from kiebitz.moderation.site_origins import SiteOrigins
+
+    settings = load_settings(config)
+    return SiteOrigins(settings, _store(settings.database))
+
+
+@site_group.command("list")
+@config_option
+def site_list(config: str | None) -> None:
+    """Each site, its number of threads and its own origins (none: the allowed_origins setting applies)."""
+    for site in _site_origins(config).sites():
+        click.echo(f"{site.name}  {site.threads} threads  {' '.join(site.origins) or '(allowed_origins)'}")
+
+
+@site_group.command("origins")
+@click.argument("site")
+@click.argument("origins", nargs=-1)
+@config_option
+def site_origins(site: str, origins: tuple[str, ...], config: str | None) -> None:
+    """Let only pages at ORIGINS (e.g. https://zeitung.example) write to SITE; none gives it back to the setting."""
+    try:
+        kept = _site_origins(config).change(site, origins)
+    except KiebitzError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{site}: {' '.join(kept) or 'allowed_origins applies'}")
+
+
 @main.group("gdpr")
 def gdpr_group() -> None:
     """A commenter's data, by e-mail address: export it or erase it when they ask."""

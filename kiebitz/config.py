@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiebitz.errors import ConfigError
+from kiebitz.errors import ConfigError, InvalidInput
+from kiebitz.moderation import validation
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("database", "./kiebitz.db", "SQLite file path, or a postgresql:// URL."),
     Setting("secret_key", "", "Key for signed tokens and IP hashes; generated and kept in the database on first run if empty."),
     Setting("public_url", "http://127.0.0.1:8080", "Address readers reach this server at; used in feeds, mails and the embed script."),
-    Setting("allowed_origins", ["*"], "Origins allowed to call the public API from a browser (CORS); comma separated, '*' for any. "
-            "A commenter's edit cookie (editing after a reload) counts only from the origins named here and public_url's."),
+    Setting("allowed_origins", ["*"], "Origins (like https://zeitung.example: no path, no trailing slash) allowed to call the "
+            "public API from a browser (CORS); comma separated, '*' for any. A site may name its own in the admin (Sites) or "
+            "with `kiebitz site origins`: then only those may write to it. A commenter's edit cookie (editing after a "
+            "reload) counts only from the origins named here or by a site, and public_url's."),
     Setting("trusted_proxies", ["127.0.0.1"], "Reverse proxies whose X-Forwarded-For names the reader's address "
             "(comma separated, '*' for any); rate limits and IP hashes use that address."),
     Setting("edit_window", 900, "Seconds during which a commenter may edit or delete their own comment."),
@@ -132,6 +135,12 @@ class Settings:
             if name not in BY_NAME:
                 raise ConfigError(f"unknown setting {name!r}")
             resolved[name] = BY_NAME[name].parse(value)
+        for origin in resolved["allowed_origins"]:
+            if origin != "*":
+                try:
+                    validation.origin(origin, "allowed_origins")
+                except InvalidInput as error:
+                    raise ConfigError(error.message) from None
         if not resolved["unsure_threshold"] <= resolved["spam_threshold"] <= resolved["discard_threshold"]:
             raise ConfigError("the thresholds must rise: unsure_threshold <= spam_threshold <= discard_threshold, "
                               f"not {resolved['unsure_threshold']}, {resolved['spam_threshold']}, {resolved['discard_threshold']}")

@@ -26,6 +26,12 @@ STRINGS = {
         "import_dry": "Probelauf: Es wurde nichts geschrieben.", "import_done": "Importiert.",
         "import_hint": "Kommentare aus WordPress (Werkzeuge → Daten exportieren), Disqus (XML-Export), Isso "
                        "(seine SQLite-Datei) oder Remark42 (Backup). Schon vorhandene Kommentare werden übersprungen.",
+        "sites": "Websites", "threads": "Threads", "origins": "Erlaubte Seiten (Origins)",
+        "origins_hint": "Eine Website, die hier Origins nennt, nimmt Kommentare, Änderungen und Stimmen nur von Seiten "
+                        "dieser Adressen an (und von Kiebitz selbst); leer gilt die Einstellung der ganzen Instanz. "
+                        "Mehrere durch Leerzeichen oder Komma trennen, etwa https://zeitung.example.",
+        "origins_instance": "Für die ganze Instanz (allowed_origins)", "origins_any": "jede Seite",
+        "origins_none": "keine eigenen: Instanz", "add_site": "Website anlegen oder ändern",
     },
     "en": {
         "title": "Kiebitz moderation", "login": "Log in", "logout": "Log out", "name": "Name", "password": "Password",
@@ -52,5 +58,11 @@ STRINGS = {
         "import_dry": "Dry run: nothing was written.", "import_done": "Imported.",
         "import_hint": "Comments from WordPress (Tools → Export), Disqus (XML export), Isso (its SQLite file) or "
                        "Remark42 (backup). Comments already here are skipped.",
+        "sites": "Sites", "threads": "Threads", "origins": "Allowed pages (origins)",
+        "origins_hint": "A site that names origins here takes comments, edits and votes only from pages at those "
+                        "addresses (and from Kiebitz itself); empty, the instance's setting applies. Separate several "
+                        "with spaces or commas, e.g. https://zeitung.example.",
+        "origins_instance": "For the whole instance (allowed_origins)", "origins_any": "any page",
+        "origins_none": "none of its own: instance", "add_site": "Add or change a site",
     },
 }

@@ -1,8 +1,8 @@
-"""The moderation admin at /admin/: login, queues, one comment, block lists, users, statistics, import.
+"""The moderation admin at /admin/: login, queues, one comment, block lists, users, sites, statistics, import.
 
 Server-rendered HTML (Jinja2), no JavaScript build step. Every page needs a
 session (else a redirect to the login); every POST needs the session's CSRF
-token; user management and imports are for admins only.
+token; users, sites and imports are for admins only.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kiebitz.domain import BLOCK_KINDS, Status
 from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
 from kiebitz.moderation import validation
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Session, Users
 from kiebitz.notify.mail import ModeratorLinks
@@ -50,7 +51,8 @@ class LoginRequired(Exception):
 
 
 def router(users: Users, moderation: Moderation, queues: Queues, store: Store, links: ModeratorLinks,
-           site_settings: SiteSettings, language: str, secure_cookies: bool, default_site: str = "default") -> APIRouter:
+           site_settings: SiteSettings, site_origins: SiteOrigins, language: str, secure_cookies: bool,
+           default_site: str = "default") -> APIRouter:
     admin = APIRouter(prefix="/admin", include_in_schema=False)
     words = STRINGS.get(language, STRINGS["en"])
 
@@ -199,6 +201,19 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         else:
             users.add(str(form.get("name", "")), str(form.get("role", "")), str(form.get("password", "")))
         return back("/admin/users")
+
+    @admin.get("/sites")
+    async def sites_page(request: Request) -> HTMLResponse:
+        session = await admin_session_of(request, "manage sites")
+        return page("sites.html", session, sites=await run_in_threadpool(site_origins.sites),
+                    instance=site_origins.settings_view(), saved=request.query_params.get("saved"))
+
+    @admin.post("/sites")
+    async def sites_change(request: Request) -> Response:
+        session = await admin_session_of(request, "manage sites")
+        form = await form_of(request, session)
+        await run_in_threadpool(site_origins.change, str(form.get("site", "")), str(form.get("origins", "")))
+        return back("/admin/sites?saved=1")
 
     @admin.get("/import")
     async def import_page(request: Request) -> HTMLResponse:

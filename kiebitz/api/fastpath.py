@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from kiebitz.api.http import EDIT_COOKIE_PREFIX
 from kiebitz.moderation.comments import SORTS, CommentService
+from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.validation import PAGE_ADDRESS, SITE_NAME, URI_MAX
 
 Scope = dict[str, Any]
@@ -23,11 +24,10 @@ JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
 class ThreadFastPath:
-    def __init__(self, app: ASGIApp, service: CommentService, allowed_origins: list[str]) -> None:
+    def __init__(self, app: ASGIApp, service: CommentService, origins: SiteOrigins) -> None:
         self.app = app
         self.service = service
-        self.any_origin = "*" in allowed_origins
-        self.origins = {origin.encode() for origin in allowed_origins}
+        self.origins = origins
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/comments":
@@ -55,7 +55,7 @@ class ThreadFastPath:
         if body is None:
             return None
         headers[1] = (b"content-length", str(len(body)).encode())
-        if origin is not None and (self.any_origin or origin in self.origins):
+        if origin is not None and self.origins.known(origin.decode("latin-1")):
             headers += [(b"access-control-allow-origin", origin), (b"access-control-allow-credentials", b"true"),
                         (b"vary", b"Origin")]
         return body, headers

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,6 +22,7 @@ from kiebitz.api.http import (
 )
 from kiebitz.moderation import validation
 from kiebitz.moderation.comments import Client, CommentService, Posted
+from kiebitz.moderation.site_origins import SiteOrigins
 
 COMMENT_BODY = {
     "required": True,
@@ -48,20 +49,25 @@ COMMENT_BODY = {
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     "400": {"description": "a field breaks a rule: {\"error\": {\"field\", \"message\"}}"},
-    "403": {"description": "no valid edit token, closed thread, or rejected as spam"},
+    "403": {"description": "no valid edit token, closed thread, a page the site does not allow, or rejected as spam"},
     "404": {"description": "no such comment"},
     "429": {"description": "posting too fast"},
 }
 
 
-def router(service: CommentService) -> APIRouter:
+def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["comments"])
     settings = service.settings
-    cookie_origins = {origin for origin in settings.allowed_origins if origin != "*"} | {origin_of(settings.public_url)}
 
     def site_of(request: Request) -> str:
         named = request.query_params.get("site")
         return validation.site(named) if named else settings.site
+
+    async def check_origin(request: Request, site: str | Callable[[], str | None]) -> None:
+        """A write from a browser page: refused if the site (or the instance) does not allow that page."""
+        origin = request.headers.get("origin")
+        if origin is not None and origin != own_origin(request):
+            await run_in_threadpool(origins.check_write, origin, own_origin(request), site)
 
     @api.get("/comments", summary="A page's published comments as a tree, with a form token")
     async def get_comments(request: Request) -> Response:
@@ -80,8 +86,9 @@ def router(service: CommentService) -> APIRouter:
               openapi_extra={"requestBody": COMMENT_BODY}, responses=ERROR_RESPONSES)
     async def post_comment(request: Request) -> Response:
         payload = await json_body(request)
-        uri = validation.uri(request.query_params.get("uri"))
-        posted = await post_without_waiting_threads(service, site_of(request), uri, payload, client_of(request))
+        uri, site = validation.uri(request.query_params.get("uri")), site_of(request)
+        await check_origin(request, site)
+        posted = await post_without_waiting_threads(service, site, uri, payload, client_of(request))
         document = service.public(posted.comment)
         document["status"] = posted.comment.status.value
         document["edit_token"] = posted.edit_token
@@ -97,14 +104,16 @@ def router(service: CommentService) -> APIRouter:
                responses=ERROR_RESPONSES)
     async def edit_comment(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
-        token = edit_token_of(request, comment_id, payload, cookie_origins)
+        await check_origin(request, lambda: service.store.site_of_comment(comment_id))
+        token = edit_token_of(request, comment_id, payload, origins.trusted)
         comment = await in_writer(service.edit, comment_id, token, payload)
         return json_response(service.public(comment))
 
     @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window",
                 responses=ERROR_RESPONSES)
     async def delete_comment(comment_id: CommentId, request: Request) -> Response:
-        await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None, cookie_origins))
+        await check_origin(request, lambda: service.store.site_of_comment(comment_id))
+        await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None, origins.trusted))
         response = json_response({"id": comment_id, "deleted": True})
         response.delete_cookie(EDIT_COOKIE_PREFIX + str(comment_id), path="/")
         return response
@@ -112,6 +121,7 @@ def router(service: CommentService) -> APIRouter:
     @api.post("/comments/{comment_id}/vote", summary="Vote a comment up (1) or down (-1), once per voter")
     async def vote(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
+        await check_origin(request, lambda: service.store.site_of_comment(comment_id))
         result = await in_writer(service.vote, comment_id, payload, client_of(request).ip)
         return json_response(result)
 
@@ -140,28 +150,26 @@ async def post_without_waiting_threads(service: CommentService, site: str, uri: 
     return await in_writer(service.finish_post, prepared, comment_id, thread_id)  # type: ignore[no-any-return]
 
 
-def edit_token_of(request: Request, comment_id: int, payload: object, trusted_origins: set[str]) -> str | None:
+def edit_token_of(request: Request, comment_id: int, payload: object, trusted: Callable[[str], bool]) -> str | None:
     """The edit token a request carries: in its body or header, or in the cookie set when the comment was posted.
 
     The browser sends that cookie with every request, whichever page makes it, so it counts only from
-    Kiebitz's own pages or a site named in allowed_origins: with the default "*", another site's script
-    could otherwise edit or delete a visitor's comment within the edit window.
+    Kiebitz's own pages or an origin named in allowed_origins or by a site: with the default "*", another
+    site's script could otherwise edit or delete a visitor's comment within the edit window.
     """
     if isinstance(payload, dict) and isinstance(payload.get("edit_token"), str):
         return payload["edit_token"]
     if header := request.headers.get("x-kiebitz-edit-token"):
         return header
     origin = request.headers.get("origin")
-    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    if origin is not None and origin != own and origin not in trusted_origins:
+    if origin is not None and origin != own_origin(request) and not trusted(origin):
         return None
     return request.cookies.get(EDIT_COOKIE_PREFIX + str(comment_id))
 
 
-def origin_of(url: str) -> str:
-    """'https://kommentare.example' of 'https://kommentare.example/pfad': what a browser sends as Origin."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def own_origin(request: Request) -> str:
+    """The origin the request was sent to: Kiebitz's own pages (the admin, the demo) send it as Origin."""
+    return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 def cookie_security(public_url: str) -> dict[str, Any]:

@@ -19,6 +19,9 @@ HOST_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 # What a thread's uri may be: the admin links to it, so never "javascript:" (nor "//host", another site).
 PAGE_ADDRESS = re.compile(r"^(?:/(?!/)|https?://)", re.IGNORECASE)
+# What a browser sends as Origin: scheme, host and port only (no path, not even a trailing slash).
+ORIGIN = re.compile(r"^https?://(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])"
+                    r"(?::(?P<port>[0-9]{1,5}))?$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -138,6 +141,20 @@ def site(value: Any) -> str:
     if not isinstance(value, str) or not SITE_NAME.match(value):
         raise InvalidInput("site must be a name of up to 100 letters, digits, '.', '_' or '-', "
                            "starting with a letter or digit", "site")
+    return value
+
+
+def origin(value: str, field: str) -> str:
+    """A web origin as browsers send it, lower-cased: 'https://zeitung.example' or 'http://localhost:8000'.
+
+    The usual slip, a trailing slash or a path, would never match a browser's
+    Origin header and silently refuse the site, so it is named instead.
+    """
+    value = value.strip().lower()
+    parts = ORIGIN.match(value)
+    if parts is None or int(parts["port"] or 1) > 65535:
+        raise InvalidInput(f"{field}: {value!r} is not an origin: scheme and host (and port), "
+                           "like https://zeitung.example, without a path or trailing slash", field)
     return value
 
 

@@ -335,6 +335,13 @@ class Store:
             row = db.execute(select(schema.comments).where(schema.comments.c.id == comment_id)).first()
         return _comment(row) if row else None
 
+    def site_of_comment(self, comment_id: int) -> str | None:
+        """The name of the site a comment belongs to; None if there is no such comment."""
+        query = (select(schema.sites.c.name).select_from(schema.comments.join(schema.threads).join(schema.sites))
+                 .where(schema.comments.c.id == comment_id))
+        with self.read() as db:
+            return db.execute(query).scalar()
+
     def comment_signals(self, comment_id: int) -> dict[str, Any]:
         with self.read() as db:
             raw = db.execute(select(schema.comments.c.signals).where(schema.comments.c.id == comment_id)).scalar()

@@ -4,6 +4,9 @@
   "use strict";
   var script = document.currentScript;
   var base = script ? new URL(script.src, location.href).origin : location.origin;
+  /* One instance may serve many sites: data-kiebitz-site on the script tag (or any element) names this page's. */
+  var siteNode = script && script.hasAttribute("data-kiebitz-site") ? script : document.querySelector("[data-kiebitz-site]");
+  var site = siteNode ? siteNode.getAttribute("data-kiebitz-site") : "";
   var T = {
     de: {
       heading: "Schreibe einen Kommentar", name: "Name", email: "E-Mail", website: "Website", comment: "Kommentar",
@@ -62,6 +65,7 @@
   }
 
   function api(method, path, body, headers) {
+    if (site) path += (path.indexOf("?") < 0 ? "?" : "&") + "site=" + encodeURIComponent(site);
     return fetch(base + path, {
       method: method, credentials: "include", headers: Object.assign(body ? { "Content-Type": "application/json" } : {}, headers || {}),
       body: body ? JSON.stringify(body) : undefined

@@ -14,9 +14,9 @@ from tests.admin.conftest import PASSWORD, Admin
 pytestmark = pytest.mark.usefixtures("database_backend")
 
 PAGES = ["/admin/", "/admin/?status=spam", "/admin/comments/1", "/admin/blocklist", "/admin/users", "/admin/stats",
-         "/admin/import"]
+         "/admin/import", "/admin/sites"]
 POSTS = ["/admin/comments/1/approve", "/admin/comments/1/spam", "/admin/bulk", "/admin/blocklist", "/admin/users",
-         "/admin/import", "/admin/logout"]
+         "/admin/import", "/admin/logout", "/admin/sites"]
 
 
 def status_of(app, comment_id):
@@ -242,11 +242,13 @@ def test_own_pages_run_no_script_and_are_never_framed(app, admin):
 
 
 FORM_VALUES = st.sampled_from(["", "x", "0", "-1", "99999999999999999999", "²", "\x00", "ä" * 300, "<script>", "1e5",
-                               "https://example.net/", "email", "domain", "admin", "moderator", "none", "all"])
+                               "https://example.net/", "email", "domain", "admin", "moderator", "none", "all",
+                               "https://example.net", "zeitung"])
 ADMIN_POSTS = ["/admin/comments/{id}/approve", "/admin/comments/{id}/edit", "/admin/comments/{id}/block",
-               "/admin/comments/{id}/reply", "/admin/bulk", "/admin/blocklist", "/admin/users", "/admin/settings"]
+               "/admin/comments/{id}/reply", "/admin/bulk", "/admin/blocklist", "/admin/users", "/admin/settings",
+               "/admin/sites"]
 FORM_FIELDS = ["text", "kind", "value", "remove", "ids", "action", "name", "role", "password", "next", "link_limit",
-               "moderation", "edit_window", "close_after_days"]
+               "moderation", "edit_window", "close_after_days", "site", "origins"]
 
 
 @pytest.mark.parametrize("path", ADMIN_POSTS)

@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from fastapi.responses import HTMLResponse
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -186,3 +187,33 @@ def test_load_more_and_sort(page, live):
     expect(page.get_by_role("button", name="Weitere Kommentare laden")).to_be_hidden()
     page.get_by_role("button", name="Neueste").click()
     expect(top_level.first).to_contain_text("Leser 29")
+
+
+def test_a_newspaper_on_its_own_origin_writes_only_to_its_own_site(page, live):
+    # one instance, the widget embedded on other origins: Chromium takes *.localhost to be loopback
+    zeitung, fremd = f"http://localhost:{live.port}", f"http://fremd.localhost:{live.port}"
+    live.app.state.kiebitz.site_origins.change("zeitung", [zeitung])
+    article = (f'<html lang="de"><body><h1>Lokales</h1><a href="/lokales" data-kiebitz-count>Kommentare</a>'
+               f'<section id="kiebitz-thread"></section>'
+               f'<script src="{live.url}/js/embed.js" data-kiebitz-site="zeitung" async></script></body></html>')
+    # served by the live server itself: Chromium lets a page reach loopback only from loopback
+    live.app.add_api_route("/lokales", lambda: HTMLResponse(article))
+    page.goto(zeitung + "/lokales")
+    page.locator("#kiebitz-thread").scroll_into_view_if_needed()
+    form = page.locator("#kiebitz-thread > form")
+    fill_form(form, text="Ein Kommentar auf der Seite der Zeitung.")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    expect(page.locator(".kb-comment", has_text="auf der Seite der Zeitung")).to_be_visible()
+    page.reload()
+    expect(page.locator("a[data-kiebitz-count]")).to_have_text("1 Kommentar")
+    stored = live.app.state.kiebitz.comments.thread_json("zeitung", "/lokales")
+    assert b"auf der Seite der Zeitung" in stored
+    assert b"auf der Seite der Zeitung" not in live.app.state.kiebitz.comments.thread_json("default", "/lokales")
+
+    page.goto(fremd + "/lokales")  # the same page, copied to another origin, reads but cannot write
+    expect(page.locator(".kb-comment", has_text="auf der Seite der Zeitung")).to_be_visible()
+    form = page.locator("#kiebitz-thread > form")
+    fill_form(form, text="Ein Kommentar von einer fremden Seite.")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    expect(form.locator(".kb-status")).to_contain_text("may not write to site 'zeitung'")
+    assert b"fremden Seite" not in live.app.state.kiebitz.comments.thread_json("zeitung", "/lokales")
