@@ -124,8 +124,11 @@ def _write_export(engine: Engine, out: str) -> None:
               help="What SOURCE is; told from its first bytes when left out.")
 @click.option("--site", default=None, help="Site the imported threads belong to (default: the `site` setting).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, print the summary, write nothing.")
+@click.option("--no-learn", is_flag=True, help="Do not teach the spam filter the other system's decisions (approved, spam).")
 @config_option
-def import_command(source: str, origin: str | None, site: str | None, dry_run: bool, config: str | None) -> None:
+def import_command(
+    source: str, origin: str | None, site: str | None, dry_run: bool, no_learn: bool, config: str | None
+) -> None:
     """Load a Kiebitz export into a new, empty database, or add comments from WordPress, Disqus, Isso or Remark42.
 
     SOURCE is a WordPress export (WXR), a Disqus export (XML), an Isso database
@@ -136,11 +139,11 @@ def import_command(source: str, origin: str | None, site: str | None, dry_run: b
     settings = load_settings(config)
     kind = origin or ("kiebitz" if source == "-" else detect(source))
     if kind == "kiebitz":
-        if site or dry_run:
-            raise click.UsageError("--site and --dry-run are for comments from other systems, not a Kiebitz export")
+        if site or dry_run or no_learn:
+            raise click.UsageError("--site and --dry-run are for comments from other systems, not a Kiebitz export (so is --no-learn)")
         _import_export(source, settings.database)
     else:
-        _import_foreign(source, kind, site or settings.site, settings.database, dry_run)
+        _import_foreign(source, kind, site or settings.site, settings, dry_run, learn=not (dry_run or no_learn))
 
 
 def _import_export(source: str, database: str) -> None:
@@ -153,11 +156,14 @@ def _import_export(source: str, database: str) -> None:
     click.echo(f"imported {sum(counts.values())} rows into {database} ({tables})")
 
 
-def _import_foreign(source: str, kind: str, site: str, database: str, dry_run: bool) -> None:
+def _import_foreign(source: str, kind: str, site: str, settings: Settings, dry_run: bool, learn: bool) -> None:
     from kiebitz.portability.imports import import_path
+    from kiebitz.spam.store import load_model
 
+    store = _store(settings.database)
+    model = load_model(store, settings.model, settings.language) if learn else None
     with progress_bars(sys.stderr) as progress:
-        report = import_path(_store(database), source, kind, site, dry_run, progress)
+        report = import_path(store, source, kind, site, dry_run, progress, model=model)
     click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))
 
 

@@ -23,6 +23,7 @@ STRINGS = {
         "privacy_url": "Link des Hinweises (leer: /privacy)", "words_hint": "Gesperrte und verdächtige Wörter: siehe Sperrlisten.",
         "import": "Importieren", "import_file": "Export-Datei", "import_detect": "an der Datei erkennen", "site": "Website",
         "import_dry_run": "Probelauf: alles prüfen und zählen, nichts schreiben",
+        "import_no_learn": "Den Spamfilter nicht aus den Entscheidungen des alten Systems (freigegeben, Spam) lernen lassen",
         "import_dry": "Probelauf: Es wurde nichts geschrieben.", "import_done": "Importiert.",
         "import_hint": "Kommentare aus WordPress (Werkzeuge → Daten exportieren), Disqus (XML-Export), Isso "
                        "(seine SQLite-Datei) oder Remark42 (Backup). Schon vorhandene Kommentare werden übersprungen.",
@@ -55,6 +56,7 @@ STRINGS = {
         "privacy_url": "Its link (empty: /privacy)", "words_hint": "Banned and suspect words: see block lists.",
         "import": "Import", "import_file": "Export file", "import_detect": "tell from the file", "site": "Site",
         "import_dry_run": "Dry run: check and count everything, write nothing",
+        "import_no_learn": "Do not teach the spam filter the old system's decisions (approved, spam)",
         "import_dry": "Dry run: nothing was written.", "import_done": "Imported.",
         "import_hint": "Comments from WordPress (Tools → Export), Disqus (XML export), Isso (its SQLite file) or "
                        "Remark42 (backup). Comments already here are skipped.",

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from kiebitz import markup
+from kiebitz.domain import Status
 from kiebitz.errors import InvalidInput
 from kiebitz.moderation import validation
 from kiebitz.portability import Progress, no_progress
@@ -55,6 +56,9 @@ class ImportReport:
     threads: int = 0
     comments: Counter[str] = field(default_factory=Counter)  # by status
     left_out: Counter[str] = field(default_factory=Counter)  # why → how many
+    # (created, id, is spam) of each comment written as approved or spam: the other system's decisions
+    decided: list[tuple[float, int, bool]] = field(default_factory=list)
+    lessons: Counter[str] = field(default_factory=Counter)  # "spam"/"ham" → decisions the filter learned
 
     def lines(self, language: str = "en") -> list[str]:
         """The summary the CLI prints (English) and the admin shows (in its language)."""
@@ -73,7 +77,12 @@ class ImportReport:
         else:
             lines = [f"imported from {self.origin}: {total} comment{'' if one_comment else 's'} ({statuses or 'none'}), "
                      f"{self.threads} new thread{'' if one_thread else 's'}"]
-        return lines + [f"  {count} {said(why)}" for why, count in sorted(self.left_out.items())]
+        lines += [f"  {count} {said(why)}" for why, count in sorted(self.left_out.items())]
+        if self.lessons:
+            spam, ham = self.lessons["spam"], self.lessons["ham"]
+            lines.append(f"der Filter lernte aus {spam} Spam- und {ham} freigegebenen Kommentaren" if german
+                         else f"the filter learned from {spam} spam and {ham} approved comments")
+        return lines
 
 
 class _DryRun(Exception):
@@ -128,6 +137,8 @@ def _write(
         for key, comment_id, row in zip(keys, ids, rows, strict=True):
             placed[key] = (comment_id, row["depth"])
             report.comments[row["status"]] += 1
+            if row["status"] in (Status.PUBLISHED.value, Status.SPAM.value):
+                report.decided.append((row["created"], comment_id, row["status"] == Status.SPAM.value))
     progress("loading", total, total)
 
 

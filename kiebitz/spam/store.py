@@ -85,18 +85,29 @@ class LearningModel:
 
     def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "") -> None:
         """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back."""
+        self.learn_many([(draft, is_spam, ref)], source, keep_agreed=True)
+
+    def learn_many(self, lessons: list[tuple[CommentDraft, bool, str]], source: str, keep_agreed: bool = False) -> None:
+        """Teach (draft, is spam, ref) decisions in order, stored in one transaction.
+
+        A lesson the model already agreed with (a step of size 0) is stored only with
+        ``keep_agreed``: an import's thousand approved comments would otherwise fill the
+        log with rows that change nothing.
+        """
         self.catch_up(force=True)
         with self._lock:
-            if ref:
-                self._forget(ref)
-            step = self.model.learn(draft, is_spam)
+            for _, _, ref in lessons:
+                if ref:
+                    self._forget(ref)
             with self.store.write() as db:
-                result = db.execute(
-                    insert(schema.spam_examples).values(
-                        is_spam=is_spam, weight=1.0, features=encode_step(step), source=source, ref=ref, created=time.time()
-                    )
-                )
-                self._applied = max(self._applied, inserted_id(result))
+                for draft, is_spam, ref in lessons:
+                    step = self.model.learn(draft, is_spam)
+                    if step.size == 0 and not keep_agreed:
+                        continue
+                    result = db.execute(insert(schema.spam_examples).values(
+                        is_spam=is_spam, weight=1.0, features=encode_step(step), source=source, ref=ref, created=time.time(),
+                    ))
+                    self._applied = max(self._applied, inserted_id(result))
 
     def unlearn(self, ref: str) -> bool:
         self.catch_up(force=True)

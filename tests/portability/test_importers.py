@@ -47,6 +47,7 @@ def test_wordpress_export(kiebitz_import, client, poster, settings) -> None:
         "  1 email values that are not valid, left empty",
         "  1 pingbacks and trackbacks",
         "  1 website values that are not valid, left empty",
+        "the filter learned from 0 spam and 2 approved comments",
     ]
     [jana] = thread(client, KIEBITZE)
     assert jana["author"] == "Jana Krüger" and jana["website"] == "https://jana.example" and "email" not in jana
@@ -98,6 +99,7 @@ def test_disqus_export(kiebitz_import, client, settings) -> None:
     assert result.output.splitlines() == [
         "imported from Disqus: 3 comments (2 published, 1 spam), 1 new thread",
         "  1 comments on deleted threads",
+        "the filter learned from 1 spam and 2 approved comments",
     ]
     [jana] = client.get("/api/comments", params={"uri": KIEBITZE, "site": "elbe"}).json()["comments"]
     assert '<a href="https://nabu.example" title="nabu.example" rel="nofollow ugc noopener">Wittenberge</a>' in jana["html"]
@@ -130,7 +132,8 @@ def test_isso_database(tmp_path: Path, kiebitz_import, client) -> None:
         """)
     result = kiebitz_import(isso)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["imported from Isso: 4 comments (1 deleted, 1 pending, 2 published), 1 new thread"]
+    assert result.output.splitlines() == ["imported from Isso: 4 comments (1 deleted, 1 pending, 2 published), 1 new thread",
+                                        "the filter learned from 0 spam and 2 approved comments"]
     [tom] = thread(client, HOCHWASSER)
     assert tom["html"] == "<p>Bei uns in <em>Grimma</em> steht der Keller unter Wasser.</p>"
     assert (tom["likes"], tom["dislikes"]) == (3, 1)
@@ -144,7 +147,8 @@ def test_remark42_backup(tmp_path: Path, kiebitz_import, client, settings) -> No
     shutil.copy(DATA / "remark42.gz", backup)
     result = kiebitz_import(backup)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["imported from Remark42: 3 comments (1 deleted, 2 published), 1 new thread"]
+    assert result.output.splitlines() == ["imported from Remark42: 3 comments (1 deleted, 2 published), 1 new thread",
+                                        "the filter learned from 0 spam and 2 approved comments"]
     [tom] = thread(client, HOCHWASSER)
     assert tom["html"] == "<p>Bei uns in <em>Grimma</em> steht der Keller unter Wasser.</p>"
     assert (tom["likes"], tom["dislikes"]) == (2, 1)
