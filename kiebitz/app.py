@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
-from kiebitz.api import akismet, feeds, personal_data, public, subscriptions, widget
+from kiebitz.api import akismet, feeds, metrics, personal_data, public, subscriptions, widget
 from kiebitz.api.cors import SiteCORS
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
+    app.include_router(metrics.router(kiebitz.store, kiebitz.settings.metrics_token))
     app.include_router(subscriptions.router(kiebitz.replies, kiebitz.settings.language))
     app.include_router(personal_data.router(kiebitz.data_requests, kiebitz.settings.language))
     app.include_router(admin_views.router(

@@ -238,6 +238,9 @@ def demo(port: int, host: str, database: str) -> None:
     uvicorn.run(create_demo_app(settings), host=host, port=port, log_level="warning")
 
 
+SECRET_SETTINGS = ("secret_key", "smtp_password", "webhook_secret", "metrics_token")  # shown only as "(set)"
+
+
 @main.command("settings")
 @click.option("--markdown", is_flag=True, help="Print the reference as Markdown (docs/settings.md).")
 @config_option
@@ -247,7 +250,7 @@ def show_settings(markdown: bool, config: str | None) -> None:
         click.echo(settings_markdown(), nl=False)
         return
     for name, value in load_settings(config).as_dict().items():
-        if name == "secret_key" and value:
+        if name in SECRET_SETTINGS and value:
             value = "(set)"
         click.echo(f"{name} = {value!r}")
 

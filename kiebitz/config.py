@@ -118,6 +118,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments, authors' edits and moderation "
             "(event: created, edited, moderated); empty for none."),
     Setting("webhook_secret", "", "Key for the webhook's X-Kiebitz-Signature (HMAC-SHA256 of the body)."),
+    Setting("metrics_token", "", "Token a Prometheus scrape of /metrics must send as 'Authorization: Bearer TOKEN'; "
+            "empty leaves /metrics open (it shows counts only, no commenter's data)."),
     Setting("close_after_days", 0, "Close a thread for new comments this many days after its first comment; 0 never closes."),
     Setting("privacy_notice", "", "Notice under the comment form; empty for the built-in text in the widget's language."),
     Setting("privacy_url", "", "Link of the privacy notice; empty for the page Kiebitz serves at /privacy."),

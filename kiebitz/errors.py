@@ -47,3 +47,9 @@ class Rejected(KiebitzError):
     """The spam filter refused to store the comment at all."""
 
     status = 403
+
+
+class Unauthorized(KiebitzError):
+    """The request lacks the credentials an endpoint asks for (the metrics token)."""
+
+    status = 401
