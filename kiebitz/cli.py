@@ -48,11 +48,13 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
     """Serve the comment API, widget and feeds."""
     import uvicorn
 
+    from kiebitz.logs import log_config
+
     settings = load_settings(config)  # fail early on a bad file
     if config:
         os.environ["KIEBITZ_CONFIG"] = str(Path(config).resolve())
-    options = {"log_level": "warning", "access_log": False, "proxy_headers": True,
-               "forwarded_allow_ips": settings.trusted_proxies}
+    options = {"log_config": log_config(settings.log_format, settings.log_level), "log_level": settings.log_level,
+               "access_log": settings.access_log, "proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
     if workers > 1:
         from kiebitz.api.workers import run_workers
 

@@ -118,6 +118,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments, authors' edits and moderation "
             "(event: created, edited, moderated); empty for none."),
     Setting("webhook_secret", "", "Key for the webhook's X-Kiebitz-Signature (HMAC-SHA256 of the body)."),
+    Setting("log_format", "text", "How `kiebitz serve` logs to standard error: text lines, or json (one object per line, "
+            "for a log collector).", choices=("text", "json")),
+    Setting("log_level", "warning", "Least level logged: debug, info, warning or error.",
+            choices=("debug", "info", "warning", "error")),
+    Setting("access_log", False, "Log every request (method, path, status; never the reader's address)."),
     Setting("metrics_token", "", "Token a Prometheus scrape of /metrics must send as 'Authorization: Bearer TOKEN'; "
             "empty leaves /metrics open (it shows counts only, no commenter's data)."),
     Setting("close_after_days", 0, "Close a thread for new comments this many days after its first comment; 0 never closes."),
