@@ -19,6 +19,7 @@ replays the steps on load.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,7 +101,7 @@ class SpamModel:
 
     def _weigh_one(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``_weigh`` for a single row, without scipy's per-call overhead."""
-        unique, counts = np.unique(indices, return_counts=True)
+        unique, counts = unique_counts(indices)
         values = (np.log(counts) + 1.0) * self.idf_[unique]
         norm = float(np.sqrt(values @ values))
         return unique, values / norm if norm else values
@@ -174,7 +175,8 @@ class SpamModel:
     def score(self, draft: CommentDraft, explain: int = 5) -> tuple[float, list[Reason]]:
         x = self.vector_of(draft)
         margin = float(x.word_value @ self.weights_[x.word_index] + x.char_value @ self.weights_[x.char_index])
-        probability = float(self.probability(np.array([margin + self.intercept_]))[0])
+        a, b = self.calibration_
+        probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * (margin + self.intercept_) + b))))
         return probability, self.explain(x, probability, explain) if explain else []
 
     def explain(self, x: Vector, probability: float, count: int) -> list[Reason]:
@@ -268,6 +270,18 @@ class SpamModel:
             a, b = saved["calibration"].tolist()
             model.calibration_ = (a, b)
         return model
+
+
+def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(indices, return_counts=True)`` for one comment's few hundred indices, in half the instructions.
+
+    np.unique's checks and wrappers cost more than its sort for arrays this small.
+    """
+    ordered = np.sort(indices)
+    if not len(ordered):
+        return ordered, np.zeros(0, dtype=np.intp)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def token_indices(tokens: list[str]) -> np.ndarray:
