@@ -116,7 +116,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("smtp_from", "kiebitz@localhost", "Sender address of notification mails."),
     Setting("notify_emails", [], "Moderators' addresses that get every held comment with one-click links; comma separated."),
     Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments, authors' edits and moderation "
-            "(event: created, edited, moderated); empty for none."),
+            "(event: created, edited, moderated); tried again after 1, 5 and 30 s while it is down or answers 408, "
+            "429 or 5xx; empty for none."),
     Setting("webhook_secret", "", "Key for the webhook's X-Kiebitz-Signature (HMAC-SHA256 of the body)."),
     Setting("log_format", "text", "How `kiebitz serve` logs to standard error: text lines, or json (one object per line, "
             "for a log collector).", choices=("text", "json")),

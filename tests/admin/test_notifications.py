@@ -14,7 +14,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from kiebitz.app import create_app
 from kiebitz.domain import Status
-from kiebitz.notify.webhook import signature
+from kiebitz.notify.webhook import Webhook, signature
 from tests.browser.conftest import free_port
 from tests.conftest import Poster, make_settings
 
@@ -147,6 +147,62 @@ def test_webhook_is_signed(tmp_path):
     for body, signed in received:
         assert signed == signature("geheim", body)
         assert b"erika@example.org" not in body
+
+
+def receiver(answers: list[int]) -> tuple[HTTPServer, list[dict[str, str]]]:
+    """A real HTTP server that answers each POST with the next status of ``answers`` (then 204)."""
+    received: list[dict[str, str]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({**{name.lower(): value for name, value in self.headers.items()}, "body": body.decode()})
+            self.send_response(answers.pop(0) if answers else 204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", free_port()), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, received
+
+
+def stored_comment(tmp_path):
+    """A comment as the store returns it, posted through an app that sends no webhook of its own."""
+    with TestClient(create_app(make_settings(tmp_path)), client=("203.0.113.7", 50000)) as client:
+        return client.app.state.kiebitz.store.get_comment(Poster(client).post().json()["id"])
+
+
+def test_webhook_tries_again_while_the_receiver_is_down_and_not_when_it_refuses(tmp_path, caplog):
+    server, received = receiver([503, 502, 400])
+    comment = stored_comment(tmp_path)
+    try:
+        hook = Webhook(make_settings(tmp_path, webhook_url=f"http://127.0.0.1:{server.server_port}/hook"),
+                       retry_delays=(0.05, 0.05, 0.05))
+        hook("moderated", comment)  # 503, 502, then taken
+        hook("moderated", comment)  # 400: refused, never again
+        deadline = time.time() + 10
+        while len(received) < 4 and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        server.shutdown()
+    assert len(received) == 4
+    first = {hit["x-kiebitz-delivery"] for hit in received[:3]}
+    assert len(first) == 1 and received[3]["x-kiebitz-delivery"] not in first  # a retry keeps its id
+    assert {hit["x-kiebitz-event"] for hit in received} == {"moderated"}
+    assert abs(json.loads(received[0]["body"])["sent"] - time.time()) < 30
+    assert "try 1 of 4: HTTP 503" in caplog.text and "refused (HTTP 400); not sent again" in caplog.text
+
+
+def test_webhook_gives_up_after_its_tries(tmp_path, caplog):
+    settings = make_settings(tmp_path, webhook_url=f"http://127.0.0.1:{free_port()}/nobody-listens")
+    Webhook(settings, retry_delays=(0.01, 0.01))("created", stored_comment(tmp_path))
+    deadline = time.time() + 10
+    while "given up after 3 tries" not in caplog.text and time.time() < deadline:
+        time.sleep(0.05)
+    assert "given up after 3 tries" in caplog.text and "ConnectError" in caplog.text
 
 
 def body_of(message) -> str:
