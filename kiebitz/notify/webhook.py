@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import queue
+import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import orjson
@@ -39,7 +40,11 @@ class Webhook:
     def __init__(self, settings: Settings, retry_delays: tuple[float, ...] = RETRY_DELAYS) -> None:
         self.settings = settings
         self.retry_delays = retry_delays
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiebitz-webhook")
+        # One daemon thread sends in order. Not a ThreadPoolExecutor: its exit hook waits for every
+        # queued delivery, so a receiver that is down would hold up the server's shutdown by minutes.
+        self._queue: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
+        self._sender: threading.Thread | None = None
+        self._start = threading.Lock()
 
     def __call__(self, event: str, comment: Comment) -> None:
         if not self.settings.webhook_url or (event == "created" and comment.status == Status.SPAM):
@@ -49,7 +54,15 @@ class Webhook:
             "status": comment.status.value, "author": comment.author, "text": comment.text, "html": comment.html,
             "verdict": comment.verdict, "score": comment.score, "created": comment.created, "sent": time.time(),
         })
-        self._pool.submit(self._deliver, event, body)
+        self._queue.put((event, body))
+        with self._start:
+            if self._sender is None:
+                self._sender = threading.Thread(target=self._send_forever, name="kiebitz-webhook", daemon=True)
+                self._sender.start()
+
+    def _send_forever(self) -> None:
+        while True:
+            self._deliver(*self._queue.get())
 
     def _deliver(self, event: str, body: bytes) -> None:
         """POST until the receiver takes it, refuses it, or the retries run out; each outcome but success is logged."""
