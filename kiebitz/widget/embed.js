@@ -22,6 +22,7 @@
       staff: "Redaktion", pinned: "Angeheftet", deleted: "Dieser Kommentar wurde gelöscht.", closed: "Die Kommentare zu diesem Artikel sind geschlossen.",
       replyTo: "Antwort an {name}", edited: "bearbeitet", anon: "Anonym", upvote: "Gefällt mir", downvote: "Gefällt mir nicht",
       failed: "Das hat nicht geklappt: {msg}", voted: "Du hast schon abgestimmt.",
+      origin: "Diese Seite darf hier nicht kommentieren (die Website erlaubt es nur von ihren eigenen Seiten).",
       "author:required": "Bitte gib deinen Namen an.", "email:required": "Bitte gib deine E-Mail-Adresse an.",
       "email:valid": "Das ist keine gültige E-Mail-Adresse.", "website:http": "Bitte gib eine Adresse wie https://example.org an.",
       "text:short": "Der Kommentar ist zu kurz (mindestens 3 Zeichen).", "text:long": "Der Kommentar ist zu lang (höchstens 10.000 Zeichen).",
@@ -42,6 +43,7 @@
       staff: "Staff", pinned: "Pinned", deleted: "This comment was deleted.", closed: "Comments on this article are closed.",
       replyTo: "Reply to {name}", edited: "edited", anon: "Anonymous", upvote: "Like", downvote: "Dislike",
       failed: "That did not work: {msg}", voted: "You have already voted.",
+      origin: "This page may not comment here (the site allows it only from its own pages).",
       "author:required": "Please enter your name.", "email:required": "Please enter your email address.",
       "email:valid": "That is not a valid email address.", "website:http": "Please enter an address like https://example.org.",
       "text:short": "The comment is too short (at least 3 characters).", "text:long": "The comment is too long (at most 10,000 characters).",
@@ -277,7 +279,7 @@
   };
 
   Thread.prototype.showError = function (form, error) {
-    var t = this.t, message = error.message || "", key = error.field + ":" +
+    var t = this.t, message = error.message || "", key = error.field === "origin" ? "origin" : error.field + ":" +
       (/required|missing/.test(message) ? "required" : /short/.test(message) ? "short" : /long/.test(message) ? "long" :
         /spam/.test(message) ? "spam" : /http/.test(message) ? "http" : /valid/.test(message) ? "valid" : "");
     var text = t[key] || message;
