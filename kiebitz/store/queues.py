@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
 
 from kiebitz.domain import Comment, Status
 from kiebitz.store import schema
@@ -41,6 +42,13 @@ ROWS = select(
 ).select_from(schema.comments.join(schema.threads).join(schema.sites))
 
 
+def comments_by_status(db: Connection) -> dict[str, int]:
+    """How many comments each queue holds, every status named (0 where none)."""
+    query = select(schema.comments.c.status, func.count()).group_by(schema.comments.c.status)
+    found = {status: int(count) for status, count in db.execute(query)}
+    return {status.value: found.get(status.value, 0) for status in Status}
+
+
 def queue_row(row: Any) -> QueueRow:
     return QueueRow(_comment(row), row.uri, row.thread_title, bool(row.thread_closed), row.site_name)
 
@@ -50,10 +58,8 @@ class Queues:
         self.store = store
 
     def counts(self) -> dict[str, int]:
-        query = select(schema.comments.c.status, func.count()).group_by(schema.comments.c.status)
         with self.store.read() as db:
-            found = {status: int(count) for status, count in db.execute(query)}
-        return {status.value: found.get(status.value, 0) for status in Status}
+            return comments_by_status(db)
 
     def page(self, chosen: QueueFilter) -> tuple[list[QueueRow], int]:
         comments, threads, sites = schema.comments, schema.threads, schema.sites

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from kiebitz.domain import Status
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
+from kiebitz.store.queues import comments_by_status
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Totals:
 def read_totals(store: Store) -> Totals:
     comments, examples, usage = schema.comments, schema.spam_examples, schema.akismet_usage
     with store.read() as db:
-        by_status: dict[str, int] = dict(db.execute(select(comments.c.status, func.count()).group_by(comments.c.status)).all())
+        by_status = comments_by_status(db)
         oldest = db.execute(select(func.min(comments.c.created)).where(comments.c.status == Status.PENDING.value)).scalar()
         threads = db.execute(select(func.count()).select_from(schema.threads)).scalar()
         sites = db.execute(select(func.count()).select_from(schema.sites)).scalar()
@@ -44,7 +45,7 @@ def read_totals(store: Store) -> Totals:
             select(examples.c.source, func.count()).where(in_force).group_by(examples.c.source)).all())
         akismet = db.execute(select(*(func.coalesce(func.sum(usage.c[name]), 0).label(name) for name in AKISMET_COUNTS))).one()
     return Totals(
-        comments={status.value: int(by_status.get(status.value, 0)) for status in Status},
+        comments=by_status,
         threads=int(threads or 0), sites=int(sites or 0), discarded=int(discarded or 0),
         oldest_pending_seconds=max(0.0, time.time() - oldest) if oldest is not None else 0.0,
         lessons={str(source): int(count) for source, count in lessons.items()},

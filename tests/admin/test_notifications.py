@@ -118,20 +118,7 @@ def test_no_mail_for_spam(mailed_app, inbox):
 
 
 def test_webhook_is_signed(tmp_path):
-    received: list[tuple[bytes, str]] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((body, self.headers.get("X-Kiebitz-Signature", "")))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", free_port()), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, received = receiver([])
     settings = make_settings(tmp_path, webhook_url=f"http://127.0.0.1:{server.server_port}/hook", webhook_secret="geheim")
     try:
         with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
@@ -142,11 +129,11 @@ def test_webhook_is_signed(tmp_path):
                 time.sleep(0.05)
     finally:
         server.shutdown()
-    events = [json.loads(body)["event"] for body, _ in received]
+    events = [json.loads(hit["body"])["event"] for hit in received]
     assert events == ["created", "moderated"]
-    for body, signed in received:
-        assert signed == signature("geheim", body)
-        assert b"erika@example.org" not in body
+    for hit in received:
+        assert hit.get("x-kiebitz-signature", "") == signature("geheim", hit["body"].encode())
+        assert "erika@example.org" not in hit["body"]
 
 
 def receiver(answers: list[int]) -> tuple[HTTPServer, list[dict[str, str]]]:
