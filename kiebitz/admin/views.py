@@ -230,7 +230,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         if kind and kind not in FOREIGN_FORMATS:
             raise InvalidInput(f"from must be one of {', '.join(FOREIGN_FORMATS)} or empty", "from")
         dry_run = form.get("dry_run") == "1"
-        learner = None if form.get("no_learn") == "1" else moderation.model
+        learner = None if form.get("no_learn") == "1" else lambda: moderation.model
         report = await run_in_threadpool(import_upload, store, upload.file, kind, site or default_site, dry_run, learner)
         return page("import.html", session, kinds=FOREIGN_FORMATS, site=site or default_site,
                     summary=report.lines(language), dry_run=dry_run)

@@ -32,7 +32,7 @@ KEY_LENGTH = 12  # the WordPress plugin refuses keys of any other length
 SITE_URL_MAX = 1000  # the blog addresses keys and statistics are kept under (schema: String(1000))
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
 GUARANTEED_SPAM_EMAIL = "akismet-guaranteed-spam@example.com"
-COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
+COUNTERS = schema.AKISMET_USAGE_COUNTERS
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from typing import IO
 
 from kiebitz.errors import InvalidInput
@@ -18,11 +19,12 @@ from kiebitz.store.comments import Store
 
 def import_path(
     store: Store, path: str, kind: str, site: str, dry_run: bool = False, progress: Progress = no_progress,
-    model: LearningModel | None = None,
+    model: Callable[[], LearningModel] | None = None,
 ) -> ImportReport:
     """Comments from another system's file; ``kind`` is told from the file's first bytes when empty.
 
-    With a ``model``, the other system's decisions (approved, spam) then teach the filter (lessons.py).
+    With a ``model`` (a function, so that the CLI loads the filter only once the import
+    has succeeded), the other system's decisions (approved, spam) then teach it (lessons.py).
     """
     site = validation.site(site)
     kind = kind or detect(path)
@@ -30,12 +32,13 @@ def import_path(
         raise InvalidInput("a Kiebitz export goes into a new database: `kiebitz import FILE` on the command line", "file")
     report = load(store, read(path, kind, progress), site, dry_run, progress)
     if model is not None and not dry_run:
-        teach(store, model, report)
+        teach(store, model(), report)
     return report
 
 
 def import_upload(
-    store: Store, upload: IO[bytes], kind: str, site: str, dry_run: bool = False, model: LearningModel | None = None
+    store: Store, upload: IO[bytes], kind: str, site: str, dry_run: bool = False,
+    model: Callable[[], LearningModel] | None = None,
 ) -> ImportReport:
     """``import_path`` for an uploaded file, copied to disk first (Isso's is a SQLite database)."""
     with tempfile.NamedTemporaryFile(prefix="kiebitz-import-") as copy:

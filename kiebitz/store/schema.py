@@ -169,6 +169,9 @@ akismet_checks = Table(
     Index("ix_akismet_checks_fp", "key", "fingerprint"),
 )
 
+# The counting columns of akismet_usage: what /1.2/key-sites reports and /metrics totals.
+AKISMET_USAGE_COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
+
 akismet_usage = Table(
     "akismet_usage",
     metadata,

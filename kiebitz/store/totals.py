@@ -43,7 +43,8 @@ def read_totals(store: Store) -> Totals:
         in_force = (examples.c.weight > 0) & ~examples.c.ref.startswith("undone:")
         lessons: dict[str, int] = dict(db.execute(
             select(examples.c.source, func.count()).where(in_force).group_by(examples.c.source)).all())
-        akismet = db.execute(select(*(func.coalesce(func.sum(usage.c[name]), 0).label(name) for name in AKISMET_COUNTS))).one()
+        akismet = db.execute(select(*(func.coalesce(func.sum(usage.c[name]), 0).label(name)
+                                      for name in schema.AKISMET_USAGE_COUNTERS))).one()
     return Totals(
         comments=by_status,
         threads=int(threads or 0), sites=int(sites or 0), discarded=int(discarded or 0),
@@ -51,6 +52,3 @@ def read_totals(store: Store) -> Totals:
         lessons={str(source): int(count) for source, count in lessons.items()},
         akismet={name: int(value) for name, value in akismet._mapping.items()},
     )
-
-
-AKISMET_COUNTS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
