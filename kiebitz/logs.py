@@ -12,8 +12,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-LEVELS = ("debug", "info", "warning", "error")
-
 
 class JsonLines(logging.Formatter):
     """One JSON object per record: time (UTC, ISO 8601), level, logger, message, and an access line's fields."""
