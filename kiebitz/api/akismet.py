@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+from collections.abc import Awaitable, Callable
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation import validation
 from kiebitz.moderation.akismet import SITE_URL_MAX, AkismetService, month_now
 
+log = logging.getLogger("kiebitz.akismet")
 THANKS = "Thanks for making the web a better place."
 HOST_KEY = re.compile(r"^([a-z0-9]{12})\.")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -33,8 +37,30 @@ COMMENT_FIELDS = {
 }
 
 
-def text(body: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(body.encode("utf-8"), status_code=200, media_type="text/plain", headers=headers)
+def text(body: str, headers: dict[str, str] | None = None, status: int = 200) -> Response:
+    return Response(body.encode("utf-8"), status_code=status, media_type="text/plain", headers=headers)
+
+
+class AkismetRoute(APIRoute):
+    """A route whose errors, too, answer in Akismet's plain text, never in our JSON.
+
+    Akismet clients read the body as text and the reason from X-akismet-debug-help;
+    a JSON body would be taken for an answer they do not know.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def plain_text_errors(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except KiebitzError as error:
+                return text(error.message, {"X-akismet-debug-help": error.message}, error.status)
+            except Exception:
+                log.exception("unexpected error in %s", request.url.path)
+                return text("internal error", {"X-akismet-debug-help": "Kiebitz failed on this request; see its log."}, 500)
+
+        return plain_text_errors
 
 
 async def fields_of(request: Request) -> dict[str, str]:
@@ -63,7 +89,7 @@ def key_of(request: Request, fields: dict[str, str]) -> str:
 
 
 def router(service: AkismetService) -> APIRouter:
-    api = APIRouter(tags=["akismet"])
+    api = APIRouter(tags=["akismet"], route_class=AkismetRoute)
 
     def invalid(help_text: str) -> Response:
         return text("invalid", {"X-akismet-debug-help": help_text})

@@ -20,6 +20,7 @@ BODY_MAX = 1_000_000  # far over any comment (10,000 characters) or form
 IMPORT_MAX = 2_000_000_000  # a large news site's WordPress export is hundreds of MB
 LARGER_BODIES = {"/admin/import": IMPORT_MAX}
 NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+PLAIN_TEXT_PATHS = ("/1.1/", "/1.2/")  # Akismet's API answers in plain text, errors too (api/akismet.py)
 
 
 class PayloadTooLarge(KiebitzError):
@@ -38,10 +39,7 @@ class BodyLimit:
         too_large = PayloadTooLarge(f"the request body is too large: at most {limit:,} bytes", None)
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            body = orjson.dumps(too_large.as_dict())
-            await send({"type": "http.response.start", "status": too_large.status,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            await refuse(scope, send, too_large)
             return
         received = 0
 
@@ -54,3 +52,17 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+async def refuse(scope: dict[str, Any], send: Any, error: KiebitzError) -> None:
+    """Answer ``error`` before the app is entered: as JSON, or as plain text on Akismet's paths."""
+    headers = [(b"connection", b"close")]
+    if scope["path"].startswith(PLAIN_TEXT_PATHS):
+        body = error.message.encode()
+        headers += [(b"content-type", b"text/plain"), (b"x-akismet-debug-help", body)]
+    else:
+        body = orjson.dumps(error.as_dict())
+        headers.append((b"content-type", b"application/json"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
 
 import regex
 
 from kiebitz import fingerprint
 from kiebitz.domain import BLOCK_KINDS, BlockRule, CommentDraft, Reason
+from kiebitz.spam.tokenizer import hostname
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
 HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
@@ -52,12 +52,9 @@ def link_hosts(text: str) -> list[str]:
         candidate = match[5:-1] if match.lower().startswith("[url=") else match
         if candidate.lower().startswith("www."):
             candidate = "http://" + candidate
-        try:
-            host = urlsplit(candidate).hostname
-        except ValueError:
-            continue
+        host = hostname(candidate)
         if host:
-            hosts.append(host.lower())
+            hosts.append(host)
     return hosts
 
 
@@ -100,9 +97,9 @@ def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = ""
     email = draft.email.casefold()
     email_domain = email.rpartition("@")[2]
     hosts = set(link_hosts(draft.text))
-    website_host = (urlsplit(draft.website).hostname or "") if draft.website else ""
+    website_host = hostname(draft.website) if draft.website else ""
     if website_host:
-        hosts.add(website_host.lower())
+        hosts.add(website_host)
     for rule in rules:
         value = rule.value.casefold()
         hit = False

@@ -10,6 +10,7 @@ Character n-grams are hashed straight to feature indices (see
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -114,15 +115,24 @@ _SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
+def hostname(address: str) -> str:
+    """The host of a link or website, lower-cased; '' when there is none.
+
+    Comments come from readers, imports and Akismet clients alike: a broken
+    address such as ``http://[::1`` makes ``urlsplit`` raise, and it must be no
+    evidence rather than an error.
+    """
+    try:
+        return urlsplit(address).hostname or ""
+    except ValueError:
+        return ""
+
+
 def url_tokens(links: list[str]) -> list[str]:
     """Tokens of the links URL found in a text: hosts, domains, TLDs, queries, and how many."""
     tokens = []
     for match in links:
-        address = match if "://" in match else "http://" + match
-        try:
-            host = (urlsplit(address).hostname or "").removeprefix("www.")
-        except ValueError:
-            continue
+        host = hostname(match if "://" in match else "http://" + match).removeprefix("www.")
         if host:
             labels = host.split(".")
             tokens += ["url:" + host, "url:" + ".".join(labels[-2:]), "tld:" + labels[-1]]
@@ -184,8 +194,7 @@ def author_tokens(draft: CommentDraft) -> list[str]:
     if draft.email:
         tokens.append("email:" + draft.email.rpartition("@")[2].lower())
     if draft.website:
-        host = (urlsplit(draft.website).hostname or "").removeprefix("www.")
-        tokens += ["site:" + host, "meta:has_website"]
+        tokens += ["site:" + hostname(draft.website).removeprefix("www."), "meta:has_website"]
     name = draft.author.strip()
     if name:
         if any(c.isdigit() for c in name):
@@ -200,8 +209,9 @@ def request_tokens(draft: CommentDraft, site_language: str = "") -> list[str]:
     tokens = []
     if draft.user_agent == "" and draft.ip:
         tokens.append("meta:no_user_agent")
-    if draft.seconds_to_submit is not None:
-        tokens.append(f"meta:seconds={min(int(draft.seconds_to_submit).bit_length(), 10)}")
+    seconds = draft.seconds_to_submit
+    if seconds is not None and math.isfinite(seconds):
+        tokens.append(f"meta:seconds={min(int(seconds).bit_length(), 10)}")
     if draft.language and site_language and not draft.language.lower().startswith(site_language.lower()):
         tokens.append("meta:foreign_browser_language")
     return tokens

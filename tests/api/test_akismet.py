@@ -142,3 +142,20 @@ def test_other_fields_are_accepted_and_ignored(app, key):
     assert app.post("/1.1/comment-check", data=data).content == b"false"
     data["hp"] = "filled by a bot"
     assert app.post("/1.1/comment-check", data=data).content == b"true"
+
+
+@pytest.mark.parametrize("website", ["http://[::1", "http://]/", "http://[1.2.3.4]/", "http://[:::]/"])
+def test_a_broken_author_url_is_judged_not_a_500(app, key, website):
+    data = {"api_key": key, "blog": BLOG, "user_ip": "203.0.113.5", **HAM, "comment_author_url": website}
+    for path in ("/1.1/comment-check", "/1.1/submit-spam", "/1.1/submit-ham"):
+        response = app.post(path, data=data)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_errors_inside_the_akismet_api_are_plain_text(app, key):
+    response = app.post("/1.1/comment-check", content=b"api_key=" + b"x" * 1_100_000,
+                        headers={"Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": "chunked"})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "at most" in response.headers["x-akismet-debug-help"]
