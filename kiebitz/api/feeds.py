@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+import re
+from xml.sax import saxutils
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -13,6 +14,16 @@ from kiebitz.moderation import validation
 from kiebitz.moderation.comments import CommentService, iso
 
 ATOM = "application/atom+xml; charset=utf-8"
+# What XML 1.0 forbids and an import or an older release may have stored: never written into a feed.
+NOT_XML = re.compile(f"{validation.CONTROL_CHARACTERS.pattern}|{validation.NONCHARACTERS.pattern}")
+
+
+def escape(value: str) -> str:
+    return saxutils.escape(NOT_XML.sub("", value))
+
+
+def quoteattr(value: str) -> str:
+    return saxutils.quoteattr(NOT_XML.sub("", value))
 
 
 def router(service: CommentService) -> APIRouter:

@@ -23,12 +23,26 @@ PAGE_ADDRESS = re.compile(r"^(?:/(?!/)|https?://)", re.IGNORECASE)
 ORIGIN = re.compile(r"^https?://(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])"
                     r"(?::(?P<port>[0-9]{1,5}))?$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Unicode's noncharacters (U+FDD0-U+FDEF and the last two code points of every plane) and lone
+# surrogates: no text has them, and XML 1.0 forbids U+FFFE, U+FFFF and the surrogates, so one
+# of them in a comment broke the Atom feeds for everyone until it fell out of the newest 50.
+NONCHARACTERS = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]"
+)
 
 
 def plain(value: str) -> str:
     """The text without control characters (tabs and line breaks stay): none is ever stored or looked up,
     and PostgreSQL refuses a NUL in any text it is given, even in a query."""
     return CONTROL_CHARACTERS.sub("", value)
+
+
+def no_noncharacters(value: str, name: str) -> str:
+    """``value`` if it holds no Unicode noncharacter (``NONCHARACTERS``), else a 400 naming ``name``."""
+    found = NONCHARACTERS.search(value)
+    if found is not None:
+        raise InvalidInput(f"{name} contains U+{ord(found.group()):04X}, which is not a character of any text", name)
+    return value
 
 
 def string_field(payload: dict[str, Any], name: str, maximum: int) -> str:
@@ -38,7 +52,7 @@ def string_field(payload: dict[str, Any], name: str, maximum: int) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{name} must be a string", name)
-    value = plain(value).strip()
+    value = no_noncharacters(plain(value), name).strip()
     if len(value) > maximum:
         raise InvalidInput(f"{name} is too long: at most {maximum} characters", name)
     return value
@@ -96,7 +110,7 @@ def text(payload: dict[str, Any], name: str = "text") -> str:
         raise InvalidInput(f"{name} is required", name)
     if not isinstance(value, str):
         raise InvalidInput(f"{name} must be a string", name)
-    value = plain(value).strip()
+    value = no_noncharacters(plain(value), name).strip()
     if len(value) < TEXT_MIN:
         raise InvalidInput(f"{name} is too short: at least {TEXT_MIN} characters", name)
     if len(value) > TEXT_MAX:
@@ -129,7 +143,7 @@ def uri(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("uri is required: the path of the page the comments belong to", "uri")
     value = value.strip()
-    if len(value) > URI_MAX or CONTROL_CHARACTERS.search(value):
+    if len(value) > URI_MAX or CONTROL_CHARACTERS.search(value) or NONCHARACTERS.search(value):
         raise InvalidInput(f"uri must be at most {URI_MAX} printable characters", "uri")
     if not PAGE_ADDRESS.match(value):
         raise InvalidInput("uri must be the page's path (starting with a single /) or its http(s) address", "uri")
