@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
 from kiebitz.api import akismet, feeds, metrics, personal_data, public, subscriptions, widget
+from kiebitz.api.connections import HEADER_TIMEOUT_STATE
 from kiebitz.api.cors import SiteCORS
 from kiebitz.api.fastpath import ThreadFastPath
 from kiebitz.api.http import json_response
@@ -104,8 +109,14 @@ def build(settings: Settings) -> Kiebitz:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     kiebitz = build(settings or Settings.load())
+    settings = kiebitz.settings
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        yield {HEADER_TIMEOUT_STATE: max(1.0, settings.header_timeout)}  # read by each connection (api.connections)
+
     app = FastAPI(
-        title="Kiebitz", version=__version__,
+        title="Kiebitz", version=__version__, lifespan=lifespan,
         description="Self-hosted comments with a spam filter built in.",
         docs_url="/api/docs", redoc_url=None,
         # No OpenTelemetry: it costs time on every request and exports nothing here.
@@ -114,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.kiebitz = kiebitz
     install_error_handlers(app)
     origins = kiebitz.site_origins
-    app.add_middleware(BodyLimit)  # inside CORS, so that a 413 reaches the widget's page readably
+    app.add_middleware(BodyLimit, body_timeout=settings.body_timeout)  # inside CORS, so that a 413 reaches the widget's page readably
     app.add_middleware(
         SiteCORS, origins=origins,
         methods=["GET", "POST", "PATCH", "DELETE"], headers=["Content-Type", "X-Kiebitz-Edit-Token"],
@@ -150,7 +161,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(KiebitzError)
     async def kiebitz_error(_request: Request, error: KiebitzError) -> Response:
-        return json_response(error.as_dict(), error.status)
+        # After a body too large or too slow the connection cannot carry another request.
+        headers = {"Connection": "close"} if error.status in (408, 413) else None
+        return json_response(error.as_dict(), error.status, headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_went_away(request: Request, _error: Exception) -> Response:
+        # A reader closing the page mid-post is an everyday event, not an error with tracebacks.
+        log.info("the client closed the connection before its request to %s had arrived", request.url.path)
+        return Response(status_code=400)  # nobody is left to read it
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> Response:

@@ -48,13 +48,16 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
     """Serve the comment API, widget and feeds."""
     import uvicorn
 
+    from kiebitz.api.connections import server_options
     from kiebitz.logs import log_config
 
     settings = load_settings(config)  # fail early on a bad file
     if config:
         os.environ["KIEBITZ_CONFIG"] = str(Path(config).resolve())
-    options = {"log_config": log_config(settings.log_format, settings.log_level), "log_level": settings.log_level,
-               "access_log": settings.access_log, "proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
+    # No log_level for uvicorn: it would set the access logger to that level too, and at the default
+    # "warning" access_log=true logged nothing. log_config sets every logger's level itself.
+    options = {"log_config": log_config(settings.log_format, settings.log_level), "access_log": settings.access_log, "proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies,
+               **server_options(settings)}
     if workers > 1:
         from kiebitz.api.workers import run_workers
 
@@ -230,6 +233,7 @@ def demo(port: int, host: str, database: str) -> None:
     """Serve the demo news site with its comment sections on http://127.0.0.1:8080/."""
     import uvicorn
 
+    from kiebitz.api.connections import server_options
     from kiebitz.demo.site import DEMO_PASSWORD, DEMO_USER, create_demo_app
 
     for suffix in ("", "-wal", "-shm"):
@@ -237,7 +241,7 @@ def demo(port: int, host: str, database: str) -> None:
     settings = Settings.load().replace(database=database, public_url=f"http://{host}:{port}")
     click.echo(f"Kiebitz demo on http://{host}:{port}/  (Ctrl+C stops it)")
     click.echo(f"Moderation: http://{host}:{port}/admin/  (name {DEMO_USER}, password {DEMO_PASSWORD})")
-    uvicorn.run(create_demo_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_demo_app(settings), host=host, port=port, log_level="warning", **server_options(settings))
 
 
 SECRET_SETTINGS = ("secret_key", "smtp_password", "webhook_secret", "metrics_token")  # shown only as "(set)"

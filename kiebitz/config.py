@@ -123,6 +123,11 @@ SCHEMA: tuple[Setting, ...] = (
             "for a log collector).", choices=("text", "json")),
     Setting("log_level", "warning", "Least level logged: debug, info, warning or error.",
             choices=("debug", "info", "warning", "error")),
+    Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers (from connecting, or from the "
+            "first byte of its next request); then the connection is closed. At least 1."),
+    Setting("body_timeout", 15.0, "Seconds a request body may pause between two parts; then it is answered 408 and "
+            "the connection closed. At least 1."),
+    Setting("max_connections", 1000, "Connections one worker keeps open at once; a request beyond them is answered 503."),
     Setting("access_log", False, "Log every request (method, path, status; never the reader's address)."),
     Setting("metrics_token", "", "Token a Prometheus scrape of /metrics must send as 'Authorization: Bearer TOKEN'; "
             "empty leaves /metrics open (it shows counts only, no commenter's data)."),

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from kiebitz.logs import JsonLines, PlainLines
 from tests.conftest import free_port
 
@@ -41,10 +43,11 @@ def test_an_error_keeps_its_traceback_in_one_json_line():
     assert document["message"] == "unexpected error" and "ValueError: kaputt" in document["exception"]
 
 
-def test_serve_writes_json_lines(tmp_path: Path):
+@pytest.mark.parametrize("level", ["info", "warning"])  # warning: the default, at which access_log logged nothing
+def test_serve_writes_json_lines(tmp_path: Path, level: str):
     port = free_port()
     env = dict(os.environ, KIEBITZ_DATABASE=str(tmp_path / "kiebitz.db"), KIEBITZ_LOG_FORMAT="json",
-               KIEBITZ_LOG_LEVEL="info", KIEBITZ_ACCESS_LOG="true")
+               KIEBITZ_LOG_LEVEL=level, KIEBITZ_ACCESS_LOG="true")
     server = subprocess.Popen([sys.executable, "-m", "kiebitz.cli", "serve", "--port", str(port)], env=env,
                               stderr=subprocess.PIPE, text=True)
     try:
@@ -62,5 +65,6 @@ def test_serve_writes_json_lines(tmp_path: Path):
         _, errors = server.communicate(timeout=30)
     lines = [json.loads(line) for line in errors.splitlines()]  # every line is JSON
     assert any(line.get("path") == "/healthz" and line.get("status") == 200 for line in lines), errors
-    assert any(line["logger"].startswith("uvicorn") and "startup" in line.get("message", "").lower() for line in lines)
+    started = any(line["logger"].startswith("uvicorn") and "startup" in line.get("message", "").lower() for line in lines)
+    assert started == (level == "info")
     assert "198.51.100" not in errors and "127.0.0.1:" not in errors.replace(f"127.0.0.1:{port}", "")

@@ -11,13 +11,15 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation import validation
@@ -48,7 +50,7 @@ class AkismetRoute(APIRoute):
     a JSON body would be taken for an answer they do not know.
     """
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def plain_text_errors(request: Request) -> Response:
@@ -56,6 +58,9 @@ class AkismetRoute(APIRoute):
                 return await handler(request)
             except KiebitzError as error:
                 return text(error.message, {"X-akismet-debug-help": error.message}, error.status)
+            except ClientDisconnect:
+                log.info("the client closed the connection before its request to %s had arrived", request.url.path)
+                return text("", status=400)
             except Exception:
                 log.exception("unexpected error in %s", request.url.path)
                 return text("internal error", {"X-akismet-debug-help": "Kiebitz failed on this request; see its log."}, 500)
@@ -69,7 +74,7 @@ async def fields_of(request: Request) -> dict[str, str]:
     if request.method == "POST":
         try:
             form = await request.form()
-        except KiebitzError:  # a body over the size limit (api.limits): its 413
+        except (KiebitzError, ClientDisconnect):  # a body too large or too slow (api.limits), or a client gone
             raise
         except Exception:  # malformed multipart or encoding: treat as no fields
             form = None

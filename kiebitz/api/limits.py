@@ -10,6 +10,7 @@ they are files, spooled to disk by the form parser.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -27,9 +28,17 @@ class PayloadTooLarge(KiebitzError):
     status = 413
 
 
+class RequestTimeout(KiebitzError):
+    status = 408
+
+
 class BodyLimit:
-    def __init__(self, app: Any) -> None:
+    """The size cap, and a time limit on each pause of a body: a client that declares a body and never sends
+    it would otherwise hold its connection (and a worker's connection slot) as long as it likes."""
+
+    def __init__(self, app: Any, body_timeout: float = 15.0) -> None:
         self.app = app
+        self.body_timeout = max(1.0, body_timeout)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] in NO_BODY:
@@ -45,7 +54,11 @@ class BodyLimit:
 
         async def counted() -> Any:
             nonlocal received
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError:
+                raise RequestTimeout(f"the request body did not arrive: nothing came for {self.body_timeout:.0f} s",
+                                     None) from None
             received += len(message.get("body", b""))
             if received > limit:
                 raise too_large  # inside the route's read of the body: answered by the error handler

@@ -25,12 +25,15 @@ from tests.conftest import free_port
 URI = "/artikel/hinter-dem-proxy"
 
 
-def serve(tmp_path: Path, trusted_proxies: str = "127.0.0.1", workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+def serve(
+    tmp_path: Path, trusted_proxies: str = "127.0.0.1", workers: int = 1, stderr: int | None = None, **settings: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``kiebitz serve`` on a free port; ``settings`` as KIEBITZ_* variables (``header_timeout="2"``)."""
     port = free_port()
     env = dict(os.environ, KIEBITZ_DATABASE=str(tmp_path / "kiebitz.db"), KIEBITZ_MIN_SUBMIT_SECONDS="0",
-               KIEBITZ_TRUSTED_PROXIES=trusted_proxies)
+               KIEBITZ_TRUSTED_PROXIES=trusted_proxies, **{f"KIEBITZ_{name.upper()}": value for name, value in settings.items()})
     command = [sys.executable, "-m", "kiebitz.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(command, env=env)
+    server = subprocess.Popen(command, env=env, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
