@@ -38,6 +38,7 @@ from kiebitz.moderation.akismet import AkismetService
 from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.lessons import LessonBatches
 from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Users
@@ -140,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(personal_data.router(kiebitz.data_requests, kiebitz.settings.language))
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
-        kiebitz.site_origins, kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
+        kiebitz.site_origins, LessonBatches(kiebitz.store, kiebitz.model), kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
         default_site=kiebitz.settings.site,
     ))
 

@@ -56,7 +56,8 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
         os.environ["KIEBITZ_CONFIG"] = str(Path(config).resolve())
     # No log_level for uvicorn: it would set the access logger to that level too, and at the default
     # "warning" access_log=true logged nothing. log_config sets every logger's level itself.
-    options = {"log_config": log_config(settings.log_format, settings.log_level), "access_log": settings.access_log, "proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies,
+    options = {"log_config": log_config(settings.log_format, settings.log_level), "access_log": settings.access_log,
+               "proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies,
                **server_options(settings)}
     if workers > 1:
         from kiebitz.api.workers import run_workers
@@ -322,6 +323,36 @@ def akismet_key_revoke(key: str, config: str | None) -> None:
 
 
 main.add_command(akismet_group)
+
+
+@main.group("lessons")
+def lessons_group() -> None:
+    """What the filter learned in batches: an Akismet key's reports, an import's decisions."""
+
+
+def _lessons(config: str | None):  # type: ignore[no-untyped-def]
+    from kiebitz.app import build
+    from kiebitz.moderation.lessons import LessonBatches
+
+    kiebitz = build(load_settings(config))
+    return LessonBatches(kiebitz.store, kiebitz.model)
+
+
+@lessons_group.command("list")
+@config_option
+def lessons_list(config: str | None) -> None:
+    """One line per batch: its name, lessons in force (spam/ham), reports over a key's limit, source."""
+    for batch in _lessons(config).list():
+        click.echo(f"{batch.batch}  spam {batch.spam}  ham {batch.ham}  over limit {batch.reports_over_limit}  "
+                   f"{batch.source}: {batch.label}")
+
+
+@lessons_group.command("take-back")
+@click.argument("batch")
+@config_option
+def lessons_take_back(batch: str, config: str | None) -> None:
+    """Take back every lesson of BATCH (as `kiebitz lessons list` names it)."""
+    click.echo(f"took back {_lessons(config).take_back(batch)} lessons of {batch}")
 
 
 @main.group("user")

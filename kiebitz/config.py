@@ -97,7 +97,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("link_limit", 2, "A comment with more links than this is held for moderation."),
     Setting("spam_threshold", 0.9, "Model probability at or above which a comment goes to the spam queue.", maximum=1),
     Setting("unsure_threshold", 0.5, "Model probability at or above which a comment is held for moderation.", maximum=1),
-    Setting("discard_threshold", 0.995, "Model probability at or above which blatant spam is not stored at all.", maximum=1),
+    Setting("discard_threshold", 0.995, "Model probability at or above which spam that also has more links than link_limit "
+            "is not stored at all; the model alone never discards (it sends to the spam queue).", maximum=1),
     Setting("flood_seconds", 15, "Two comments from the same IP within this many seconds: the second is refused as flood."),
     Setting("rate_limit_per_hour", 30, "Most comments one IP may post in an hour."),
     Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),

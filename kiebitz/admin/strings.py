@@ -33,6 +33,13 @@ STRINGS = {
                         "Mehrere durch Leerzeichen oder Komma trennen, etwa https://zeitung.example.",
         "origins_instance": "Für die ganze Instanz (allowed_origins)", "origins_any": "jede Seite",
         "origins_none": "keine eigenen: Instanz", "add_site": "Website anlegen oder ändern",
+        "lessons": "Gelerntes", "lessons_hint": "Was der Filter in Gruppen gelernt hat: die Meldungen eines Akismet-"
+                   "Schlüssels (sie gelten nur für dessen eigene Prüfungen, höchstens 120 je Stunde) und die "
+                   "Entscheidungen eines Imports. Zurücknehmen macht jede dieser Lektionen genau rückgängig.",
+        "lessons_none": "Keine Gruppen von Lektionen.", "lesson_source": "Herkunft", "lesson_spam": "Spam",
+        "lesson_ham": "Kein Spam", "lesson_period": "Zeitraum", "lesson_over_limit": "Über dem Limit (nicht gelernt)",
+        "take_back": "Alle zurücknehmen", "taken_back": "Zurückgenommen", "source_akismet": "Akismet-Schlüssel",
+        "source_import": "Import",
     },
     "en": {
         "title": "Kiebitz moderation", "login": "Log in", "logout": "Log out", "name": "Name", "password": "Password",
@@ -66,5 +73,12 @@ STRINGS = {
                         "with spaces or commas, e.g. https://zeitung.example.",
         "origins_instance": "For the whole instance (allowed_origins)", "origins_any": "any page",
         "origins_none": "none of its own: instance", "add_site": "Add or change a site",
+        "lessons": "Lessons", "lessons_hint": "What the filter learned in batches: an Akismet key's reports (they count "
+                   "only for that key's own checks, at most 120 an hour) and an import's decisions. Taking a batch back "
+                   "undoes each of its lessons exactly.",
+        "lessons_none": "No batches of lessons.", "lesson_source": "Source", "lesson_spam": "Spam",
+        "lesson_ham": "Not spam", "lesson_period": "Period", "lesson_over_limit": "Over the limit (not learned)",
+        "take_back": "Take all back", "taken_back": "Taken back", "source_akismet": "Akismet key",
+        "source_import": "Import",
     },
 }

@@ -23,6 +23,7 @@ from kiebitz.domain import BLOCK_KINDS, Status
 from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
 from kiebitz.moderation import validation
 from kiebitz.moderation.decisions import Moderation
+from kiebitz.moderation.lessons import LessonBatches
 from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Session, Users
@@ -51,8 +52,8 @@ class LoginRequired(Exception):
 
 
 def router(users: Users, moderation: Moderation, queues: Queues, store: Store, links: ModeratorLinks,
-           site_settings: SiteSettings, site_origins: SiteOrigins, language: str, secure_cookies: bool,
-           default_site: str = "default") -> APIRouter:
+           site_settings: SiteSettings, site_origins: SiteOrigins, lessons: LessonBatches, language: str,
+           secure_cookies: bool, default_site: str = "default") -> APIRouter:
     admin = APIRouter(prefix="/admin", include_in_schema=False)
     words = STRINGS.get(language, STRINGS["en"])
 
@@ -234,6 +235,20 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         report = await run_in_threadpool(import_upload, store, upload.file, kind, site or default_site, dry_run, learner)
         return page("import.html", session, kinds=FOREIGN_FORMATS, site=site or default_site,
                     summary=report.lines(language), dry_run=dry_run)
+
+    @admin.get("/lessons")
+    async def lessons_page(request: Request) -> HTMLResponse:
+        session = await admin_session_of(request, "take back the filter's lessons")
+        taken_back = request.query_params.get("taken_back")
+        return page("lessons.html", session, batches=await run_in_threadpool(lessons.list),
+                    taken_back=int(taken_back) if taken_back and taken_back.isdigit() else None)
+
+    @admin.post("/lessons")
+    async def lessons_take_back(request: Request) -> Response:
+        session = await admin_session_of(request, "take back the filter's lessons")
+        form = await form_of(request, session)
+        count = await run_in_threadpool(lessons.take_back, str(form.get("batch", "")))
+        return back(f"/admin/lessons?taken_back={count}")
 
     @admin.get("/settings")
     async def settings_page(request: Request) -> HTMLResponse:

@@ -3,10 +3,17 @@
 Of a check, only what statistics and learning need is kept: a keyed
 fingerprint of the comment (to pair a later submit-spam/ham with the check),
 the verdict, the key, the site and the month. No text, e-mail or IP.
+
+What a key reports teaches only that key's own checks (spam.store), at most
+``KEY_LESSONS_PER_HOUR`` an hour: a plugin with a bug or a leaked key sending
+hundreds of reports of everyday comments cannot turn the filter against
+another site's readers. Reports over the limit are counted (``reports_over_limit``
+in the statistics and /metrics) and logged, not learned.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 import time
@@ -23,7 +30,7 @@ from kiebitz.errors import InvalidInput
 from kiebitz.moderation import validation
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter
-from kiebitz.spam.store import LearningModel
+from kiebitz.spam.store import KEY_BATCH, LearningModel
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
@@ -33,6 +40,9 @@ SITE_URL_MAX = 1000  # the blog addresses keys and statistics are kept under (sc
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
 GUARANTEED_SPAM_EMAIL = "akismet-guaranteed-spam@example.com"
 COUNTERS = schema.AKISMET_USAGE_COUNTERS
+# A busy site's moderators mark a few dozen comments an hour; a plugin that reports more is broken or abused.
+KEY_LESSONS_PER_HOUR = 120
+log = logging.getLogger("kiebitz.akismet")
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class AkismetService:
         self.spam_filter = spam_filter
         self.model = model
         self.refresh_settings = refresh_settings  # as CommentService's
+        self._warned: dict[str, float] = {}  # when a key's reports over the limit were last logged
 
     # -- keys -------------------------------------------------------------------
     def add_key(self, site_url: str) -> str:
@@ -115,7 +126,7 @@ class AkismetService:
             is_spam, discard = False, False
         else:
             self.refresh_settings()  # the link limit may have changed in another process's admin
-            verdict = self.spam_filter.judge(draft, None)
+            verdict = SpamFilter(self.model.for_key(key), self.spam_filter.thresholds).judge(draft, None)
             is_spam = verdict.label in (Label.SPAM, Label.DISCARD)
             discard = verdict.label == Label.DISCARD
         guid = str(uuid.uuid4())
@@ -140,13 +151,26 @@ class AkismetService:
                 .where(and_(schema.akismet_checks.c.key == key, schema.akismet_checks.c.fingerprint == fingerprint))
                 .order_by(schema.akismet_checks.c.created.desc()).limit(1)
             ).scalar()
+        batch = KEY_BATCH + key
+        learn = not is_truthy(fields.get("is_test"))
+        over_limit = learn and self.model.lessons_since(batch, time.time() - 3600) >= KEY_LESSONS_PER_HOUR
         with self.store.write() as db:
             self._count(
-                db, key, blog, api_calls=1,
+                db, key, blog, api_calls=1, reports_over_limit=int(over_limit),
                 missed_spam=int(is_spam and earlier == "false"), false_positives=int(not is_spam and earlier == "true"),
             )
-        if not is_truthy(fields.get("is_test")):
-            self.model.learn(draft_from(fields), is_spam=is_spam, source="akismet", ref=f"akismet:{fingerprint}")
+        if over_limit:
+            self._warn_over_limit(key, blog)
+        elif learn:
+            self.model.learn(draft_from(fields), is_spam=is_spam, source="akismet", ref=f"akismet:{key}:{fingerprint}",
+                             batch=batch)
+
+    def _warn_over_limit(self, key: str, blog: str) -> None:
+        if time.monotonic() - self._warned.get(key, -3600.0) < 3600:
+            return  # once an hour per key and process, not once per report
+        self._warned[key] = time.monotonic()
+        log.warning("Akismet key %s… sent more than %d reports in an hour: counted, not learned (blog %s)",
+                    key[:4], KEY_LESSONS_PER_HOUR, blog[:100])
 
     def _count(self, db, key: str, site_url: str, **increments: int) -> None:  # type: ignore[no-untyped-def]
         table = schema.akismet_usage

@@ -13,6 +13,7 @@ decision on an imported comment replaces its lesson, as for any other comment.
 from __future__ import annotations
 
 import random
+import time
 
 from kiebitz.moderation.decisions import draft_of
 from kiebitz.portability.loader import ImportReport
@@ -39,6 +40,7 @@ def teach(store: Store, model: LearningModel, report: ImportReport) -> None:
     comments = {comment.id: comment for comment in store.comments_by_ids(comment_id for comment_id, _ in chosen)}
     lessons = [(draft_of(comments[comment_id], {}), is_spam, f"comment:{comment_id}")
                for comment_id, is_spam in chosen if comment_id in comments]
-    model.learn_many(lessons, source="import")
+    # One batch per import, so that an admin can take back what it taught in one action (/admin/lessons).
+    model.learn_many(lessons, source="import", batch=f"import:{report.origin[:40]}:{int(time.time())}")
     for _, is_spam, _ in lessons:
         report.lessons["spam" if is_spam else "ham"] += 1

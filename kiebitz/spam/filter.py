@@ -71,10 +71,20 @@ class SpamFilter:
 
 
 def decide(probability: float, reasons: list[Reason], limits: Thresholds, trusted: bool) -> Label:
-    """Layer 4: from the evidence to ham, unsure, spam or discard."""
+    """Layer 4: from the evidence to ham, unsure, spam or discard.
+
+    A discarded comment is not stored: a legitimate one would be lost without a
+    trace. So discarding needs evidence besides the model's probability (a
+    honeypot, a block rule, a repeat, too many links, ...). The model alone,
+    however sure, sends a comment to the spam queue, where a moderator can still
+    find it: on kinds of comment it was not trained on it is sure and wrong too
+    often (docs/benchmarks.md), and a run of poisoned lessons must not be able to
+    make it drop a site's readers' comments.
+    """
     codes = {reason.code for reason in reasons}
     hard = len(codes & HARD_CODES)
-    if rules.HONEYPOT in codes or hard >= 2 or (hard and probability >= limits.spam) or probability >= limits.discard:
+    model_and_rule = probability >= limits.discard and rules.TOO_MANY_LINKS in codes
+    if rules.HONEYPOT in codes or hard >= 2 or (hard and probability >= limits.spam) or model_and_rule:
         label = Label.DISCARD
     elif hard or probability >= limits.spam:
         label = Label.SPAM

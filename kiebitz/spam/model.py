@@ -55,6 +55,25 @@ class Step:
     size: float  # signed: positive pushes towards spam
 
 
+class LocalWeights:
+    """Weights added to the shared model's for one group of checks only (one Akismet key's).
+
+    Sparse, since a key's lessons touch a few thousand of the million features:
+    a dense copy per key would cost 4 MB each.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[int, float] = {}
+
+    def at(self, indices: np.ndarray) -> np.ndarray:
+        get = self.values.get
+        return np.fromiter((get(index, 0.0) for index in indices.tolist()), dtype=np.float64, count=len(indices))
+
+    def add(self, indices: np.ndarray, values: np.ndarray) -> None:
+        for index, value in zip(indices.tolist(), values.tolist(), strict=True):
+            self.values[index] = self.values.get(index, 0.0) + value
+
+
 class SpamModel:
     """``score``, ``learn`` and ``unlearn``; ``fit`` trains from scratch."""
 
@@ -172,9 +191,12 @@ class SpamModel:
         words, chars = self.vectorize_blocks(drafts)
         return self.probability(self.margin(words) + self.margin(chars) - self.intercept_)
 
-    def score(self, draft: CommentDraft, explain: int = 5) -> tuple[float, list[Reason]]:
+    def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
+        """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
         x = self.vector_of(draft)
         margin = float(x.word_value @ self.weights_[x.word_index] + x.char_value @ self.weights_[x.char_index])
+        if local is not None:
+            margin += float(x.word_value @ local.at(x.word_index) + x.char_value @ local.at(x.char_index))
         a, b = self.calibration_
         probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * (margin + self.intercept_) + b))))
         return probability, self.explain(x, probability, explain) if explain else []
@@ -203,31 +225,37 @@ class SpamModel:
         return reasons
 
     # -- learning from single decisions ----------------------------------------------------
-    def learn(self, draft: CommentDraft, is_spam: bool) -> Step:
+    def learn(self, draft: CommentDraft, is_spam: bool, local: LocalWeights | None = None) -> Step:
         """Move the weights just enough that this comment scores right with margin ``learn_margin``.
 
         A margin of 4 is a calibrated probability of 0.98, well past the spam threshold, so
-        that comments much like a lesson are judged like it too.
+        that comments much like a lesson are judged like it too. With ``local``, the step is
+        measured on the shared weights plus those and changes only those.
         """
         x = self.vector_of(draft)
         indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)
         values = np.bincount(inverse, weights=np.concatenate([x.word_value, x.char_value]))
-        return self.learn_vector(indices, values, is_spam)
+        return self.learn_vector(indices, values, is_spam, local)
 
-    def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool) -> Step:
+    def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool, local: LocalWeights | None = None) -> Step:
         label = 1.0 if is_spam else -1.0
         a, b = self.calibration_
-        logit = a * (float(values @ self.weights_[indices]) + self.intercept_) + b
+        weights = self.weights_[indices] if local is None else self.weights_[indices] + local.at(indices)
+        logit = a * (float(values @ weights) + self.intercept_) + b
         loss = max(0.0, self.learn_margin - label * logit)
         # Changing the raw weights by s*x moves the logit by a*s*|x|².
         squared = a * a * float(values @ values)
         size = label * min(self.aggressiveness * 10, loss / squared) if loss and squared else 0.0
         step = Step(indices.astype(np.int32), values.astype(np.float32), size)
-        self.apply(step)
+        self.apply(step, local=local)
         return step
 
-    def apply(self, step: Step, sign: float = 1.0) -> None:
-        self.weights_[step.indices] += np.float32(sign * step.size * self.calibration_[0]) * step.values
+    def apply(self, step: Step, sign: float = 1.0, local: LocalWeights | None = None) -> None:
+        change = np.float32(sign * step.size * self.calibration_[0]) * step.values
+        if local is None:
+            self.weights_[step.indices] += change
+        else:
+            local.add(step.indices, change)
 
     def unlearn(self, step: Step) -> None:
         self.apply(step, sign=-1.0)

@@ -4,6 +4,13 @@ State = a base model (trained offline: the shipped default, or one trained with
 ``kiebitz spam train``) plus the log of online steps in ``spam_examples``. Each
 process replays the log on start and picks up steps written by other processes
 before it scores, so several instances behind one database agree.
+
+A moderator's decision and an import teach the shared model, which judges
+every comment. What an Akismet key reports teaches only that key's own
+weights (``LocalWeights``), added to the shared ones for that key's checks:
+one key, whether its plugin has a bug or the key leaked, cannot teach the
+filter to refuse another site's readers. A key's lessons are also capped per
+hour (``KEY_LESSONS_PER_HOUR``).
 """
 
 from __future__ import annotations
@@ -18,11 +25,12 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 
 from kiebitz.domain import CommentDraft, Reason
-from kiebitz.spam.model import SpamModel, Step
+from kiebitz.spam.model import LocalWeights, SpamModel, Step
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, inserted_id
 
 CATCH_UP_SECONDS = 1.0
+KEY_BATCH = "akismet:"  # the batch prefix of lessons that count only for one key's checks
 DEFAULT_MODEL = Path(__file__).parent / "default_model" / "model.npz"
 
 
@@ -46,6 +54,7 @@ class LearningModel:
     def __init__(self, store: Store, base: SpamModel) -> None:
         self.store = store
         self.model = base
+        self.local: dict[str, LocalWeights] = {}  # by batch ("akismet:KEY")
         self._applied = 0
         self._looked = -CATCH_UP_SECONDS
         self._lock = threading.Lock()
@@ -76,35 +85,50 @@ class LearningModel:
             for row in rows:
                 if row.id > self._applied:
                     step = decode_step(row.features)
-                    self.model.apply(step, sign=1.0 if row.weight >= 0 else -1.0)
+                    self.model.apply(step, sign=1.0 if row.weight >= 0 else -1.0, local=self._local_for(row.batch))
                     self._applied = row.id
+
+    def _local_for(self, batch: str | None) -> LocalWeights | None:
+        """The weights a lesson of ``batch`` changes: a key's own, or (None) the shared model's."""
+        if batch is None or not batch.startswith(KEY_BATCH):
+            return None
+        return self.local.setdefault(batch, LocalWeights())
 
     def score(self, draft: CommentDraft) -> tuple[float, list[Reason]]:
         self.catch_up()
         return self.model.score(draft)
 
-    def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "") -> None:
-        """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back."""
-        self.learn_many([(draft, is_spam, ref)], source, keep_agreed=True)
+    def for_key(self, key: str) -> KeyScorer:
+        """A scorer for one Akismet key's checks: the shared model plus what that key has taught."""
+        return KeyScorer(self, KEY_BATCH + key)
 
-    def learn_many(self, lessons: list[tuple[CommentDraft, bool, str]], source: str, keep_agreed: bool = False) -> None:
+    def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "", batch: str | None = None) -> None:
+        """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back."""
+        self.learn_many([(draft, is_spam, ref)], source, keep_agreed=True, batch=batch)
+
+    def learn_many(
+        self, lessons: list[tuple[CommentDraft, bool, str]], source: str, keep_agreed: bool = False, batch: str | None = None
+    ) -> None:
         """Teach (draft, is spam, ref) decisions in order, stored in one transaction.
 
         A lesson the model already agreed with (a step of size 0) is stored only with
         ``keep_agreed``: an import's thousand approved comments would otherwise fill the
-        log with rows that change nothing.
+        log with rows that change nothing. ``batch`` names lessons taught together
+        (see ``schema.spam_examples``); an Akismet key's batch changes only its own weights.
         """
         self.catch_up(force=True)
         with self._lock:
             for ref in self._taught([ref for _, _, ref in lessons if ref]):
                 self._forget(ref)
+            local = self._local_for(batch)
             with self.store.write() as db:
                 for draft, is_spam, ref in lessons:
-                    step = self.model.learn(draft, is_spam)
+                    step = self.model.learn(draft, is_spam, local)
                     if step.size == 0 and not keep_agreed:
                         continue
                     result = db.execute(insert(schema.spam_examples).values(
                         is_spam=is_spam, weight=1.0, features=encode_step(step), source=source, ref=ref, created=time.time(),
+                        batch=batch,
                     ))
                     self._applied = max(self._applied, inserted_id(result))
 
@@ -132,7 +156,7 @@ class LearningModel:
                 return False
             for row in rows:
                 step = decode_step(row.features)
-                self.model.apply(step, sign=-1.0 if row.weight >= 0 else 1.0)
+                self.model.apply(step, sign=-1.0 if row.weight >= 0 else 1.0, local=self._local_for(row.batch))
             # The originals stay (a fresh process replays them and then their undo);
             # renaming their ref keeps them from being undone twice.
             db.execute(update(schema.spam_examples).where(schema.spam_examples.c.ref == ref).values(ref="undone:" + ref))
@@ -140,16 +164,46 @@ class LearningModel:
                 result = db.execute(
                     insert(schema.spam_examples).values(
                         is_spam=row.is_spam, weight=-row.weight, features=row.features, source="unlearn",
-                        ref=f"undo:{ref}", created=time.time(),
+                        ref=f"undo:{ref}", created=time.time(), batch=row.batch,
                     )
                 )
                 self._applied = max(self._applied, inserted_id(result))
             return True
 
+    def forget_batch(self, batch: str) -> int:
+        """Take back every lesson of ``batch`` still in force (a key's reports, an import); how many."""
+        self.catch_up(force=True)
+        examples = schema.spam_examples
+        with self.store.read() as db:
+            refs = list(dict.fromkeys(db.execute(
+                select(examples.c.ref).where(examples.c.batch == batch, examples.c.weight > 0,
+                                             ~examples.c.ref.startswith("undone:")).order_by(examples.c.id)).scalars()))
+        with self._lock:
+            return sum(self._forget(ref) for ref in refs)
+
+    def lessons_since(self, batch: str, since: float) -> int:
+        """Lessons of ``batch`` taught since ``since`` (a time), taken back or not: what a rate limit counts."""
+        examples = schema.spam_examples
+        with self.store.read() as db:
+            return int(db.execute(select(func.count()).select_from(examples).where(
+                examples.c.batch == batch, examples.c.created >= since, examples.c.weight > 0)).scalar() or 0)
+
     def examples_learned(self) -> int:
         with self.store.read() as db:
             return int(db.execute(select(func.count()).select_from(schema.spam_examples).where(
                 schema.spam_examples.c.weight > 0)).scalar() or 0)
+
+
+class KeyScorer:
+    """``LearningModel.score`` for one Akismet key's checks (see ``LearningModel.for_key``)."""
+
+    def __init__(self, learning: LearningModel, batch: str) -> None:
+        self.learning = learning
+        self.batch = batch
+
+    def score(self, draft: CommentDraft) -> tuple[float, list[Reason]]:
+        self.learning.catch_up()
+        return self.learning.model.score(draft, local=self.learning.local.get(self.batch))
 
 
 def encode_step(step: Step) -> str:

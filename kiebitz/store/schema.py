@@ -133,7 +133,11 @@ spam_examples = Table(
     Column("source", String(50), nullable=False),
     Column("ref", String(100), nullable=False, default=""),
     Column("created", Float, nullable=False),
+    # Lessons taught together, to be seen and taken back together: "akismet:KEY" (these count only
+    # for that key's own checks, spam.store) or "import:FORMAT:TIME"; NULL for a moderator's decision.
+    Column("batch", String(100), nullable=True),
     Index("ix_spam_examples_ref", "ref"),
+    Index("ix_spam_examples_batch_created", "batch", "created"),
 )
 
 block_rules = Table(
@@ -170,7 +174,8 @@ akismet_checks = Table(
 )
 
 # The counting columns of akismet_usage: what /1.2/key-sites reports and /metrics totals.
-AKISMET_USAGE_COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
+# reports_over_limit: submit-spam/ham a key sent beyond its hourly lessons (counted, not learned).
+AKISMET_USAGE_COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives", "reports_over_limit")
 
 akismet_usage = Table(
     "akismet_usage",
@@ -183,6 +188,7 @@ akismet_usage = Table(
     Column("ham", Integer, nullable=False, default=0),
     Column("missed_spam", Integer, nullable=False, default=0),
     Column("false_positives", Integer, nullable=False, default=0),
+    Column("reports_over_limit", Integer, nullable=False, default=0),
 )
 
 users = Table(

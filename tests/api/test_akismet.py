@@ -50,7 +50,9 @@ def test_comment_check_ham_spam_discard(app, key):
     assert client.comment_check("203.0.113.5", **HAM) == akismet.CheckResponse.HAM
     assert client.comment_check("203.0.113.6", comment_author="akismet-guaranteed-spam",
                                 comment_content="x") == akismet.CheckResponse.SPAM
-    assert client.comment_check("203.0.113.7", **SPAM) == akismet.CheckResponse.DISCARD
+    assert client.comment_check("203.0.113.7", **SPAM) == akismet.CheckResponse.SPAM  # the model alone never discards
+    links = dict(SPAM, comment_content=SPAM["comment_content"] + " http://bit.ly/a http://bit.ly/b")
+    assert client.comment_check("203.0.113.7", **links) == akismet.CheckResponse.DISCARD  # model and link rule agree
     assert client.comment_check("203.0.113.8", user_role="administrator", **SPAM) == akismet.CheckResponse.HAM
 
 

@@ -46,6 +46,8 @@ def test_the_admin_meets_wcag_aa(page, live):
     kiebitz.users.add("mia", "admin", "ein-langes-passwort")
     held = kiebitz.queues.page(QueueFilter(Status.PUBLISHED))[0][0].comment.id
     kiebitz.moderation.decide(held, Status.PENDING, "mia")  # the queue with a row, its checkbox and bulk actions
+    key = kiebitz.akismet.add_key("https://blog.example")  # a batch of lessons on /admin/lessons
+    kiebitz.akismet.submit(key, {"blog": "https://blog.example", "comment_content": "Billige Uhren hier kaufen"}, True)
     page.goto(live.url + "/admin/login")
     assert violations(page) == []
     page.get_by_label("Name").fill("mia")
@@ -53,7 +55,7 @@ def test_the_admin_meets_wcag_aa(page, live):
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("heading", name="Wartend (1)")).to_be_visible()
     for path in ("/admin/", "/admin/?status=published", "/admin/blocklist", "/admin/stats", "/admin/settings",
-                 "/admin/users", "/admin/sites", "/admin/import"):
+                 "/admin/users", "/admin/sites", "/admin/import", "/admin/lessons"):
         page.goto(live.url + path)
         assert violations(page) == [], path
     page.goto(f"{live.url}/admin/comments/{held}")  # one comment, its verdict, reasons and actions

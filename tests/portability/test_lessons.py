@@ -95,3 +95,18 @@ def test_the_cli_teaches_unless_told_not_to_or_dry_running(tmp_path: Path):
         assert "learned" not in result.output and learned() == 0
     result = CliRunner().invoke(main, ["import", str(DATA / "wordpress.xml"), "--config", str(config)])
     assert "the filter learned from 0 spam and 2 approved comments" in result.output.splitlines()
+
+
+def test_an_imports_lessons_are_one_batch_taken_back_in_one_action(tmp_path: Path):
+    from kiebitz.moderation.lessons import LessonBatches
+
+    kiebitz = build(make_settings(tmp_path))
+    before, _ = kiebitz.model.score(NEW_SPAM)
+    teach(kiebitz.store, kiebitz.model, load(kiebitz.store, other_system(), "default"))
+    batches = LessonBatches(kiebitz.store, kiebitz.model)
+    (batch,) = batches.list()
+    assert batch.source == "import" and batch.label == "WordPress" and batch.spam > 0  # lessons that changed the model
+    assert batches.take_back(batch.batch) == batch.spam + batch.ham
+    assert kiebitz.model.score(NEW_SPAM)[0] == pytest.approx(before, abs=1e-6)
+    assert batches.list() == []
+    assert build(make_settings(tmp_path)).model.score(NEW_SPAM)[0] == pytest.approx(before, abs=1e-6)  # after a restart too

@@ -144,7 +144,12 @@ def test_every_comment_stores_verdict_score_and_reasons(client, poster):
     assert stored.verdict == "ham" and stored.score < 0.5
     assert stored.reasons and {"code", "message", "weight"} <= set(stored.reasons[0])
     blatant = poster.post(text="Check out my channel, subscribe!!! FREE iPhone http://bit.ly/abc", email="x@promo.example")
-    assert blatant.status_code == 403 and blatant.json()["error"]["field"] == "text"
+    assert blatant.status_code == 202  # the model alone never discards: to the spam queue, with its reasons
+    stored = client.app.state.kiebitz.store.get_comment(blatant.json()["id"])
+    assert stored.status.value == "spam" and stored.verdict == "spam" and stored.score >= 0.995
+    with_links = poster.post(text="Check out my channel, subscribe!!! FREE iPhone http://bit.ly/abc http://bit.ly/d "
+                                  "http://bit.ly/e", email="y@promo.example")
+    assert with_links.status_code == 403 and with_links.json()["error"]["field"] == "text"
 
 
 def test_honeypot_too_fast_and_flood_over_http(tmp_path: Path):

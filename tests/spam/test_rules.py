@@ -100,7 +100,9 @@ def test_verdict_thresholds():
     assert decide(0.1, [], limits, False) == Label.HAM
     assert decide(0.6, [], limits, False) == Label.UNSURE
     assert decide(0.95, [], limits, False) == Label.SPAM
-    assert decide(0.999, [], limits, False) == Label.DISCARD
+    assert decide(0.999, [], limits, False) == Label.SPAM  # the model alone never discards
+    assert decide(0.999, [Reason("too_many_links", "x")], limits, False) == Label.DISCARD
+    assert decide(0.9, [Reason("too_many_links", "x")], limits, False) == Label.SPAM
     hard = [Reason("blocked", "x"), Reason("duplicate", "y")]
     assert decide(0.1, hard, limits, False) == Label.DISCARD
 
