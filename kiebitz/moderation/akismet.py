@@ -19,7 +19,7 @@ import string
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, insert, select, update
@@ -29,7 +29,7 @@ from kiebitz.domain import CommentDraft, Label, Verdict
 from kiebitz.errors import InvalidInput
 from kiebitz.moderation import validation
 from kiebitz.security import Signer
-from kiebitz.spam.filter import SpamFilter
+from kiebitz.spam.filter import SpamFilter, decide
 from kiebitz.spam.store import KEY_BATCH, LearningModel
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
@@ -126,7 +126,7 @@ class AkismetService:
             is_spam, discard = False, False
         else:
             self.refresh_settings()  # the link limit may have changed in another process's admin
-            verdict = SpamFilter(self.model.for_key(key), self.spam_filter.thresholds).judge(draft, None)
+            verdict = self.judge_for_key(key, draft)
             is_spam = verdict.label in (Label.SPAM, Label.DISCARD)
             discard = verdict.label == Label.DISCARD
         guid = str(uuid.uuid4())
@@ -140,6 +140,17 @@ class AkismetService:
 
         self.store.write_shared(log)  # checks come many at a time: they share commits and fsyncs
         return CheckResult(is_spam, discard, guid, verdict)
+
+    def judge_for_key(self, key: str, draft: CommentDraft) -> Verdict:
+        """The filter with this key's own lessons, which may send a comment to spam but never make it discarded:
+        a discard stands only where the shared model, without them, would discard it too."""
+        thresholds = self.spam_filter.thresholds
+        verdict = SpamFilter(self.model.for_key(key), thresholds).judge(draft, None)
+        if verdict.label == Label.DISCARD:
+            shared_probability = self.model.score(draft)[0]
+            if decide(shared_probability, list(verdict.reasons), thresholds, trusted=False) != Label.DISCARD:
+                return replace(verdict, label=Label.SPAM)
+        return verdict
 
     def submit(self, key: str, fields: Mapping[str, str], is_spam: bool) -> None:
         """submit-spam / submit-ham: teach the filter at once (unless is_test) and count corrections."""
