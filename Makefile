@@ -42,6 +42,7 @@ bench: install system-deps
 	$(BIN)/python bench/spam_peers.py
 	$(BIN)/python bench/spam_transfer.py
 	$(BIN)/python bench/spam_adaptation.py
+	$(BIN)/python bench/akismet_poisoning.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
 	$(BIN)/python bench/export_import.py
