@@ -16,11 +16,14 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from kiebitz.api import schemas
+from kiebitz.api.schemas import plain_text_errors
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation import validation
 from kiebitz.moderation.akismet import SITE_URL_MAX, AkismetService, month_now
@@ -37,6 +40,15 @@ COMMENT_FIELDS = {
             "comment_post_modified_gmt", "comment_parent", "blog_lang", "blog_charset", "user_role", "is_test",
             "recheck_reason", "honeypot_field_name", "comment_context")}, "required": ["api_key", "blog", "user_ip"]}}}},
 }
+
+
+VERIFY_FIELDS = schemas.form_body({"key": {"type": "string"}, "blog": {"type": "string"}}, ["key", "blog"])
+
+
+def json_or_text(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
+    schema = model.model_json_schema() if model is not None else {"type": "object"}
+    return {"description": description,
+            "content": {"application/json": {"schema": schema}, "text/plain": {"schema": {"type": "string"}}}}
 
 
 def text(body: str, headers: dict[str, str] | None = None, status: int = 200) -> Response:
@@ -94,7 +106,8 @@ def key_of(request: Request, fields: dict[str, str]) -> str:
 
 
 def router(service: AkismetService) -> APIRouter:
-    api = APIRouter(tags=["akismet"], route_class=AkismetRoute)
+    api = APIRouter(tags=["akismet"], route_class=AkismetRoute, default_response_class=PlainTextResponse)
+    errors = plain_text_errors(408, 413)
 
     def invalid(help_text: str) -> Response:
         return text("invalid", {"X-akismet-debug-help": help_text})
@@ -123,7 +136,8 @@ def router(service: AkismetService) -> APIRouter:
             return key, fields, invalid(f"The blog value is longer than {SITE_URL_MAX} characters.")
         return key, fields, None
 
-    @api.post("/1.1/verify-key", summary="Akismet: is this key valid?")
+    @api.post("/1.1/verify-key", summary="Akismet: is this key valid?", openapi_extra=VERIFY_FIELDS,
+              responses={200: schemas.text("valid, or invalid with the reason in X-akismet-debug-help"), **errors})
     async def verify_key(request: Request) -> Response:
         fields = await fields_of(request)
         key = key_of(request, fields)
@@ -135,7 +149,9 @@ def router(service: AkismetService) -> APIRouter:
             return text("valid")
         return invalid("The API key is not valid or has been revoked.")
 
-    @api.post("/1.1/comment-check", summary="Akismet: true (spam), false (ham) or invalid", openapi_extra=COMMENT_FIELDS)
+    @api.post("/1.1/comment-check", summary="Akismet: true (spam), false (ham) or invalid", openapi_extra=COMMENT_FIELDS,
+              responses={200: schemas.text("true, false, invalid, or 'Missing required field: …'; "
+                                           "X-akismet-pro-tip: discard for blatant spam"), **errors})
     async def comment_check(request: Request) -> Response:
         key, fields, error = await authorised(request)
         if error is not None:
@@ -153,15 +169,18 @@ def router(service: AkismetService) -> APIRouter:
         await run_in_threadpool(service.submit, key, fields, is_spam)
         return text(THANKS)
 
-    @api.post("/1.1/submit-spam", summary="Akismet: this was spam (teaches the filter)", openapi_extra=COMMENT_FIELDS)
+    @api.post("/1.1/submit-spam", summary="Akismet: this was spam (teaches this key's checks)", openapi_extra=COMMENT_FIELDS,
+              responses={200: schemas.text(THANKS), **errors})
     async def submit_spam(request: Request) -> Response:
         return await submit(request, True)
 
-    @api.post("/1.1/submit-ham", summary="Akismet: this was not spam (teaches the filter)", openapi_extra=COMMENT_FIELDS)
+    @api.post("/1.1/submit-ham", summary="Akismet: this was not spam (teaches this key's checks)", openapi_extra=COMMENT_FIELDS,
+              responses={200: schemas.text(THANKS), **errors})
     async def submit_ham(request: Request) -> Response:
         return await submit(request, False)
 
-    @api.get("/1.2/usage-limit", summary="Akismet: calls this month; limit is none")
+    @api.get("/1.2/usage-limit", summary="Akismet: calls this month; limit is none",
+             responses={200: json_or_text(schemas.AkismetUsage, "the usage, or invalid for a bad key")})
     @api.post("/1.2/usage-limit", include_in_schema=False)
     async def usage_limit(request: Request) -> Response:
         key, fields, error = await valid_key(request)
@@ -170,7 +189,9 @@ def router(service: AkismetService) -> APIRouter:
         usage = await run_in_threadpool(service.usage, key)
         return Response(orjson.dumps(usage), media_type="application/json")
 
-    @api.get("/1.2/key-sites", summary="Akismet: per-site statistics of a key")
+    @api.get("/1.2/key-sites", summary="Akismet: per-site statistics of a key",
+             responses={200: json_or_text(None, "{month: [site, ...], limit, offset, total}, CSV with format=csv, "
+                                                "or invalid for a bad key")})
     @api.post("/1.2/key-sites", include_in_schema=False)
     async def key_sites(request: Request) -> Response:
         key, fields, error = await valid_key(request)

@@ -9,11 +9,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from kiebitz.api import schemas
+from kiebitz.api.schemas import answers, text
 from kiebitz.domain import Comment
 from kiebitz.moderation import validation
 from kiebitz.moderation.comments import CommentService, iso
 
 ATOM = "application/atom+xml; charset=utf-8"
+
+
+class AtomResponse(Response):
+    media_type = "application/atom+xml"
 # What XML 1.0 forbids and an import or an older release may have stored: never written into a feed.
 NOT_XML = re.compile(f"{validation.CONTROL_CHARACTERS.pattern}|{validation.NONCHARACTERS.pattern}")
 
@@ -44,11 +50,14 @@ def router(service: CommentService) -> APIRouter:
         title = entries[0][2] if entries and entries[0][2] else thread_uri
         return atom(f"{public_url}/feeds/{site}/thread.atom?uri={thread_uri}", f"Kommentare: {title}", entries, public_url)
 
-    @api.get("/{site}/comments.atom", summary="The newest published comments of a site")
+    @api.get("/{site}/comments.atom", summary="The newest published comments of a site", response_class=AtomResponse,
+             responses=answers({200: text("an Atom feed of the newest 50", AtomResponse.media_type)}, 400))
     async def site_feed(site: str) -> Response:
         return Response(await run_in_threadpool(render, validation.site(site), None), media_type=ATOM)
 
-    @api.get("/{site}/thread.atom", summary="The newest published comments of one page")
+    @api.get("/{site}/thread.atom", summary="The newest published comments of one page", response_class=AtomResponse,
+             openapi_extra={"parameters": [schemas.PAGE_URI]},
+             responses=answers({200: text("an Atom feed of the page's newest 50", AtomResponse.media_type)}, 400))
     async def thread_feed(site: str, request: Request) -> Response:
         uri = validation.uri(request.query_params.get("uri"))
         return Response(await run_in_threadpool(render, validation.site(site), uri), media_type=ATOM)

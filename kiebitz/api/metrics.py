@@ -12,12 +12,13 @@ import hmac
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily, Metric
 from starlette.concurrency import run_in_threadpool
 
 from kiebitz import __version__
+from kiebitz.api.schemas import answers, text
 from kiebitz.errors import Unauthorized
 from kiebitz.store.comments import Store
 from kiebitz.store.totals import Totals, read_totals
@@ -67,7 +68,9 @@ def exposition(totals: Totals) -> bytes:
 def router(store: Store, token: str) -> APIRouter:
     api = APIRouter(tags=["operations"])
 
-    @api.get("/metrics", summary="Totals for Prometheus: queues, threads, the filter's lessons, Akismet use")
+    @api.get("/metrics", summary="Totals for Prometheus: queues, threads, the filter's lessons, Akismet use",
+             response_class=PlainTextResponse,
+             responses=answers({200: text("Prometheus' text format")}, 401))
     async def metrics(request: Request) -> Response:
         if token:
             sent = request.headers.get("authorization", "")

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from kiebitz.api import schemas
 from kiebitz.api.http import client_of, html_page
+from kiebitz.api.schemas import BODY_ERRORS, answers
 from kiebitz.api.subscriptions import PAGE
 from kiebitz.notify.data_requests import DataRequests
 
@@ -52,7 +54,10 @@ def router(requests: DataRequests, language: str) -> APIRouter:
     def page(text: str, form: str = "") -> HTMLResponse:
         return html_page(PAGE.format(lang=language, text=text, form=form))
 
-    @api.post("/request", summary="Ask for a link to one's own comment data, or to erase it, by e-mail")
+    @api.post("/request", summary="Ask for a link to one's own comment data, or to erase it, by e-mail",
+              response_class=HTMLResponse, openapi_extra=schemas.DATA_REQUEST,
+              responses=answers({200: {"description": "a page: a link was mailed if anything is stored"}},
+                                *BODY_ERRORS, 404, 429))
     async def request_data(request: Request) -> HTMLResponse:
         form = await request.form()
         email, action = form.get("email"), form.get("action")
@@ -60,7 +65,8 @@ def router(requests: DataRequests, language: str) -> APIRouter:
                                 action if isinstance(action, str) else "", client_of(request).ip)
         return page(words["sent"])
 
-    @api.get("/confirm/{token}", summary="The page a mailed data link opens: what will happen, and a button")
+    @api.get("/confirm/{token}", summary="The page a mailed data link opens: what will happen, and a button",
+             response_class=HTMLResponse, responses=answers({200: {"description": "the page"}}, 403))
     async def confirm_page(token: str) -> HTMLResponse:
         email, action = requests.read(token)
         count = await run_in_threadpool(requests.personal_data.count, email)
@@ -68,7 +74,10 @@ def router(requests: DataRequests, language: str) -> APIRouter:
         button = f'<form method="post" action="{action_url}"><button>{words["button"][action]}</button></form>'
         return page(words[action].format(email=html.escape(email), comments=counted(count, "comments")), button)
 
-    @api.post("/confirm/{token}", summary="Hand out one's comment data as JSON, or erase it")
+    @api.post("/confirm/{token}", summary="Hand out one's comment data as JSON, or erase it",
+              responses=answers({200: {"description": "the data as a JSON download, or a page saying what was erased",
+                                       "content": {"application/json": {"schema": {"type": "object"}},
+                                                   "text/html": {"schema": {"type": "string"}}}}}, *BODY_ERRORS, 403))
     async def confirm(token: str) -> Response:
         email, action = requests.read(token)
         if action == "export":

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from kiebitz.api import schemas
 from kiebitz.api.http import (
     EDIT_COOKIE_PREFIX,
     CommentId,
@@ -20,39 +21,10 @@ from kiebitz.api.http import (
     json_body,
     json_response,
 )
+from kiebitz.api.schemas import BODY_ERRORS, answers
 from kiebitz.moderation import validation
 from kiebitz.moderation.comments import Client, CommentService, Posted
 from kiebitz.moderation.site_origins import SiteOrigins
-
-COMMENT_BODY = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["text", "form_token"],
-                "properties": {
-                    "author": {"type": "string", "maxLength": validation.AUTHOR_MAX},
-                    "email": {"type": "string", "format": "email", "description": "never published"},
-                    "website": {"type": "string", "format": "uri"},
-                    "text": {"type": "string", "minLength": validation.TEXT_MIN, "maxLength": validation.TEXT_MAX},
-                    "parent": {"type": ["integer", "null"]},
-                    "title": {"type": "string"},
-                    "form_token": {"type": "string", "description": "from GET /api/comments"},
-                    "notify": {"type": "boolean", "description": "e-mail me replies (asks for confirmation first)"},
-                    "homepage": {"type": "string", "description": "the honeypot: left empty by people"},
-                },
-                "additionalProperties": False,
-            }
-        }
-    },
-}
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    "400": {"description": "a field breaks a rule: {\"error\": {\"field\", \"message\"}}"},
-    "403": {"description": "no valid edit token, closed thread, a page the site does not allow, or rejected as spam"},
-    "404": {"description": "no such comment"},
-    "429": {"description": "posting too fast"},
-}
 
 
 def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
@@ -69,7 +41,8 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         if origin is not None and origin != own and not origins.allows_without_reading(origin):
             await run_in_threadpool(origins.check_write, origin, own, site)
 
-    @api.get("/comments", summary="A page's published comments as a tree, with a form token")
+    @api.get("/comments", summary="A page's published comments as a tree, with a form token", openapi_extra=schemas.THREAD_PAGE,
+             responses=answers({200: (schemas.Thread, "the thread (empty for a page without comments)")}, 400))
     async def get_comments(request: Request) -> Response:
         uri = validation.uri(request.query_params.get("uri"))
         sort = request.query_params.get("sort", "oldest")
@@ -82,8 +55,10 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
             body = await run_in_threadpool(service.thread_json, site, uri, sort, limit, offset, tokens)
         return Response(body, media_type="application/json")
 
-    @api.post("/comments", status_code=201, summary="Post a comment: 201 published, 202 held",
-              openapi_extra={"requestBody": COMMENT_BODY}, responses=ERROR_RESPONSES)
+    @api.post("/comments", status_code=201, summary="Post a comment: 201 published, 202 held", openapi_extra=schemas.NEW_COMMENT,
+              responses=answers({201: {"model": schemas.Posted, "description": "published", "links": schemas.COMMENT_LINKS},
+                                 202: {"model": schemas.Posted, "description": "held for moderation or spam",
+                                       "links": schemas.COMMENT_LINKS}}, *BODY_ERRORS, 403, 429))
     async def post_comment(request: Request) -> Response:
         payload = await json_body(request)
         uri, site = validation.uri(request.query_params.get("uri")), site_of(request)
@@ -100,8 +75,9 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         )
         return response
 
-    @api.patch("/comments/{comment_id}", summary="Edit one's own comment within the edit window",
-               responses=ERROR_RESPONSES)
+    @api.patch("/comments/{comment_id}", summary="Edit one's own comment within the edit window", operation_id="edit_comment",
+               openapi_extra=schemas.EDIT,
+               responses=answers({200: (schemas.Comment, "the comment as edited")}, *BODY_ERRORS, 403, 404))
     async def edit_comment(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
         await check_origin(request, lambda: service.store.site_of_comment(comment_id))
@@ -109,8 +85,8 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         comment = await in_writer(service.edit, comment_id, token, payload)
         return json_response(service.public(comment))
 
-    @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window",
-                responses=ERROR_RESPONSES)
+    @api.delete("/comments/{comment_id}", summary="Delete one's own comment within the edit window", operation_id="delete_comment",
+                responses=answers({200: (schemas.Deleted, "deleted")}, *BODY_ERRORS, 403, 404))
     async def delete_comment(comment_id: CommentId, request: Request) -> Response:
         await check_origin(request, lambda: service.store.site_of_comment(comment_id))
         await in_writer(service.delete, comment_id, edit_token_of(request, comment_id, None, origins.trusted))
@@ -118,19 +94,24 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         response.delete_cookie(EDIT_COOKIE_PREFIX + str(comment_id), path="/")
         return response
 
-    @api.post("/comments/{comment_id}/vote", summary="Vote a comment up (1) or down (-1), once per voter")
+    @api.post("/comments/{comment_id}/vote", summary="Vote a comment up (1) or down (-1), once per voter", operation_id="vote",
+              openapi_extra=schemas.VOTE,
+              responses=answers({200: (schemas.Votes, "the comment's votes now")}, *BODY_ERRORS, 403, 404, 409))
     async def vote(comment_id: CommentId, request: Request) -> Response:
         payload = await json_body(request)
         await check_origin(request, lambda: service.store.site_of_comment(comment_id))
         result = await in_writer(service.vote, comment_id, payload, client_of(request).ip)
         return json_response(result)
 
-    @api.post("/counts", summary="Published comment counts for many pages: [uri, ...] → {uri: n}")
+    @api.post("/counts", summary="Published comment counts for many pages: [uri, ...] → {uri: n}",
+              openapi_extra={"parameters": [schemas.SITE]} | schemas.PAGE_URIS,
+              responses=answers({200: (schemas.Counts, "a count per uri")}, *BODY_ERRORS))
     async def counts(request: Request) -> Response:
         payload = await json_body(request)
         return json_response(await run_in_threadpool(service.counts, site_of(request), payload))
 
-    @api.post("/preview", summary="Render comment text to the HTML it would show")
+    @api.post("/preview", summary="Render comment text to the HTML it would show", openapi_extra=schemas.PREVIEW,
+              responses=answers({200: (schemas.Preview, "the HTML")}, *BODY_ERRORS))
     async def preview(request: Request) -> Response:
         return json_response(service.preview(await json_body(request)))
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kiebitz.api.http import html_page
+from kiebitz.api.schemas import text
 from kiebitz.config import Settings
 
 WIDGET = Path(__file__).resolve().parent.parent / "widget"
@@ -41,19 +42,29 @@ class StaticFile:
         return Response(self.raw, media_type=self.media_type, headers=headers)
 
 
+class ScriptResponse(Response):
+    media_type = "text/javascript"
+
+
+class StylesheetResponse(Response):
+    media_type = "text/css"
+
+
 def router(settings: Settings) -> APIRouter:
     api = APIRouter(tags=["widget"])
     files = {name: StaticFile(WIDGET / name) for name in TYPES}
 
-    @api.get("/js/embed.js", summary="The comment widget script")
+    @api.get("/js/embed.js", summary="The comment widget script", response_class=ScriptResponse,
+             responses={200: text("the script", "text/javascript"), 304: {"description": "unchanged (If-None-Match)"}})
     async def embed_js(request: Request) -> Response:
         return files["embed.js"].response(request)
 
-    @api.get("/js/embed.css", summary="The comment widget stylesheet")
+    @api.get("/js/embed.css", summary="The comment widget stylesheet", response_class=StylesheetResponse,
+             responses={200: text("the stylesheet", "text/css"), 304: {"description": "unchanged (If-None-Match)"}})
     async def embed_css(request: Request) -> Response:
         return files["embed.css"].response(request)
 
-    @api.get("/privacy", summary="What Kiebitz stores about commenters, in German or English")
+    @api.get("/privacy", summary="What Kiebitz stores about commenters, in German or English", response_class=HTMLResponse)
     async def privacy(request: Request) -> HTMLResponse:
         language = request.query_params.get("lang") or settings.language
         language = language if language in ("de", "en") else "en"
