@@ -43,6 +43,8 @@ COMMENT_FIELDS = {
 
 
 VERIFY_FIELDS = schemas.form_body({"key": {"type": "string"}, "blog": {"type": "string"}}, ["key", "blog"])
+STATS_FIELDS = schemas.form_body({"key": {"type": "string"}, "blog": {"type": "string"},
+                                  "from": {"enum": ["all", "6-months"]}}, ["key", "blog"])
 
 
 def json_or_text(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
@@ -140,7 +142,9 @@ def router(service: AkismetService) -> APIRouter:
               responses={200: schemas.text("valid, or invalid with the reason in X-akismet-debug-help"), **errors})
     async def verify_key(request: Request) -> Response:
         fields = await fields_of(request)
-        key = key_of(request, fields)
+        # The key to verify is `key`: the WordPress plugin checks a newly typed key as key=NEW beside
+        # api_key=OLD, the one configured; reading api_key first answered for the old key.
+        key = fields.get("key", "").strip() or key_of(request, fields)
         if not key:
             return invalid("Empty \"key\" value")
         if not fields.get("blog", "").strip():
@@ -178,6 +182,39 @@ def router(service: AkismetService) -> APIRouter:
               responses={200: schemas.text(THANKS), **errors})
     async def submit_ham(request: Request) -> Response:
         return await submit(request, False)
+
+    @api.post("/1.1/get-subscription", summary="Akismet: the key's account (the WordPress plugin's settings page)",
+              openapi_extra=VERIFY_FIELDS,
+              responses={200: json_or_text(None, "an active account, or invalid for a bad key"), **errors})
+    async def get_subscription(request: Request) -> Response:
+        fields = await fields_of(request)
+        key = fields.get("key", "").strip() or key_of(request, fields)
+        if not key or not await run_in_threadpool(service.is_valid, key):
+            return invalid("The API key is not valid or has been revoked.")
+        return Response(orjson.dumps(service.subscription(key)), media_type="application/json")
+
+    @api.post("/1.1/get-stats", summary="Akismet: the key's spam caught and mistakes for a blog (from=all or 6-months)",
+              openapi_extra=STATS_FIELDS,
+              responses={200: json_or_text(None, "spam, ham, missed_spam, false_positives, accuracy; or invalid"),
+                         **errors})
+    async def get_stats(request: Request) -> Response:
+        fields = await fields_of(request)
+        key = fields.get("key", "").strip() or key_of(request, fields)
+        if not key or not await run_in_threadpool(service.is_valid, key):
+            return invalid("The API key is not valid or has been revoked.")
+        stats = await run_in_threadpool(service.stats, key, fields.get("blog", ""), fields.get("from", "all"))
+        return Response(orjson.dumps(stats), media_type="application/json")
+
+    @api.get("/1.1/test", summary="Akismet: connectivity check; answers connected",
+             responses={200: schemas.text("connected")})
+    async def connection_test() -> Response:
+        return text("connected")
+
+    @api.post("/1.1/deactivate", summary="Akismet: a site stops using the key (nothing to do here)",
+              openapi_extra=VERIFY_FIELDS, responses={200: schemas.text("deactivated"), **errors})
+    async def deactivate(request: Request) -> Response:
+        await fields_of(request)
+        return text("deactivated")
 
     @api.get("/1.2/usage-limit", summary="Akismet: calls this month; limit is none",
              responses={200: json_or_text(schemas.AkismetUsage, "the usage, or invalid for a bad key")})

@@ -34,7 +34,10 @@ from kiebitz.spam.store import KEY_BATCH, LearningModel
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
-KEY_ALPHABET = string.ascii_lowercase + string.digits
+# Akismet's keys are 12 hexadecimal characters, and the WordPress plugin keeps only [a-f0-9] of a typed
+# key (Akismet_Admin::enter_api_key): a key with other letters could not be entered there. Keys made
+# before, of any lowercase letters and digits, stay valid.
+KEY_ALPHABET = string.digits + "abcdef"
 KEY_LENGTH = 12  # the WordPress plugin refuses keys of any other length
 SITE_URL_MAX = 1000  # the blog addresses keys and statistics are kept under (schema: String(1000))
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
@@ -114,7 +117,13 @@ class AkismetService:
 
     # -- checks and lessons -----------------------------------------------------
     def fingerprint(self, fields: Mapping[str, str]) -> str:
-        parts = [fields.get(name, "") for name in ("comment_content", "comment_author", "comment_author_email", "user_ip")]
+        """What pairs a submit-spam/ham with its earlier check: a keyed hash of the comment, less backslashes.
+
+        WordPress sends comment-check the slashed data of the form (``gibt\\'s``, ``O\\'Brien``) and
+        submit-spam the unslashed text it stored (``gibt's``): without its backslashes the two agree.
+        """
+        parts = [fields.get(name, "").replace("\\", "") for name in
+                 ("comment_content", "comment_author", "comment_author_email", "user_ip")]
         return self.signer.keyed_hash("akismet", "\x1f".join(parts))[:40]
 
     def check(self, key: str, fields: Mapping[str, str]) -> CheckResult:
@@ -199,6 +208,30 @@ class AkismetService:
                 .where(and_(schema.akismet_usage.c.key == key, schema.akismet_usage.c.month == month_now()))
             ).scalar()
         return {"limit": "none", "usage": int(calls or 0), "percentage": "0.00", "throttled": False}
+
+    def subscription(self, key: str) -> dict[str, object]:
+        """/1.1/get-subscription as the WordPress plugin reads it: an active account that never bills."""
+        return {"account_id": 0, "account_name": "Kiebitz (self-hosted)", "account_type": "self-hosted",
+                "status": "active", "next_billing_date": None, "limit_reached": False,
+                "user_email": "", "user_login": "", "api_key": key}
+
+    def stats(self, key: str, blog: str, since: str) -> dict[str, object]:
+        """/1.1/get-stats: this key's verdicts and reported mistakes for ``blog``, all months or the last six."""
+        table = schema.akismet_usage
+        query = select(*(func.coalesce(func.sum(table.c[name]), 0).label(name)
+                         for name in ("spam", "ham", "missed_spam", "false_positives")))
+        query = query.where(table.c.key == key, table.c.site_url == blog)
+        if since == "6-months":
+            today = datetime.now(UTC)
+            first = today.year * 12 + today.month - 1 - 5  # this month and the five before it
+            query = query.where(table.c.month >= f"{first // 12:04d}-{first % 12 + 1:02d}")
+        with self.store.read() as db:
+            totals = {name: int(value) for name, value in db.execute(query).one()._mapping.items()}
+        checked = totals["spam"] + totals["ham"]
+        mistakes = totals["missed_spam"] + totals["false_positives"]
+        accuracy = round(100.0 * (checked - mistakes) / checked, 3) if checked else 100.0
+        # time_saved: the plugin's estimate of a moderator's minute per blocked spam, as Akismet reports it
+        return {**totals, "accuracy": max(0.0, accuracy), "time_saved": totals["spam"] * 60, "breakdown": {}}
 
     def sites(self, key: str, month: str, url_filter: str, order: str) -> list[dict[str, object]]:
         table = schema.akismet_usage

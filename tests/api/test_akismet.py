@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
+from kiebitz.domain import CommentDraft
 
 pytestmark = pytest.mark.usefixtures("database_backend")
 
@@ -34,8 +35,19 @@ def client_for(app, key: str, url: str = BLOG) -> akismet.SyncClient:
     return akismet.SyncClient(config=akismet.Config(key=key, url=url), http_client=app)
 
 
-def test_keys_are_twelve_lowercase_alphanumerics(app, key):
-    assert len(key) == 12 and key.isalnum() and key == key.lower()
+def test_keys_are_twelve_hexadecimal_characters(app, key):
+    """The WordPress plugin keeps only [a-f0-9] of a typed key: any other letter would be lost."""
+    assert len(key) == 12 and set(key) <= set("0123456789abcdef")
+
+
+def test_keys_made_before_of_other_letters_stay_valid(app):
+    from sqlalchemy import insert
+
+    from kiebitz.store import schema
+
+    with app.app.state.kiebitz.store.write() as db:
+        db.execute(insert(schema.akismet_keys).values(key="er7jedkf2w89", site_url=BLOG, created=0.0, revoked=False))
+    assert client_for(app, "er7jedkf2w89").verify_key() is True
 
 
 def test_verify_key(app, key):
@@ -161,3 +173,41 @@ def test_errors_inside_the_akismet_api_are_plain_text(app, key):
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("text/plain")
     assert "at most" in response.headers["x-akismet-debug-help"]
+
+
+def test_verify_key_checks_the_key_being_entered_not_the_configured_one(app, key):
+    """The WordPress plugin sends key=NEW&blog=…&api_key=OLD when a new key is typed in."""
+    other = app.app.state.kiebitz.akismet.add_key("https://anders.example")
+    assert app.post("/1.1/verify-key", data={"key": "0123456789ab", "blog": BLOG, "api_key": key}).text == "invalid"
+    assert app.post("/1.1/verify-key", data={"key": other, "blog": BLOG, "api_key": "0123456789ab"}).text == "valid"
+
+
+def test_the_wordpress_settings_page_endpoints(app, key):
+    assert app.get("/1.1/test").text == "connected"
+    account = app.post("/1.1/get-subscription", data={"key": key, "blog": BLOG, "api_key": key}).json()
+    assert account["status"] == "active" and account["api_key"] == key and not account["next_billing_date"]
+    assert app.post("/1.1/get-subscription", data={"key": "0123456789ab", "blog": BLOG}).text == "invalid"
+    client = client_for(app, key)
+    client.comment_check("203.0.113.5", **HAM)
+    client.comment_check("203.0.113.6", **SPAM)
+    client.submit_spam("203.0.113.5", **HAM)  # one missed
+    for since in ("all", "6-months"):
+        stats = app.post("/1.1/get-stats", data={"key": key, "blog": BLOG, "from": since, "api_key": key}).json()
+        assert (stats["spam"], stats["ham"], stats["missed_spam"], stats["false_positives"]) == (1, 1, 1, 0)
+        assert stats["accuracy"] == 50.0
+    assert app.post("/1.1/deactivate", data={"key": key, "blog": BLOG}).text == "deactivated"
+
+
+def test_a_report_pairs_with_its_check_though_wordpress_slashed_the_check(app, key):
+    """comment-check gets the form's slashed text (gibt\\'s), submit-spam the text WordPress stored (gibt's)."""
+    text = "Gibt's bei O'Brien \"günstige\" Uhren? Zirbelkiefer-Kristallkissen bei kristallkissen-shop"
+    slashed = text.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"')
+    fields = {"api_key": key, "blog": BLOG, "user_ip": "203.0.113.5", "comment_author": "Seán O'Brien",
+              "comment_author_email": "sean@example.org"}
+    assert app.post("/1.1/comment-check", data={**fields, "comment_content": slashed,
+                                                "comment_author": "Seán O\\'Brien"}).text == "false"
+    before = app.app.state.kiebitz.model.for_key(key).score(CommentDraft(text=text))[0]
+    assert app.post("/1.1/submit-spam", data={**fields, "comment_content": text}).text.startswith("Thanks")
+    usage = app.get("/1.2/key-sites", params={"api_key": key}).json()
+    assert usage[next(iter(usage))][0]["missed_spam"] == "1"  # counted as missed spam
+    assert app.app.state.kiebitz.model.for_key(key).score(CommentDraft(text=text))[0] > before  # and learned
