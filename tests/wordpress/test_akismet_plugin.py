@@ -1,0 +1,98 @@
+"""Debian's WordPress with its bundled Akismet plugin, routed to Kiebitz by our plugin, driven as owner and readers do."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.wordpress.conftest import Kiebitz, activate, deactivate, post_comment, screenshot
+from tests.wordpress.site import WordPress
+
+pytestmark = pytest.mark.browser
+
+HELLO_WORLD = 1  # the post every new WordPress has
+EVERYDAY = ("Danke für den Bericht über die Sanierung der Grundschule. Die Eltern im Viertel haben lange darauf "
+            "gewartet, hoffentlich wird es bis zum Schuljahresbeginn fertig.")
+
+
+def status_of(wordpress: WordPress, comment_id: int) -> str:
+    return wordpress.database.sql(f"SELECT comment_approved FROM wp_comments WHERE comment_ID = {comment_id}", "wordpress")[0][0]
+
+
+def akismet_result(wordpress: WordPress, comment_id: int) -> str:
+    rows = wordpress.database.sql(
+        f"SELECT meta_value FROM wp_commentmeta WHERE comment_id = {comment_id} AND meta_key = 'akismet_result'", "wordpress")
+    return rows[0][0] if rows else ""
+
+
+def key_sites(kiebitz: Kiebitz, key: str) -> dict[str, str]:
+    """This month's figures for the key's blog, as Akismet's key-sites gives them."""
+    answer = httpx.get(f"{kiebitz.url}/1.2/key-sites", params={"api_key": key}).json()
+    months = {name: sites for name, sites in answer.items() if isinstance(sites, list)}
+    return dict(months[max(months)][0])
+
+
+def test_the_key_typed_into_akismets_settings_page_is_accepted_and_connected(akismet_key_entered, admin, wordpress: WordPress) -> None:  # type: ignore[no-untyped-def]
+    assert wordpress.option("wordpress_api_key") == akismet_key_entered
+    admin.goto(wordpress.url + "/wp-admin/options-general.php?page=akismet-key-config")
+    page = admin.content()
+    assert "can’t connect" not in page and "can't connect" not in page  # get-subscription, get-stats and test all answered
+    assert admin.locator("#key").input_value() == akismet_key_entered
+    screenshot(admin, "akismet")
+    assert admin.locator(".akismet-settings .api-key input.active, #key.active").count() == 1  # Akismet marks a verified key "active"
+
+
+def test_readers_everyday_comment_is_approved_and_blatant_spam_lands_in_spam(akismet_key_entered, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]
+                                                                              wordpress: WordPress) -> None:
+    ham = post_comment(wordpress, HELLO_WORLD, "Petra Lindner", "petra.lindner@example.de", EVERYDAY)
+    spam = post_comment(wordpress, HELLO_WORLD, "cheap pills", "pills@example.com",
+                        "BUY CHEAP VIAGRA CIALIS NOW!!! best price no prescription http://pills.example/buy "
+                        "http://pills.example/order http://pills.example/cheap casino bonus",
+                        url="http://pills.example/")
+    assert (status_of(wordpress, ham), status_of(wordpress, spam)) == ("1", "spam")
+    assert (akismet_result(wordpress, ham), akismet_result(wordpress, spam)) == ("false", "true")  # Kiebitz's verdicts
+    usage = key_sites(kiebitz, akismet_key_entered)
+    assert int(usage["spam"]) >= 1 and int(usage["ham"]) >= 1
+
+
+def test_the_owners_spam_on_an_approved_comment_is_counted_as_missed_and_learned(akismet_key_entered, admin, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]
+                                                                                  wordpress: WordPress) -> None:
+    text = "Gibt's dazu schon einen Termin? O'Briens Café am Markt macht's günstiger: tolle Angebote diese Woche."
+    comment_id = post_comment(wordpress, HELLO_WORLD, "Sean O'Brien", "sean@example.ie", text)
+    assert status_of(wordpress, comment_id) == "1"
+    before = int(key_sites(kiebitz, akismet_key_entered)["missed_spam"])
+
+    admin.goto(wordpress.url + "/wp-admin/edit-comments.php?comment_status=approved")
+    row = admin.locator(f"#comment-{comment_id}")
+    row.hover()
+    row.locator(".spam a").click()
+    admin.wait_for_function(f"() => !document.querySelector('#comment-{comment_id}') || "
+                            f"document.querySelector('#comment-{comment_id}').offsetParent === null")
+    admin.wait_for_timeout(500)  # the list's AJAX call returns before WordPress's shutdown hooks finish
+
+    assert status_of(wordpress, comment_id) == "spam"
+    assert int(key_sites(kiebitz, akismet_key_entered)["missed_spam"]) == before + 1  # paired with its check despite the apostrophes
+    with sqlite3.connect(kiebitz.database) as db:
+        lessons = db.execute("SELECT is_spam FROM spam_examples WHERE batch LIKE ?", (f"akismet:{akismet_key_entered}%",)).fetchall()
+    assert (1,) in lessons
+
+
+def test_the_must_use_plugin_in_the_docs_routes_akismet_alone(akismet_key_entered, admin, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]
+                                                              wordpress: WordPress) -> None:
+    documented = (Path(__file__).parents[2] / "docs" / "akismet.md").read_text(encoding="utf-8")
+    code = re.search(r"```php\n(<\?php.*?)```", documented, re.S).group(1)  # type: ignore[union-attr]
+    mu_plugin = wordpress.root / "wp-content" / "mu-plugins" / "kiebitz-akismet.php"
+    mu_plugin.write_text(code.replace("https://comments.example.org", kiebitz.url))
+    deactivate(admin, wordpress, "kiebitz/kiebitz.php")
+    try:
+        before = int(key_sites(kiebitz, akismet_key_entered)["api_calls"])
+        spam = post_comment(wordpress, HELLO_WORLD, "akismet-guaranteed-spam", "x@example.com", "Ein Test des Must-use-Plugins.")
+        assert status_of(wordpress, spam) == "spam"
+        assert int(key_sites(kiebitz, akismet_key_entered)["api_calls"]) == before + 1
+    finally:
+        mu_plugin.unlink()
+        activate(admin, wordpress, "kiebitz/kiebitz.php")
