@@ -27,7 +27,7 @@ from starlette.requests import ClientDisconnect
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
-from kiebitz.api import akismet, feeds, metrics, personal_data, public, schemas, subscriptions, widget
+from kiebitz.api import akismet, feeds, fragments, metrics, personal_data, public, schemas, subscriptions, widget
 from kiebitz.api.connections import HEADER_TIMEOUT_STATE
 from kiebitz.api.cors import SiteCORS
 from kiebitz.api.fastpath import ThreadFastPath
@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ThreadFastPath, service=kiebitz.comments, origins=origins)
     app.include_router(public.router(kiebitz.comments, origins))
     app.include_router(feeds.router(kiebitz.comments))
+    app.include_router(fragments.router(kiebitz.comments))
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
     app.include_router(metrics.router(kiebitz.store, kiebitz.settings.metrics_token))

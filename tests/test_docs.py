@@ -20,10 +20,9 @@ def test_readme_opens_with_the_two_setup_commands():
 
 def test_every_endpoint_is_in_the_readme(settings):
     app = create_app(settings)
-    for route in app.routes:
-        path = getattr(route, "path", "")
-        if path in UNDOCUMENTED or not getattr(route, "include_in_schema", True):
-            continue
+    paths = set(app.openapi()["paths"])  # the routers' routes; app.routes holds them inside included groups
+    assert "/api/comments" in paths
+    for path in sorted(paths - UNDOCUMENTED):
         documented = path.split("{")[0].rstrip("/") or path
         assert documented in README, f"{path} is not documented in README.md"
 

@@ -146,6 +146,12 @@ THREAD_PAGE = {"parameters": [
     query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "top-level comments per page (default: all)"),
     query("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000}, "top-level comments to skip"),
 ]}
+THREAD_FRAGMENT = {"parameters": [
+    *THREAD_PAGE["parameters"][:3],
+    query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "top-level comments per page (default: 50)"),
+    THREAD_PAGE["parameters"][4],
+    query("lang", {"enum": ["de", "en"]}, "language of the fragment's words (default: the `language` setting)"),
+]}
 # POST /api/comments answers with the comment's id: what its edit, deletion and vote take (for generated clients).
 COMMENT_LINKS = {name: {"operationId": operation, "parameters": {"comment_id": "$response.body#/id"}}
                  for name, operation in (("edit", "edit_comment"), ("delete", "delete_comment"), ("vote", "vote"))}

@@ -142,6 +142,7 @@
 
   Thread.prototype.render = function () {
     var t = this.t, self = this;
+    /* Also replaces, in one step, a fragment the page included from /html/thread: it stays until the data is here. */
     this.root.textContent = "";
     this.countNode = el("h2", { "class": "kb-count", text: countText(t, this.data.total) });
     var sort = el("div", { "class": "kb-sort", role: "group", "aria-label": t.sortLabel },

@@ -136,13 +136,21 @@ def test_moving_the_comments_then_showing_kiebitzs_section(admin, browser, wordp
 
     save_settings(admin, wordpress, comment_section=True)
     try:
-        reader = browser.new_context().new_page()  # the site is in English (<html lang="en-US">), so is the widget
         permalink = httpx.get(f"{wordpress.url}/?p={HELLO_WORLD}").headers["location"]
+        without_javascript = browser.new_context(java_script_enabled=False).new_page()
+        without_javascript.goto(permalink)  # what a reader without JavaScript and a search engine get: the served thread
+        served = without_javascript.locator("#kiebitz-thread [data-kiebitz-fragment]")
+        expect(served.locator(".kb-comment", has_text="Sanierung der Grundschule").first).to_be_visible()
+        expect(served.locator('[itemtype="https://schema.org/Comment"]')).to_have_count(here)
+        without_javascript.context.close()
+
+        reader = browser.new_context().new_page()  # the site is in English (<html lang="en-US">), so is the widget
         reader.goto(permalink)
         section = reader.locator("#kiebitz-thread")
         expect(section.locator(".kb-comment", has_text="Sanierung der Grundschule").first).to_be_visible()
         expect(section.locator(".kb-count")).to_have_text(f"{here} comments")
         assert reader.locator(".wp-block-comment-template").count() == 0  # the theme's own list is gone
+        assert reader.locator("[data-kiebitz-fragment]").count() == 0  # the widget took the served thread's place
 
         form = section.locator("form").first
         form.get_by_role("textbox", name="Comment").fill("Ein Leserkommentar direkt im Kiebitz-Bereich von WordPress.")

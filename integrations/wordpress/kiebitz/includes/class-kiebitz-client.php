@@ -75,6 +75,34 @@ class Kiebitz_Client {
 	}
 
 	/**
+	 * A thread's published comments as HTML (Kiebitz's /html/thread), for readers without JavaScript and search engines.
+	 *
+	 * @param string $uri  Thread path.
+	 * @param string $lang 'de' or 'en'.
+	 * @return string HTML, or '' when Kiebitz does not answer.
+	 */
+	public static function thread_html( $uri, $lang ) {
+		$query = array(
+			'uri'  => rawurlencode( $uri ),
+			'lang' => $lang,
+		);
+		if ( '' !== Kiebitz_Options::site() ) {
+			$query['site'] = rawurlencode( Kiebitz_Options::site() );
+		}
+		$response = wp_remote_get(
+			add_query_arg( $query, Kiebitz_Options::url() . '/html/thread' ),
+			array(
+				'timeout' => 2,
+				'headers' => array( 'User-Agent' => self::user_agent() ),
+			)
+		);
+		if ( is_wp_error( $response ) || 200 !== wp_remote_retrieve_response_code( $response ) ) {
+			return '';
+		}
+		return wp_remote_retrieve_body( $response );
+	}
+
+	/**
 	 * What Kiebitz sees in its logs: this WordPress and this plugin.
 	 *
 	 * @return string

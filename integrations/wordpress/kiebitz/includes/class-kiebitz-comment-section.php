@@ -17,6 +17,7 @@ defined( 'ABSPATH' ) || exit;
 class Kiebitz_Comment_Section {
 
 	const COUNT_CACHE_SECONDS = 60;
+	const HTML_CACHE_SECONDS  = 30;
 
 	/**
 	 * Counts fetched during this request, by thread path.
@@ -33,6 +34,7 @@ class Kiebitz_Comment_Section {
 		add_filter( 'render_block', array( __CLASS__, 'block' ), 10, 2 );
 		add_filter( 'the_posts', array( __CLASS__, 'prefetch_counts' ) );
 		add_filter( 'get_comments_number', array( __CLASS__, 'count' ), 10, 2 );
+		add_action( 'wp_enqueue_scripts', array( __CLASS__, 'stylesheet' ) );
 	}
 
 	/**
@@ -83,15 +85,44 @@ class Kiebitz_Comment_Section {
 			return '';
 		}
 		$site = Kiebitz_Options::site();
+		$uri  = self::uri( $post );
 		return sprintf(
-			'<section id="kiebitz-thread" class="comments-area" data-kiebitz-uri="%1$s" data-title="%2$s"><noscript><p>%3$s</p></noscript></section>'
-			. '<script src="%4$s" async%5$s></script>', // phpcs:ignore WordPress.WP.EnqueuedResources.NonEnqueuedScript -- the Kiebitz server's script, with its data attribute.
-			esc_attr( self::uri( $post ) ),
+			'<section id="kiebitz-thread" class="comments-area" data-kiebitz-uri="%1$s" data-title="%2$s">%3$s<noscript><p>%4$s</p></noscript></section>'
+			. '<script src="%5$s" async%6$s></script>', // phpcs:ignore WordPress.WP.EnqueuedResources.NonEnqueuedScript -- the Kiebitz server's script, with its data attribute.
+			esc_attr( $uri ),
 			esc_attr( wp_strip_all_tags( get_the_title( $post ) ) ),
-			esc_html__( 'The comments need JavaScript.', 'kiebitz' ),
+			self::thread_html( $uri ), // Kiebitz's own sanitised HTML.
+			esc_html__( 'Writing a comment needs JavaScript.', 'kiebitz' ),
 			esc_url( Kiebitz_Options::url() . '/js/embed.js' ),
 			'' !== $site ? ' data-kiebitz-site="' . esc_attr( $site ) . '"' : ''
 		);
+	}
+
+	/**
+	 * The published thread as HTML from Kiebitz, kept for half a minute: readers without
+	 * JavaScript and search engines see the comments; the widget takes its place.
+	 *
+	 * @param string $uri Thread path.
+	 * @return string
+	 */
+	private static function thread_html( $uri ) {
+		$lang  = 'de' === substr( get_locale(), 0, 2 ) ? 'de' : 'en';
+		$cache = 'kiebitz_html_' . md5( Kiebitz_Options::site() . "\n" . $uri . "\n" . $lang );
+		$html  = get_transient( $cache );
+		if ( false === $html ) {
+			$html = Kiebitz_Client::thread_html( $uri, $lang );
+			set_transient( $cache, $html, self::HTML_CACHE_SECONDS );
+		}
+		return $html;
+	}
+
+	/**
+	 * The widget's stylesheet, so that the served comments look like the widget's before it loads, or without it.
+	 */
+	public static function stylesheet() {
+		if ( Kiebitz_Options::comment_section() && is_singular() ) {
+			wp_enqueue_style( 'kiebitz', Kiebitz_Options::url() . '/js/embed.css', array(), null ); // phpcs:ignore WordPress.WP.EnqueuedResourceParameters.MissingVersion -- the server's file, revalidated by its ETag.
+		}
 	}
 
 	/**
