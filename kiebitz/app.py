@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ThreadFastPath, service=kiebitz.comments, origins=origins)
     app.include_router(public.router(kiebitz.comments, origins))
     app.include_router(feeds.router(kiebitz.comments))
-    app.include_router(fragments.router(kiebitz.comments))
+    app.include_router(fragments.router(kiebitz.comments, origins))
     app.include_router(widget.router(kiebitz.settings))
     app.include_router(akismet.router(kiebitz.akismet))
     app.include_router(metrics.router(kiebitz.store, kiebitz.settings.metrics_token))

@@ -36,10 +36,7 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         return validation.site(named) if named else settings.site
 
     async def check_origin(request: Request, site: str | Callable[[], str | None]) -> None:
-        """A write from a browser page: refused if the site (or the instance) does not allow that page."""
-        origin, own = request.headers.get("origin"), own_origin(request)
-        if origin is not None and origin != own and not origins.allows_without_reading(origin):
-            await run_in_threadpool(origins.check_write, origin, own, site)
+        await check_write_origin(origins, request, site)
 
     @api.get("/comments", summary="A page's published comments as a tree, with a form token", openapi_extra=schemas.THREAD_PAGE,
              responses=answers({200: (schemas.Thread, "the thread (empty for a page without comments)")}, 400))
@@ -116,6 +113,13 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         return json_response(service.preview(await json_body(request)))
 
     return api
+
+
+async def check_write_origin(origins: SiteOrigins, request: Request, site: str | Callable[[], str | None]) -> None:
+    """A write from a browser page: refused if the site (or the instance) does not allow that page."""
+    origin, own = request.headers.get("origin"), own_origin(request)
+    if origin is not None and origin != own and not origins.allows_without_reading(origin):
+        await run_in_threadpool(origins.check_write, origin, own, site)
 
 
 async def post_without_waiting_threads(service: CommentService, site: str, uri: str, payload: Any, client: Client) -> Posted:

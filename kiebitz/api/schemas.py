@@ -166,6 +166,8 @@ def form_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]
     return {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": schema}}}}
 
 
+FORM_COMMENT = {"parameters": [PAGE_URI, SITE, query("lang", {"enum": ["de", "en"]}, "language of the answer page")]} | form_body(
+    {name: {"type": "string"} for name in ("text", "author", "email", "website", "homepage", "form_token")}, ["text", "form_token"])
 NEW_COMMENT = {"parameters": [PAGE_URI, SITE]} | json_body({
     "type": "object",
     "required": ["text", "form_token"],

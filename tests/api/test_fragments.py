@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Poster
+from kiebitz.app import create_app
+from kiebitz.config import Settings
+from tests.conftest import Poster, make_settings
 
 URI = "/artikel/ohne-javascript"
 
@@ -95,3 +99,53 @@ def test_bad_parameters_are_named(client: TestClient) -> None:
                           ({"uri": URI, "limit": "0"}, "limit")):
         answer = client.get("/html/thread", params=params)
         assert answer.status_code == 400 and answer.json()["error"]["field"] == field
+
+
+PAGE = "https://zeitung.example/artikel/ohne-javascript"
+FROM_THE_PAGE = {"Origin": "https://zeitung.example", "Referer": PAGE, "Accept": "text/html,*/*;q=0.8"}
+
+
+def form_of(client: TestClient) -> dict[str, str]:
+    """The hidden fields of the fragment's plain form, as a browser without JavaScript would send them."""
+    html = client.get("/html/thread", params={"uri": URI}).text
+    token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    action = re.search(r'<form class="kb-form" method="post" action="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    return {"action": action.replace("&amp;", "&"), "form_token": token}
+
+
+@pytest.fixture
+def site_allows_the_page(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    return make_settings(tmp_path, allowed_origins=["https://zeitung.example"], min_submit_seconds=0)
+
+
+def test_the_plain_form_posts_and_leads_back_to_the_comment(site_allows_the_page: Settings) -> None:
+    with TestClient(create_app(site_allows_the_page)) as client:
+        form = form_of(client)
+        answer = client.post(form["action"], headers=FROM_THE_PAGE, follow_redirects=False, data={
+            "text": "Ohne JavaScript geschrieben, und doch angekommen.", "author": "Lena", "email": "lena@example.de",
+            "website": "", "homepage": "", "form_token": form["form_token"]})
+        assert answer.status_code == 303
+        comment_id = int(answer.headers["location"].rsplit("-", 1)[1])
+        assert answer.headers["location"] == f"{PAGE}?kiebitz_comment={comment_id}#kiebitz-comment-{comment_id}"
+        assert "Ohne JavaScript geschrieben" in client.get("/html/thread", params={"uri": URI}).text
+        form = form_of(client)  # a browser sends a cross-origin Referer as the bare origin: the page is origin + uri
+        answer = client.post(form["action"], headers={"Origin": "https://zeitung.example", "Referer": "https://zeitung.example/"},
+                             follow_redirects=False, data={"text": "Noch einer, ohne Skript.", "author": "Lena",
+                                                           "email": "lena@example.de", "form_token": form["form_token"]})
+        assert answer.status_code == 303 and answer.headers["location"].startswith(PAGE + "?kiebitz_comment=")
+
+
+def test_the_plain_form_names_what_to_correct_and_keeps_every_check(site_allows_the_page: Settings) -> None:
+    with TestClient(create_app(site_allows_the_page)) as client:
+        form = form_of(client)
+        missing_email = client.post(form["action"], headers=FROM_THE_PAGE, data={
+            "text": "Ein Kommentar ohne Adresse.", "author": "Lena", "form_token": form["form_token"]})
+        assert missing_email.status_code == 400 and "„email“" in missing_email.text and f'href="{PAGE}"' in missing_email.text
+        no_token = client.post(form["action"], headers=FROM_THE_PAGE,
+                               data={"text": "Ohne Token.", "author": "A", "email": "a@example.de"})
+        assert no_token.status_code == 400 and "form_token" in no_token.text
+        elsewhere = client.post(form["action"], headers={"Origin": "https://fremd.example", "Accept": "text/html"}, data={
+            "text": "Von einer fremden Seite.", "author": "A", "email": "a@example.de", "form_token": form["form_token"]})
+        assert elsewhere.status_code == 403 and "origin" in elsewhere.text
+        program = client.post(form["action"], data={"text": "Ohne Token.", "author": "A", "email": "a@example.de"})
+        assert program.status_code == 400 and program.json()["error"]["field"] == "form_token"  # no Accept: text/html

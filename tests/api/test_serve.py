@@ -30,6 +30,7 @@ def serve(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """``kiebitz serve`` on a free port; ``settings`` as KIEBITZ_* variables (``header_timeout="2"``)."""
     port = free_port()
+    settings.setdefault("public_url", f"http://127.0.0.1:{port}")
     env = dict(os.environ, KIEBITZ_DATABASE=str(tmp_path / "kiebitz.db"), KIEBITZ_MIN_SUBMIT_SECONDS="0",
                KIEBITZ_TRUSTED_PROXIES=trusted_proxies, **{f"KIEBITZ_{name.upper()}": value for name, value in settings.items()})
     command = [sys.executable, "-m", "kiebitz.cli", "serve", "--port", str(port), "--workers", str(workers)]

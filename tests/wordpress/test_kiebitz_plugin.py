@@ -142,7 +142,16 @@ def test_moving_the_comments_then_showing_kiebitzs_section(admin, browser, wordp
         served = without_javascript.locator("#kiebitz-thread [data-kiebitz-fragment]")
         expect(served.locator(".kb-comment", has_text="Sanierung der Grundschule").first).to_be_visible()
         expect(served.locator('[itemtype="https://schema.org/Comment"]')).to_have_count(here)
+        form = served.locator("form.kb-form")  # and writes one with the plain form, back on the post afterwards
+        form.locator("textarea[name=text]").fill("Geschrieben ohne JavaScript, über das einfache Formular.")
+        form.locator("input[name=author]").fill("Ole Brandt")
+        form.locator("input[name=email]").fill("ole@example.de")
+        form.locator("button[type=submit]").click()
+        without_javascript.wait_for_url(re.compile(r"kiebitz_comment=\d+"))
+        assert without_javascript.url.startswith(permalink)
+        expect(served.locator(".kb-comment", has_text="Geschrieben ohne JavaScript")).to_be_visible()
         without_javascript.context.close()
+        here += 1
 
         reader = browser.new_context().new_page()  # the site is in English (<html lang="en-US">), so is the widget
         reader.goto(permalink)

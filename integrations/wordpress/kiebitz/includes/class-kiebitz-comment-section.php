@@ -84,23 +84,29 @@ class Kiebitz_Comment_Section {
 		if ( post_password_required( $post ) ) {
 			return '';
 		}
-		$site = Kiebitz_Options::site();
-		$uri  = self::uri( $post );
+		$site   = Kiebitz_Options::site();
+		$uri    = self::uri( $post );
+		$served = self::thread_html( $uri );
+		if ( '' === $served ) {
+			$served = '<noscript><p>' . esc_html__( 'The comments need JavaScript.', 'kiebitz' ) . '</p></noscript>';
+		} elseif ( isset( $_GET['kiebitz_held'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only shows a note.
+			$served = '<p class="kb-held-note" role="status">' . esc_html__( 'Thank you! Your comment will appear once it has been approved.', 'kiebitz' ) . '</p>' . $served;
+		}
 		return sprintf(
-			'<section id="kiebitz-thread" class="comments-area" data-kiebitz-uri="%1$s" data-title="%2$s">%3$s<noscript><p>%4$s</p></noscript></section>'
-			. '<script src="%5$s" async%6$s></script>', // phpcs:ignore WordPress.WP.EnqueuedResources.NonEnqueuedScript -- the Kiebitz server's script, with its data attribute.
+			'<section id="kiebitz-thread" class="comments-area" data-kiebitz-uri="%1$s" data-title="%2$s">%3$s</section>'
+			. '<script src="%4$s" async%5$s></script>', // phpcs:ignore WordPress.WP.EnqueuedResources.NonEnqueuedScript -- the Kiebitz server's script, with its data attribute.
 			esc_attr( $uri ),
 			esc_attr( wp_strip_all_tags( get_the_title( $post ) ) ),
-			self::thread_html( $uri ), // Kiebitz's own sanitised HTML.
-			esc_html__( 'Writing a comment needs JavaScript.', 'kiebitz' ),
+			$served, // Kiebitz's own sanitised HTML, or our escaped note.
 			esc_url( Kiebitz_Options::url() . '/js/embed.js' ),
 			'' !== $site ? ' data-kiebitz-site="' . esc_attr( $site ) . '"' : ''
 		);
 	}
 
 	/**
-	 * The published thread as HTML from Kiebitz, kept for half a minute: readers without
-	 * JavaScript and search engines see the comments; the widget takes its place.
+	 * The published thread as HTML from Kiebitz, with its plain form, kept for half a minute:
+	 * readers without JavaScript and search engines see the comments (and can write one);
+	 * the widget takes its place.
 	 *
 	 * @param string $uri Thread path.
 	 * @return string
@@ -109,11 +115,21 @@ class Kiebitz_Comment_Section {
 		$lang  = 'de' === substr( get_locale(), 0, 2 ) ? 'de' : 'en';
 		$cache = 'kiebitz_html_' . md5( Kiebitz_Options::site() . "\n" . $uri . "\n" . $lang );
 		$html  = get_transient( $cache );
-		if ( false === $html ) {
+		if ( false === $html || self::back_from_the_form() ) {
 			$html = Kiebitz_Client::thread_html( $uri, $lang );
 			set_transient( $cache, $html, self::HTML_CACHE_SECONDS );
 		}
 		return $html;
+	}
+
+	/**
+	 * Whether the reader comes back from the plain form (?kiebitz_comment=N or ?kiebitz_held=1):
+	 * then the thread and its count are fetched fresh, so the new comment shows.
+	 *
+	 * @return bool
+	 */
+	private static function back_from_the_form() {
+		return isset( $_GET['kiebitz_comment'] ) || isset( $_GET['kiebitz_held'] ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only reads fresh.
 	}
 
 	/**
@@ -138,7 +154,7 @@ class Kiebitz_Comment_Section {
 		$missing = array();
 		foreach ( $posts as $post ) {
 			$uri    = self::uri( $post );
-			$cached = get_transient( self::cache_key( $uri ) );
+			$cached = self::back_from_the_form() ? false : get_transient( self::cache_key( $uri ) );
 			if ( false === $cached ) {
 				$missing[] = $uri;
 			} else {
