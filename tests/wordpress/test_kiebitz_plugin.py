@@ -122,6 +122,9 @@ def test_a_comment_waits_for_a_moderator_when_kiebitz_cannot_be_reached(admin, w
 
 def test_moving_the_comments_then_showing_kiebitzs_section(admin, browser, wordpress: WordPress, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]
                                                            tmp_path) -> None:
+    approved = post_comment(wordpress, HELLO_WORLD, "Ingrid Wolf", "ingrid@example.de",
+                            "Die Sanierung der Grundschule war überfällig, danke für die Berichterstattung.")
+    wordpress.database.sql(f"UPDATE wp_comments SET comment_approved = '1' WHERE comment_ID = {approved}", "wordpress")
     admin.goto(wordpress.url + "/wp-admin/edit-comments.php?page=kiebitz-move")
     here = int(re.sub(r"\D", "", admin.locator("#kiebitz-comparison tr").nth(0).locator("td").inner_text().split(" on ")[0]))
     assert here >= 2 and "0 comments" in admin.locator("#kiebitz-comparison tr").nth(1).inner_text()
@@ -156,10 +159,10 @@ def test_moving_the_comments_then_showing_kiebitzs_section(admin, browser, wordp
         reader = browser.new_context().new_page()  # the site is in English (<html lang="en-US">), so is the widget
         reader.goto(permalink)
         section = reader.locator("#kiebitz-thread")
+        expect(reader.locator("[data-kiebitz-fragment]")).to_have_count(0)  # the widget took the served thread's place
         expect(section.locator(".kb-comment", has_text="Sanierung der Grundschule").first).to_be_visible()
         expect(section.locator(".kb-count")).to_have_text(f"{here} comments")
         assert reader.locator(".wp-block-comment-template").count() == 0  # the theme's own list is gone
-        assert reader.locator("[data-kiebitz-fragment]").count() == 0  # the widget took the served thread's place
 
         form = section.locator("form").first
         form.get_by_role("textbox", name="Comment").fill("Ein Leserkommentar direkt im Kiebitz-Bereich von WordPress.")
