@@ -54,6 +54,7 @@ from kiebitz.store.changes import data_version_of
 from kiebitz.store.comments import Store
 from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.queues import Queues
+from kiebitz.store.thread_pages import ThreadChanges
 
 log = logging.getLogger("kiebitz")
 
@@ -93,7 +94,7 @@ def build(settings: Settings) -> Kiebitz:
     spam_filter = SpamFilter(model, thresholds)
     site_settings = SiteSettings(settings, store, spam_filter)
     site_settings.load()
-    cache = ThreadCache(data_version_of(engine))
+    cache = ThreadCache(ThreadChanges(store), data_version_of(engine))
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model, site_settings.refresh)

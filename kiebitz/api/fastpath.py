@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from kiebitz.api.http import EDIT_COOKIE_PREFIX
+from kiebitz.api.http import EDIT_COOKIE_PREFIX, public_headers, unchanged
 from kiebitz.moderation.comments import SORTS, CommentService
 from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.validation import PAGE_ADDRESS, SITE_NAME, URI_MAX
@@ -33,32 +33,36 @@ class ThreadFastPath:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/comments":
             answer = self.cached(scope)
             if answer is not None:
-                body, headers = answer
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                status, body, headers = answer
+                await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
 
-    def cached(self, scope: Scope) -> tuple[bytes, list[tuple[bytes, bytes]]] | None:
-        headers = JSON_HEADERS + [(b"content-length", b"0")]
-        origin = None
+    def cached(self, scope: Scope) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        origin = if_none_match = None
         for name, value in scope["headers"]:
             if name == b"cookie" and EDIT_COOKIE_PREFIX.encode() in value:
                 return None  # the reader's own comments: full path
             if name == b"origin":
                 origin = value
+            elif name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
         query = parse_query(scope.get("query_string", b""))
         if query is None:
             return None
         site, uri, sort, limit, offset = query
-        body = self.service.cached_thread_json(site or self.service.settings.site, uri, sort, limit, offset)
-        if body is None:
+        site = site or self.service.settings.site
+        rendering = self.service.cached_thread(site, uri, sort, limit, offset)
+        if rendering is None:
             return None
-        headers[1] = (b"content-length", str(len(body)).encode())
+        headers = [(name.lower().encode(), value.encode()) for name, value in public_headers(rendering.etag).items()]
         if origin is not None and self.origins.known(origin.decode("latin-1")):
-            headers += [(b"access-control-allow-origin", origin), (b"access-control-allow-credentials", b"true"),
-                        (b"vary", b"Origin")]
-        return body, headers
+            headers += [(b"access-control-allow-origin", origin), (b"access-control-allow-credentials", b"true")]
+        if unchanged(if_none_match, rendering.etag):
+            return 304, b"", headers
+        body = self.service.with_form_token(site, uri, rendering.body)
+        return 200, body, JSON_HEADERS + [(b"content-length", str(len(body)).encode())] + headers
 
 
 def parse_query(raw: bytes) -> tuple[str, str, str, int | None, int] | None:

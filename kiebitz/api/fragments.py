@@ -18,11 +18,10 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 
 from kiebitz.api import schemas
-from kiebitz.api.http import client_of, int_param
-from kiebitz.api.public import check_write_origin, own_origin, post_without_waiting_threads
+from kiebitz.api.http import PUBLIC_CACHE, client_of, int_param, unchanged
+from kiebitz.api.public import check_write_origin, own_origin, post_without_waiting_threads, thread_rendering
 from kiebitz.api.schemas import answers, text
 from kiebitz.domain import Status
 from kiebitz.errors import InvalidInput, KiebitzError
@@ -30,8 +29,6 @@ from kiebitz.moderation import validation
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.site_origins import SiteOrigins
 
-# Long enough for a proxy or CDN to absorb a rush on a hot article, short enough that a new comment shows at once.
-CACHE_SECONDS = 2
 PAGE = 50
 LANGUAGES = ("de", "en")
 MONTHS = {
@@ -73,7 +70,6 @@ def written_date(iso_time: str, language: str) -> str:
 
 
 FORM_FIELDS = ("text", "author", "email", "website", "homepage", "form_token")
-TOKEN_PLACEHOLDER = "\x00form-token\x00"  # the token changes every second; the ETag is of everything else
 
 
 def render_thread(document: dict[str, Any], language: str, offset: int, form: dict[str, Any] | None = None) -> str:
@@ -144,22 +140,21 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         sort = request.query_params.get("sort", "oldest")
         limit = int_param(request, "limit", PAGE, 1, 1000) or PAGE
         offset = int_param(request, "offset", 0, 0, 1_000_000) or 0
-        body = service.cached_thread_json(site, uri, sort, limit, offset)
-        if body is None:
-            body = await run_in_threadpool(service.thread_json, site, uri, sort, limit, offset, [])
-        document = orjson.loads(body)
+        rendering = await thread_rendering(service, site, uri, sort, limit, offset)
+        base = service.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+        # the page's data, its language and the form's address make the fragment; a cached copy's older token
+        # stays valid for days, so the token is left out of the tag
+        etag = 'W/"' + hashlib.sha256(f"{rendering.etag} {language} {base}".encode()).hexdigest()[:20] + '"'
+        headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Access-Control-Allow-Origin": "*"}
+        if unchanged(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        document = orjson.loads(rendering.body)
         form = None
         if not document["closed"]:
-            base = service.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
             form = {"action": f"{base}/html/comment?{urlencode({'uri': uri, 'site': site, 'lang': language})}",
-                    "token": TOKEN_PLACEHOLDER, "require_name": document.get("require_name", True),
+                    "token": service.signer.form_token(site, uri), "require_name": document.get("require_name", True),
                     "require_email": document.get("require_email", True)}
         html = render_thread(document, language, offset, form)
-        etag = 'W/"' + hashlib.sha256(html.encode()).hexdigest()[:20] + '"'  # a cached copy's older token stays valid for days
-        headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}", "Access-Control-Allow-Origin": "*"}
-        if request.headers.get("if-none-match") == etag:
-            return Response(status_code=304, headers=headers)
-        html = html.replace(TOKEN_PLACEHOLDER, service.signer.form_token(site, uri))
         return Response(html.encode(), media_type="text/html; charset=utf-8", headers=headers)
 
     @api.post("/comment", summary="Post a comment from the plain HTML form: 303 back to the page, or a page saying why not",

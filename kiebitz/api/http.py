@@ -50,6 +50,26 @@ PAGE_HEADERS = {
 }
 
 
+# nginx or a CDN may keep a public answer this long (docs/nginx.md): a reader sees a new comment within
+# two seconds, and a hot thread costs Kiebitz one request per two seconds and cache, however many read it.
+CACHE_SECONDS = 2
+PUBLIC_CACHE = f"public, max-age={CACHE_SECONDS}"
+PRIVATE = "private, no-store"  # an answer carrying the reader's own held comments: for this reader only
+VARY = "Origin, Cookie"  # the edit cookie turns a public answer into a private one
+
+
+def public_headers(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": VARY}
+
+
+def unchanged(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match names this ETag (weak comparison, RFC 9110 13.1.2): answer 304."""
+    if not if_none_match:
+        return False
+    strip = etag.removeprefix("W/")
+    return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == strip for tag in if_none_match.split(","))
+
+
 def html_page(content: str) -> HTMLResponse:
     return HTMLResponse(content, headers=PAGE_HEADERS)
 

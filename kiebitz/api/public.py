@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from kiebitz.api import schemas
 from kiebitz.api.http import (
     EDIT_COOKIE_PREFIX,
+    PRIVATE,
+    VARY,
     CommentId,
     client_of,
     edit_tokens,
@@ -20,11 +23,24 @@ from kiebitz.api.http import (
     int_param,
     json_body,
     json_response,
+    public_headers,
+    unchanged,
 )
 from kiebitz.api.schemas import BODY_ERRORS, answers
+from kiebitz.errors import InvalidInput
 from kiebitz.moderation import validation
+from kiebitz.moderation.cache import Rendering, weak_etag
 from kiebitz.moderation.comments import Client, CommentService, Posted
 from kiebitz.moderation.site_origins import SiteOrigins
+
+
+async def thread_rendering(service: CommentService, site: str, uri: str, sort: str, limit: int | None,
+                           offset: int) -> Rendering:
+    """From the cache on the event loop when it is there; rendered on a worker thread when not."""
+    rendering = service.cached_thread(site, uri, sort, limit, offset)
+    if rendering is None:
+        rendering = await run_in_threadpool(service.thread_rendering, site, uri, sort, limit, offset)
+    return rendering
 
 
 def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
@@ -47,10 +63,14 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
         offset = int_param(request, "offset", 0, 0, 1_000_000) or 0
         tokens = edit_tokens(request)
         site = site_of(request)
-        body = None if tokens else service.cached_thread_json(site, uri, sort, limit, offset)
-        if body is None:
+        if tokens:  # the reader's own comments are marked, held ones shown: for this reader alone
             body = await run_in_threadpool(service.thread_json, site, uri, sort, limit, offset, tokens)
-        return Response(body, media_type="application/json")
+            return Response(body, media_type="application/json", headers={"Cache-Control": PRIVATE, "Vary": VARY})
+        rendering = await thread_rendering(service, site, uri, sort, limit, offset)
+        headers = public_headers(rendering.etag)
+        if unchanged(request.headers.get("if-none-match"), rendering.etag):
+            return Response(status_code=304, headers=headers)
+        return Response(service.with_form_token(site, uri, rendering.body), media_type="application/json", headers=headers)
 
     @api.post("/comments", status_code=201, summary="Post a comment: 201 published, 202 held", openapi_extra=schemas.NEW_COMMENT,
               responses=answers({201: {"model": schemas.Posted, "description": "published", "links": schemas.COMMENT_LINKS},
@@ -106,6 +126,19 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
     async def counts(request: Request) -> Response:
         payload = await json_body(request)
         return json_response(await run_in_threadpool(service.counts, site_of(request), payload))
+
+    @api.get("/counts", summary="Published comment counts: ?uri=a&uri=b → {uri: n}, cacheable", operation_id="counts_by_query",
+             openapi_extra=schemas.PAGE_URIS_QUERY,
+             responses=answers({200: (schemas.Counts, "a count per uri"), 304: {"description": "unchanged (If-None-Match)"}}, 400))
+    async def counts_by_query(request: Request) -> Response:
+        uris = request.query_params.getlist("uri")
+        if not uris:
+            raise InvalidInput("name at least one page: ?uri=/a&uri=/b", "uri")
+        body = orjson.dumps(await run_in_threadpool(service.counts, site_of(request), uris))
+        headers = public_headers(weak_etag(body))
+        if unchanged(request.headers.get("if-none-match"), headers["ETag"]):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
     @api.post("/preview", summary="Render comment text to the HTML it would show", openapi_extra=schemas.PREVIEW,
               responses=answers({200: (schemas.Preview, "the HTML")}, *BODY_ERRORS))

@@ -190,6 +190,12 @@ EDIT = json_body({
                    "edit_token": {"type": "string", "description": "or in X-Kiebitz-Edit-Token, or the cookie"}},
 })
 VOTE = json_body({"type": "object", "required": ["value"], "properties": {"value": {"enum": [1, -1]}}})
+PAGE_URIS_QUERY = {"parameters": [
+    {"name": "uri", "in": "query", "required": True, "style": "form", "explode": True,
+     "description": "a page's path, once per page (at most 500)",
+     "schema": {"type": "array", "maxItems": 500, "items": {"type": "string"}}},
+    SITE,
+]}
 PAGE_URIS = json_body({"type": "array", "maxItems": 500, "items": {"type": "string"}})
 PREVIEW = json_body({"type": "object", "required": ["text"],
                      "properties": {"text": {"type": "string", "minLength": validation.TEXT_MIN}}})

@@ -22,11 +22,12 @@ from kiebitz.config import Settings
 from kiebitz.domain import Comment, CommentDraft, Status, Verdict
 from kiebitz.errors import Conflict, Forbidden, InvalidInput, NotFound, Rejected, TooManyRequests
 from kiebitz.moderation import Listener, tell, validation
-from kiebitz.moderation.cache import ThreadCache
+from kiebitz.moderation.cache import Rendering, ThreadCache
 from kiebitz.moderation.decisions import draft_of
 from kiebitz.security import Signer, ip_network
 from kiebitz.spam.filter import History, SpamFilter
 from kiebitz.store.comments import NewThread, Store
+from kiebitz.store.thread_pages import thread_page
 
 SORTS = ("oldest", "newest", "top")
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.DELETED)
@@ -123,23 +124,35 @@ class CommentService:
         own_tokens: list[str] | None = None,
     ) -> bytes:
         """The public thread as JSON bytes, from the cache unless it changed."""
+        rendering = self.thread_rendering(site, uri, sort, limit, offset, allow_stale=not own_tokens)
+        body = rendering.body
+        if own_tokens:
+            body = self._with_own_pending(site, body, own_tokens)
+        return self.with_form_token(site, uri, body)
+
+    def thread_rendering(self, site: str, uri: str, sort: str = "oldest", limit: int | None = None, offset: int = 0,
+                         allow_stale: bool = True) -> Rendering:
+        """The thread's page without a form token, rendered once per change to the thread (moderation/cache.py)."""
         if sort not in SORTS:
             raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", "sort")
         key = (site, uri, sort, limit, offset)
-        body, stamp = self.cache.lookup(key)
-        if body is None:
-            body = orjson.dumps(self._thread_document(site, uri, sort, limit, offset))
-            self.cache.keep(key, body, stamp)
-        if own_tokens:
-            body = self._with_own_pending(site, body, own_tokens)
-        return self._with_form_token(site, uri, body)
+        rendering, stamp = self.cache.lookup(key)
+        if rendering is None:
+            rendering = self.cache.render_once(key, stamp, lambda: self._render(site, uri, sort, limit, offset),
+                                               allow_stale=allow_stale)
+        return rendering
+
+    def cached_thread(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> Rendering | None:
+        """The thread from the cache alone (or the one from just before a change), cheap enough for the event loop."""
+        key = (site, uri, sort, limit, offset)
+        rendering, _ = self.cache.lookup(key)
+        return rendering or self.cache.stale(key)
 
     def cached_thread_json(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> bytes | None:
-        """The thread from the cache alone, cheap enough to run on the event loop."""
-        body, _ = self.cache.lookup((site, uri, sort, limit, offset))
-        return None if body is None else self._with_form_token(site, uri, body)
+        rendering = self.cached_thread(site, uri, sort, limit, offset)
+        return None if rendering is None else self.with_form_token(site, uri, rendering.body)
 
-    def _with_form_token(self, site: str, uri: str, body: bytes) -> bytes:
+    def with_form_token(self, site: str, uri: str, body: bytes) -> bytes:
         return b'{"form_token":' + self._form_token(site, uri) + b"," + body[1:]
 
     def _form_token(self, site: str, uri: str) -> bytes:
@@ -154,19 +167,18 @@ class CommentService:
             self._tokens[key] = cached
         return cached[1]
 
-    def _thread_document(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> dict[str, Any]:
+    def _render(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> tuple[bytes, int | None]:
         self.refresh_settings(0.0)  # a rendering is kept until the next write: the form rules must be current
         thread = self.store.find_thread(self.store.existing_site_id(site), uri)
         if thread is None:
-            return {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []} | self._form_rules()
-        comments = self.store.thread_comments(thread.id, PUBLIC_STATUSES)
-        tree = build_tree(comments, sort, self.avatar)
-        published = sum(1 for comment in comments if comment.status == Status.PUBLISHED)
-        page = tree[offset : offset + limit] if limit else tree[offset:]
-        return {
-            "uri": uri, "title": thread.title, "closed": self._closed(thread), "total": published,
-            "top_level": len(tree), "comments": page,
-        } | self._form_rules()
+            empty: dict[str, Any] = {"uri": uri, "title": None, "closed": False, "total": 0, "top_level": 0, "comments": []}
+            return orjson.dumps(empty | self._form_rules()), None
+        page = thread_page(self.store, thread.id, sort, limit, offset)
+        document = {
+            "uri": uri, "title": thread.title, "closed": self._closed(thread), "total": page.total,
+            "top_level": page.top_level, "comments": build_tree(page.comments, sort, self.avatar),
+        }
+        return orjson.dumps(document | self._form_rules()), thread.id
 
     def _form_rules(self) -> dict[str, Any]:
         """What the widget's form shows: required fields and the site's privacy notice (empty: built-in)."""
@@ -428,7 +440,7 @@ def build_tree(comments: list[Comment], sort: str, avatar: Any) -> list[dict[str
 
     def order(items: list[tuple[Comment, dict[str, Any]]], top_level: bool) -> list[dict[str, Any]]:
         if sort == "newest" and top_level:
-            items.sort(key=lambda item: -item[0].created)
+            items.sort(key=lambda item: (-item[0].created, -item[0].id))
         elif sort == "top" and top_level:
             items.sort(key=lambda item: (-(item[0].likes - item[0].dislikes), item[0].created))
         if top_level:
@@ -436,8 +448,8 @@ def build_tree(comments: list[Comment], sort: str, avatar: Any) -> list[dict[str
         kept = []
         for comment, document in items:
             document["replies"] = order(children.get(comment.id, []), False)
-            if comment.status == Status.DELETED and not document["replies"]:
-                continue
+            if comment.status == Status.DELETED and comment.id not in children:
+                continue  # a placeholder while a reply to it is public (store/thread_pages.py reads pages so)
             kept.append(document)
         return kept
 

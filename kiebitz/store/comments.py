@@ -347,15 +347,6 @@ class Store:
             raw = db.execute(select(schema.comments.c.signals).where(schema.comments.c.id == comment_id)).scalar()
         return json.loads(raw or "{}")
 
-    def thread_comments(self, thread_id: int, statuses: Sequence[Status]) -> list[Comment]:
-        query = (
-            select(schema.comments)
-            .where(and_(schema.comments.c.thread_id == thread_id, schema.comments.c.status.in_([s.value for s in statuses])))
-            .order_by(schema.comments.c.created, schema.comments.c.id)
-        )
-        with self.read() as db:
-            return [_comment(row) for row in db.execute(query)]
-
     def comments_by_ids(self, ids: Iterable[int]) -> list[Comment]:
         ids = list(ids)
         if not ids:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -75,6 +76,18 @@ comments = Table(
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
     Index("ix_comments_email_status", "email", "status"),
     Index("ix_comments_created", "created"),
+    Index("ix_comments_thread_created", "thread_id", "created"),
+    Index("ix_comments_thread_top", "thread_id", text("(dislikes - likes)"), "created"),  # sort "top", best first
+    Index("ix_comments_thread_parent", "thread_id", "parent_id", "status"),  # top-level comments, replies
+)
+
+# Each thread's last change, stamped by triggers (migration 0008); thread 0 stands for every thread.
+thread_changes = Table(
+    "thread_changes",
+    metadata,
+    Column("thread_id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Index("ix_thread_changes_seq", "seq", unique=True),
 )
 
 comment_bands = Table(

@@ -412,7 +412,10 @@
   }
 
   function counts(links, uris, asked) { /* the API answers at most 500 pages per request */
-    api("POST", "/api/counts", asked).then(function (result) {
+    var query = asked.map(function (uri) { return "uri=" + encodeURIComponent(uri); }).join("&");
+    /* a GET can be cached by the browser, nginx or a CDN; a long list goes in a POST body instead */
+    var asking = query.length <= 2000 ? api("GET", "/api/counts?" + query) : api("POST", "/api/counts", asked);
+    asking.then(function (result) {
       if (!result.ok) return;
       Array.prototype.forEach.call(links, function (link, i) {
         if (asked.indexOf(uris[i]) >= 0) link.textContent = countText(T[language(link)], result.data[uris[i]] || 0);

@@ -12,8 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
 
 from kiebitz.app import build
@@ -22,8 +20,8 @@ from kiebitz.errors import KiebitzError
 from kiebitz.moderation.comments import Client
 from kiebitz.store import schema
 from kiebitz.store.engine import alembic_config, migrate, open_engine
-from kiebitz.store.schema import metadata
 from tests.postgres import PostgresServer
+from tests.store.schema_check import schema_differences
 
 
 def run_together(work: Callable[[int], object], count: int) -> list[object]:
@@ -56,7 +54,7 @@ def test_migrations_match_the_schema_on_postgresql(postgres_server: PostgresServ
     migrate(engine)  # the template is migrated already: a no-op
     with engine.connect() as connection:
         assert connection.dialect.name == "postgresql"
-        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+        assert schema_differences(connection) == []
     engine.dispose()
 
 
@@ -108,7 +106,7 @@ def test_instances_starting_at_once_migrate_one_after_the_other(postgres_server:
     assert [process.returncode for process in starting] == [0] * 4, outputs
     engine = open_engine(url)
     with engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+        assert schema_differences(connection) == []
     engine.dispose()
 
 

@@ -6,8 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import event, text
 
 from kiebitz.app import build
@@ -24,8 +22,8 @@ from kiebitz.store.comments import (
     Store,
 )
 from kiebitz.store.engine import migrate, open_engine
-from kiebitz.store.schema import metadata
 from tests.conftest import database_for
+from tests.store.schema_check import schema_differences
 
 
 def fresh_store(tmp_path: Path) -> Store:
@@ -50,7 +48,7 @@ def test_migrations_match_the_schema_and_use_wal(tmp_path: Path):
     store = fresh_store(tmp_path)
     migrate(store.engine)  # a second run is a no-op
     with store.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+        assert schema_differences(connection) == []
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 

@@ -1,0 +1,78 @@
+"""A page of a thread read with bounded queries is the same page as cut from the whole thread."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import and_, select, update
+
+from kiebitz.moderation.comments import build_tree
+from kiebitz.store import schema
+from kiebitz.store.comments import Store, _comment
+from kiebitz.store.thread_pages import ORDER, PUBLIC, PUBLISHED_IN_THREAD, TOP_LEVEL, TOP_LEVEL_IN_THREAD, thread_page
+from tests.store.test_store import fresh_store
+
+
+def shape(tree: list[dict]) -> list[tuple]:  # type: ignore[type-arg]
+    return [(node["id"], node.get("deleted", False), shape(node["replies"])) for node in tree]
+
+
+def messy_thread(store: Store, seed: int, size: int = 160) -> int:
+    """Replies at every depth, pinned, deleted, held and spam comments, replies below held ones, votes, equal times."""
+    rng = random.Random(seed)
+    site = store.site_id("default")
+    now = time.time()
+    with store.write() as db:
+        thread = store.ensure_thread(db, site, f"/seite/{seed}", "Seite")
+        store.ensure_thread(db, site, "/nebenan", "Nebenan")  # another thread's comments must not show
+        ids: list[int] = []
+        for n in range(size):
+            parent = rng.choice(ids) if ids and rng.random() < 0.6 else None
+            status = rng.choice(["published"] * 12 + ["deleted", "deleted", "pending", "spam"])
+            ids.append(store.insert_comment(db, {
+                "thread_id": thread.id, "parent_id": parent, "depth": 0, "author": "A", "email": "", "website": "",
+                "text": f"Nummer {n}", "html": f"<p>Nummer {n}</p>", "status": status,
+                "created": now + rng.choice((n, n, n - 1)), "modified": None, "verdict": "ham", "score": 0.1,
+            }))
+        for comment_id in rng.sample(ids, 30):
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id)
+                       .values(likes=rng.randint(0, 4), dislikes=rng.randint(0, 2), pinned=rng.random() < 0.2))
+    return int(thread.id)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_page_in_every_order_matches_the_whole_thread(tmp_path: Path, seed: int) -> None:
+    store = fresh_store(tmp_path)
+    thread_id = messy_thread(store, seed)
+    with store.read() as db:
+        every = [_comment(row) for row in db.execute(select(schema.comments).where(and_(
+            schema.comments.c.thread_id == thread_id, schema.comments.c.status.in_(PUBLIC)))
+            .order_by(schema.comments.c.created, schema.comments.c.id))]
+
+    def avatar(comment):  # type: ignore[no-untyped-def]
+        return ""
+
+    for sort in ORDER:
+        whole = build_tree(every, sort, avatar)
+        assert thread_page(store, thread_id, sort, None, 0).top_level == len(whole)
+        for limit, offset in [(None, 0), (20, 0), (7, 3), (1, 0), (20, 40), (5, len(whole) - 2), (20, len(whole) + 5)]:
+            page = thread_page(store, thread_id, sort, limit, offset)
+            expected = whole[offset:offset + limit] if limit else whole[offset:]
+            assert shape(build_tree(page.comments, sort, avatar)) == shape(expected), (sort, limit, offset)
+            assert page.total == sum(comment.status.value == "published" for comment in every)
+
+
+def test_a_page_of_a_large_thread_is_read_from_indexes(tmp_path: Path) -> None:
+    """No query of a page walks the comments table; only the order of replies is sorted, and they are few."""
+    store = fresh_store(tmp_path)
+    thread_id = messy_thread(store, 4, size=400)
+    queries = [select(schema.comments).where(TOP_LEVEL).order_by(*order).limit(20) for order in ORDER.values()]
+    with store.engine.connect() as connection:
+        for statement in [*queries, TOP_LEVEL_IN_THREAD, PUBLISHED_IN_THREAD]:
+            sql = str(statement.params(thread_id=thread_id).compile(connection, compile_kwargs={"literal_binds": True}))
+            plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)
+            assert not [step for step in plan if "TEMP B-TREE" in step], (sql, plan)
