@@ -23,6 +23,7 @@ from sqlalchemy import insert, text
 from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.store import schema
+from kiebitz.store.engine import begin_write
 
 WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita Ampel "
          "Baustelle Konzert Museum Stadt Gemeinde Bürger Haushalt Verkehr Sanierung Sitzung Antrag Wohnung").split()
@@ -78,22 +79,28 @@ def generate(url: str, comments: int, threads: int, seed: int = 7) -> dict[str, 
     sizes = thread_sizes(comments, threads)
     site_id = store.site_id("default")
     started = time.time()
-    with store.engine.connect() as connection, connection.begin():
-        connection.execute(insert(schema.threads), [
-            {"site_id": site_id, "uri": uri_of(rank), "title": f"Artikel {rank}", "closed": False, "created": time.time()}
-            for rank in range(1, threads + 1)])
+    with store.engine.connect() as connection:
+        with begin_write(connection):
+            connection.execute(insert(schema.threads), [
+                {"site_id": site_id, "uri": uri_of(rank), "title": f"Artikel {rank}", "closed": False, "created": time.time()}
+                for rank in range(1, threads + 1)])
         by_uri = dict(connection.execute(text("SELECT uri, id FROM threads")).all())
+        connection.rollback()  # ends the read SQLAlchemy began
         thread_ids = [by_uri[uri_of(rank)] for rank in range(1, threads + 1)]
         batch: list[dict[str, Any]] = []
-        for row in rows(site_id, thread_ids, sizes, 1, seed):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                connection.execute(insert(schema.comments), batch)
+        for row in [*rows(site_id, thread_ids, sizes, 1, seed), None]:
+            if row is not None:
+                batch.append(row)
+            if len(batch) >= BATCH or (row is None and batch):
+                with begin_write(connection):  # a transaction per batch, and the WAL copied back after each
+                    connection.execute(insert(schema.comments), batch)
+                if connection.dialect.name == "sqlite":
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    connection.rollback()
                 batch = []
-        if batch:
-            connection.execute(insert(schema.comments), batch)
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT setval('comments_id_seq', (SELECT max(id) FROM comments))"))
+            with begin_write(connection):
+                connection.execute(text("SELECT setval('comments_id_seq', (SELECT max(id) FROM comments))"))
     kiebitz.store.engine.dispose()
     return {"sizes": sizes, "seconds": time.time() - started}
 

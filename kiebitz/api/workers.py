@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiebitz.api.connections import STOP_SECONDS
+
 logger = logging.getLogger("kiebitz.serve")
 
 RESTART_PAUSE = 1.0  # seconds between restarts of one worker, so a worker that cannot start does not spin
@@ -91,8 +93,13 @@ def run_workers(app: str, host: str, port: int, workers: int, **options: Any) ->
                     processes[slot], started[slot] = start(), time.monotonic()
     finally:
         for process in processes:
-            process.terminate()  # uvicorn finishes the requests in flight on SIGTERM
+            process.terminate()  # uvicorn finishes the requests in flight on SIGTERM, for GRACEFUL_SECONDS
+        deadline = time.monotonic() + STOP_SECONDS
         for process in processes:
-            process.join(timeout=30)
+            process.join(timeout=max(deadline - time.monotonic(), 0))
+            if process.is_alive():
+                logger.warning("worker %s did not stop within %s s; killing it", process.pid, STOP_SECONDS)
+                process.kill()
+                process.join(timeout=5)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

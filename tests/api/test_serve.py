@@ -113,34 +113,74 @@ def test_workers_share_keep_alive_connections_and_a_dead_one_is_replaced(tmp_pat
         assert server.wait(30) == 0
 
 
-def test_every_acknowledged_comment_survives_the_server_being_killed(tmp_path: Path) -> None:
-    """Posts answered 201/202 are committed before the answer, even with a batch in flight when the process dies."""
-    server, base = serve(tmp_path)
-    words = ["Bahn", "Brücke", "Rat", "Schule", "Markt", "Wetter", "Kino", "Park", "Hafen", "Miete", "Radweg", "Fest"]
-    acknowledged: list[int] = []
-    stop = threading.Event()
+class Load:
+    """Eight writers posting and four readers reading a thread until the server goes away."""
 
-    def post_until_stopped(writer: int) -> None:
+    WORDS = ["Bahn", "Brücke", "Rat", "Schule", "Markt", "Wetter", "Kino", "Park", "Hafen", "Miete", "Radweg", "Fest"]
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.acknowledged: list[int] = []
+        self.reads = 0
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.post_until_stopped, args=(writer,)) for writer in range(8)]
+        self.threads += [threading.Thread(target=self.read_until_stopped) for _ in range(4)]
+        for thread in self.threads:
+            thread.start()
+
+    def post_until_stopped(self, writer: int) -> None:
         n = 0
-        while not stop.is_set():
+        while not self.stop.is_set():
             n += 1
-            text = f"Leser {writer} schreibt zum {n}. Mal: " + " ".join(random.sample(words, 6))
+            text = f"Leser {writer} schreibt zum {n}. Mal: " + " ".join(random.sample(self.WORDS, 6))
             try:
-                acknowledged.append(post_through_proxy(base, f"198.51.{writer}.{n % 250}", text))
+                self.acknowledged.append(post_through_proxy(self.base, f"198.51.{writer}.{n % 250}", text))
             except urllib.error.HTTPError:
                 continue  # refused (say, as a repeat): not acknowledged, nothing to check
             except (OSError, http.client.HTTPException):
                 return  # the server is gone
-    threads = [threading.Thread(target=post_until_stopped, args=(writer,)) for writer in range(8)]
-    for thread in threads:
-        thread.start()
+
+    def read_until_stopped(self) -> None:
+        while not self.stop.is_set():
+            try:
+                urllib.request.urlopen(f"{self.base}/api/comments?uri={URI}&limit=20", timeout=10).read()
+                self.reads += 1
+            except (OSError, http.client.HTTPException):
+                return
+
+    def end(self) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(10)
+
+
+def stored_ids(database: Path) -> set[int]:
+    with sqlite3.connect(database) as db:
+        return {row[0] for row in db.execute("SELECT id FROM comments")}
+
+
+def test_every_acknowledged_comment_survives_the_server_being_killed(tmp_path: Path) -> None:
+    """Posts answered 201/202 are committed before the answer, even with a batch in flight when the process dies."""
+    server, base = serve(tmp_path)
+    load = Load(base)
     time.sleep(1.5)
     server.kill()  # SIGKILL: no shutdown, no last checkpoint
     server.wait(10)
-    stop.set()
-    for thread in threads:
-        thread.join(10)
-    assert len(acknowledged) > 20, acknowledged
-    with sqlite3.connect(tmp_path / "kiebitz.db") as db:
-        stored = {row[0] for row in db.execute("SELECT id FROM comments")}
-    assert set(acknowledged) <= stored
+    load.end()
+    assert len(load.acknowledged) > 20, load.acknowledged
+    assert set(load.acknowledged) <= stored_ids(tmp_path / "kiebitz.db")
+
+
+def test_sigterm_under_load_stops_the_workers_within_ten_seconds_keeping_every_acknowledged_comment(tmp_path: Path) -> None:
+    server, base = serve(tmp_path, workers=2)
+    wait_for_listeners(int(base.rsplit(":", 1)[1]), 2)
+    load = Load(base)
+    time.sleep(2)
+    asked = time.monotonic()
+    server.terminate()
+    assert server.wait(15) == 0
+    stopped = time.monotonic() - asked
+    load.end()
+    assert stopped < 10, stopped
+    assert len(load.acknowledged) > 10 and load.reads > 10, (len(load.acknowledged), load.reads)
+    assert set(load.acknowledged) <= stored_ids(tmp_path / "kiebitz.db")
