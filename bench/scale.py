@@ -1,0 +1,234 @@
+"""Big, busy threads: reads of a small and of the largest thread while other threads receive posts, at a million comments.
+
+    .venv/bin/python bench/scale.py [--comments 1000000] [--threads 10000] [--seconds 10] [--write docs/benchmarks.md]
+
+A generated site (bench/scale_data.py; kept in $TMPDIR between runs, copied
+afresh for each run) is served by `kiebitz serve --workers 2` on SQLite. wrk
+asks what the widget asks (`&sort=oldest&limit=20&offset=0`, 64 connections)
+while a client posts at 0, 5 or 25 comments a second to other threads (each
+post a new text from its own address, each with a form token fetched before
+the run). Then: the largest thread's first page on a cold cache (right after
+the thread changed, rendering alone, in-process), posts to the hot thread
+itself at 5/s while it is read, the admin's queue and a search, /api/counts for
+500 pages, /metrics, memory per worker, and nginx serving the same bytes.
+Needs Debian's wrk and nginx (`make bench` installs them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+from http_thread import WORDS, free_port, kiebitz_server, nginx_server, rss_mib, stop  # bench/ is on the path
+from report import publish
+from scale_data import generate, thread_sizes, uri_of
+
+from kiebitz.api.workers import wait_for_listeners
+
+PAGE = "&sort=oldest&limit=20&offset=0"
+
+
+def wrk(url: str, seconds: int, connections: int = 64) -> dict[str, float]:
+    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency", url],
+                            capture_output=True, text=True, check=True).stdout
+
+    def milliseconds(value: str, unit: str) -> float:
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)\s+([\d.]+)(us|ms|s)", output)
+    percentiles = {p: milliseconds(*re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", output).groups()) for p in ("50", "99")}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), "p50": percentiles["50"],
+            "p99": percentiles["99"], "max": milliseconds(latency.group(5), latency.group(6)) if latency else float("nan"),
+            "errors": int(errors.group(1)) if errors else 0, "timeouts": int(timeouts.group(1)) if timeouts else 0}
+
+
+class Poster:
+    """Posts at a steady rate to the given pages until stopped; keeps each answer's status and time."""
+
+    def __init__(self, base: str, uris: list[str], rate: float) -> None:
+        self.base, self.uris, self.rate = base, uris, rate
+        self.tokens = {uri: httpx.get(f"{base}/api/comments", params={"uri": uri, "limit": 1}).json()["form_token"]
+                       for uri in uris}
+        self.answers: list[tuple[int, float]] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def __enter__(self) -> Poster:
+        if self.rate:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stopping.set()
+        if self.rate:
+            self.thread.join()
+
+    def run(self) -> None:
+        rng = random.Random(11)
+        with httpx.Client(timeout=10) as client, ThreadPoolExecutor(16) as pool:
+            n = 0
+            started = time.monotonic()
+            while not self.stopping.is_set():
+                n += 1
+                uri = rng.choice(self.uris)
+                text = f"Beitrag {n}: " + " ".join(rng.choice(WORDS) + str(rng.randint(1, 999)) for _ in range(12))
+                pool.submit(self.post, client, uri, text, f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}")
+                self.stopping.wait(max(started + n / self.rate - time.monotonic(), 0))
+
+    def post(self, client: httpx.Client, uri: str, text: str, ip: str) -> None:
+        began = time.monotonic()
+        try:
+            status = client.post(f"{self.base}/api/comments", params={"uri": uri}, headers={"X-Forwarded-For": ip}, json={
+                "author": "Last", "email": "last@example.org", "text": text, "form_token": self.tokens[uri]}).status_code
+        except httpx.HTTPError:
+            status = 0
+        self.answers.append((status, (time.monotonic() - began) * 1000))
+
+    def summary(self) -> str:
+        if not self.answers:
+            return "—"
+        accepted = sum(status in (201, 202) for status, _ in self.answers)
+        return f"{accepted}/{len(self.answers)}, p99 {percentile([ms for _, ms in self.answers], 99):.0f} ms"
+
+
+def percentile(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
+
+
+def timed_requests(request: Any, times: int = 50) -> float:
+    """p99 of ``times`` calls, in milliseconds."""
+    spent = []
+    for _ in range(times):
+        began = time.perf_counter()
+        request()
+        spent.append((time.perf_counter() - began) * 1000)
+    return percentile(spent, 99)
+
+
+def worker_memory(supervisor: int) -> list[float]:
+    """Resident memory of each worker process (not multiprocessing's resource tracker), in MiB."""
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    workers = [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+    return [rss_mib(pid) for pid in workers]
+
+
+def site_database(comments: int, threads: int) -> Path:
+    path = Path(tempfile.gettempdir()) / f"kiebitz-scale-{comments}-{threads}.db"
+    if not path.exists():
+        building = path.with_suffix(".building.db")
+        for leftover in building.parent.glob(building.name + "*"):
+            leftover.unlink()
+        made = generate(f"sqlite:///{building}", comments, threads)
+        print(f"generated {comments:,} comments in {made['seconds']:.0f} s")
+        building.rename(path)
+    return path
+
+
+def in_process_figures(database: Path, largest: str) -> dict[str, float]:
+    """Cold rendering of the largest thread's first page, the admin's queue and a search, inside one process."""
+    from kiebitz.app import build
+    from kiebitz.config import Settings
+    from kiebitz.store.queues import QueueFilter
+
+    kiebitz = build(Settings({"database": str(database)}))
+    service = kiebitz.comments
+    cold = []
+    for _ in range(10):
+        service.cache.invalidate()
+        with kiebitz.store.write() as db:  # the thread changes, as a post would change it
+            db.exec_driver_sql("UPDATE threads SET title = title WHERE uri = ?", (largest,))
+        began = time.perf_counter()
+        service.thread_rendering("default", largest, "oldest", 20, 0)
+        cold.append((time.perf_counter() - began) * 1000)
+    figures = {"cold_p50": statistics.median(cold), "cold_max": max(cold)}
+    figures["queue"] = timed_requests(lambda: kiebitz.queues.page(QueueFilter()), 20)
+    figures["search"] = timed_requests(lambda: kiebitz.queues.page(QueueFilter(search="Brücke Sanierung")), 20)
+    kiebitz.store.engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--threads", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--write", type=Path)
+    args = parser.parse_args()
+    sizes = thread_sizes(args.comments, args.threads)
+    small = uri_of(min(range(len(sizes)), key=lambda rank: abs(sizes[rank] - 100)) + 1)
+    largest = uri_of(1)
+    others = [uri_of(rank) for rank in random.Random(3).sample(range(2, args.threads + 1), 200) if uri_of(rank) != small]
+    source = site_database(args.comments, args.threads)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    rows = [f"`bench/scale.py --comments {args.comments}` at commit {commit}: {args.comments:,} comments in "
+            f"{args.threads:,} threads (largest {sizes[0]:,}), SQLite, `kiebitz serve --workers 2`, wrk 64 connections "
+            f"{args.seconds} s, on this 2-core machine (wrk, the poster and nginx share it)", "",
+            "| request | posts/s elsewhere | req/s | p50 ms | p99 ms | max ms | errors, timeouts | posts accepted, p99 |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    with tempfile.TemporaryDirectory() as directory:
+        tmp = Path(directory)
+        shutil.copy(source, tmp / "kiebitz.db")
+        figures = in_process_figures(tmp / "kiebitz.db", largest)
+        port = free_port()
+        server = kiebitz_server(tmp, port, 2)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for_listeners(port, 2)
+            for rate in (0, 5, 25):
+                for name, uri in ((f"{sizes[int(small.rsplit('/', 1)[1]) - 1]}-comment thread", small),
+                                  (f"largest thread ({sizes[0]:,})", largest)):
+                    with Poster(base, others, rate) as poster:
+                        got = wrk(f"{base}/api/comments?uri={uri}{PAGE}", args.seconds)
+                    rows.append(f"| {name}, first page | {rate} | {got['rps']:,.0f} | {got['p50']:.1f} | {got['p99']:.1f} | "
+                                f"{got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
+            with Poster(base, [largest], 5) as poster:
+                got = wrk(f"{base}/api/comments?uri={largest}{PAGE}", args.seconds)
+            rows.append(f"| largest thread, while it gets 5 posts/s itself | — | {got['rps']:,.0f} | {got['p50']:.1f} | "
+                        f"{got['p99']:.1f} | {got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
+            pages = [uri_of(rank) for rank in range(1, 501)]
+            counts = timed_requests(lambda: httpx.post(f"{base}/api/counts", json=pages).raise_for_status())
+            metrics = timed_requests(lambda: httpx.get(f"{base}/metrics").raise_for_status(), 20)
+            memory = worker_memory(server.pid)
+            body = httpx.get(f"{base}/api/comments", params={"uri": largest, "sort": "oldest", "limit": 20, "offset": 0}).content
+        finally:
+            stop(server)
+        nginx_port = free_port()
+        nginx = nginx_server(tmp, nginx_port, body)
+        try:
+            time.sleep(0.5)
+            static = wrk(f"http://127.0.0.1:{nginx_port}/", args.seconds)
+        finally:
+            stop(nginx)
+    alone = next(row for row in rows if row.startswith("| largest") and "| 0 |" in row)
+    alone_rps = float(alone.split("|")[3].replace(",", ""))
+    rows += ["", "| other figures | |", "|---|---:|",
+             f"| largest thread's first page, cold (rendered after a change, in-process), median / max | "
+             f"{figures['cold_p50']:.1f} / {figures['cold_max']:.1f} ms |",
+             f"| admin's pending queue, first page, p99 | {figures['queue']:.1f} ms |",
+             f"| admin search for two words, p99 | {figures['search']:.1f} ms |",
+             f"| POST /api/counts for 500 pages, p99 | {counts:.1f} ms |",
+             f"| GET /metrics, p99 | {metrics:.1f} ms |",
+             f"| memory per worker, after the runs | {' and '.join(f'{mib:.0f}' for mib in memory)} MiB |",
+             f"| nginx, the same bytes as a static file, 2 workers | {static['rps']:,.0f} req/s, p99 {static['p99']:.1f} ms |",
+             f"| the largest thread without posts, against nginx | {alone_rps / static['rps']:.0%} of nginx's rate |"]
+    publish(rows, args.write, "scale")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
