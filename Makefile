@@ -18,7 +18,8 @@ install: $(STAMP)
 # browser tests, PostgreSQL's server for the tests on PostgreSQL (tests/postgres.py
 # starts a throw-away cluster of its own; the package's default one is not used),
 # WordPress with PHP and MariaDB for the plugin's tests (tests/wordpress/site.py
-# runs its own MariaDB on a temporary socket and `php -S`; no system service is used).
+# runs its own MariaDB on a temporary socket and `php -S`; no system service is used),
+# nginx for the test of docs/nginx.md's cache (run with a configuration of its own).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -27,6 +28,7 @@ system-deps:
 	command -v php >/dev/null 2>&1 || missing="$$missing php-cli"; \
 	php -m 2>/dev/null | grep -qx mysqli || missing="$$missing php-mysql"; \
 	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
+	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian's$$missing for the tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
