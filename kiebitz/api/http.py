@@ -53,7 +53,7 @@ PAGE_HEADERS = {
 # nginx or a CDN may keep a public answer this long (docs/nginx.md): a reader sees a new comment within
 # two seconds, and a hot thread costs Kiebitz one request per two seconds and cache, however many read it.
 CACHE_SECONDS = 2
-PUBLIC_CACHE = f"public, max-age={CACHE_SECONDS}"
+PUBLIC_CACHE = f"public, max-age=0, s-maxage={CACHE_SECONDS}"  # browsers ask again each time (304), caches keep it
 PRIVATE = "private, no-store"  # an answer carrying the reader's own held comments: for this reader only
 VARY = "Origin, Cookie"  # the edit cookie turns a public answer into a private one
 

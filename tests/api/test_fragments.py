@@ -57,7 +57,7 @@ def test_the_thread_as_html_with_schema_org_comments(client: TestClient, poster:
 
     answer = client.get("/html/thread", params={"uri": URI, "lang": "de"})
     assert answer.status_code == 200 and answer.headers["content-type"] == "text/html; charset=utf-8"
-    assert answer.headers["cache-control"] == "public, max-age=2"
+    assert answer.headers["cache-control"] == "public, max-age=0, s-maxage=2"
     html = answer.text
     assert '<h2 class="kb-count">2 Kommentare</h2>' in html
     assert "Anna &lt;b&gt;Schmidt&lt;/b&gt;" in html and "<em>wichtiger</em>" in html  # escaped name, sanitised text
