@@ -26,15 +26,16 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Integer, LargeBinary, Table, func, insert, select, text
+from sqlalchemy import Engine, Integer, LargeBinary, Table, delete, func, insert, select, text, update
 
+from kiebitz.domain import Status
 from kiebitz.errors import KiebitzError
 from kiebitz.store import schema
 from kiebitz.store.engine import alembic_config, begin_write, migrate
 
 FORMAT = "kiebitz-export"
 FORMAT_VERSION = 1
-LEFT_OUT = {"admin_sessions", "thread_changes"}  # sessions end with the server; changes are kept by triggers
+LEFT_OUT = {"admin_sessions", "thread_changes", "comment_totals"}  # sessions end with the server; triggers keep the rest
 BATCH = 1000
 
 
@@ -97,7 +98,20 @@ def import_lines(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection)
     migrate(engine)
+    _recount(engine)
     return counts
+
+
+def _recount(engine: Engine) -> None:
+    """The counts triggers keep (migration 0009), anew: threads came with theirs, and their comments added to them."""
+    threads, comments, totals = schema.threads, schema.comments, schema.comment_totals
+    published = (select(func.count()).where(comments.c.thread_id == threads.c.id, comments.c.status == Status.PUBLISHED.value)
+                 .scalar_subquery())
+    with engine.connect() as connection, begin_write(connection):
+        connection.execute(update(threads).values(published=published))
+        connection.execute(delete(totals))
+        connection.execute(insert(totals).from_select(["status", "count"],
+                                                      select(comments.c.status, func.count()).group_by(comments.c.status)))
 
 
 def _header(line: str) -> dict[str, Any]:

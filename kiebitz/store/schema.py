@@ -43,6 +43,7 @@ threads = Table(
     Column("title", String(500), nullable=False, default=""),
     Column("closed", Boolean, nullable=False, default=False),
     Column("created", Float, nullable=False),
+    Column("published", Integer, nullable=False, server_default="0"),  # kept by triggers (migration 0009)
     UniqueConstraint("site_id", "uri", name="uq_threads_site_uri"),
 )
 
@@ -79,6 +80,14 @@ comments = Table(
     Index("ix_comments_thread_created", "thread_id", "created"),
     Index("ix_comments_thread_top", "thread_id", text("(dislikes - likes)"), "created"),  # sort "top", best first
     Index("ix_comments_thread_parent", "thread_id", "parent_id", "status"),  # top-level comments, replies
+)
+
+# Comments per status, kept by triggers (migration 0009): the admin's queue sizes and /metrics read it.
+comment_totals = Table(
+    "comment_totals",
+    metadata,
+    Column("status", String(20), primary_key=True),
+    Column("count", Integer, nullable=False),
 )
 
 # Each thread's last change, stamped by triggers (migration 0008); thread 0 stands for every thread.

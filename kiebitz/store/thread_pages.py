@@ -46,8 +46,7 @@ ORDER = {
     "newest": (comments.c.created.desc(), comments.c.id.desc()),
     "top": (literal_column("(dislikes - likes)"), comments.c.created, comments.c.id),  # ix_comments_thread_top
 }
-PUBLISHED_IN_THREAD = select(func.count()).where(
-    and_(comments.c.thread_id == bindparam("thread_id"), comments.c.status == Status.PUBLISHED.value))
+PUBLISHED_IN_THREAD = select(schema.threads.c.published).where(schema.threads.c.id == bindparam("thread_id"))
 TOP_LEVEL_IN_THREAD = select(func.count()).select_from(comments).where(TOP_LEVEL)
 
 

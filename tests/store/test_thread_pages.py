@@ -12,6 +12,8 @@ from sqlalchemy import and_, select, update
 from kiebitz.moderation.comments import build_tree
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, _comment
+from kiebitz.store.dump import export_lines, import_lines
+from kiebitz.store.engine import open_engine
 from kiebitz.store.thread_pages import ORDER, PUBLIC, PUBLISHED_IN_THREAD, TOP_LEVEL, TOP_LEVEL_IN_THREAD, thread_page
 from tests.store.test_store import fresh_store
 
@@ -76,3 +78,37 @@ def test_a_page_of_a_large_thread_is_read_from_indexes(tmp_path: Path) -> None:
             plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
             assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)
             assert not [step for step in plan if "TEMP B-TREE" in step], (sql, plan)
+
+
+def counted(store: Store) -> tuple[dict[int, int], dict[str, int], dict[int, int], dict[str, int]]:
+    """The counts the triggers keep, and the same counted from the comments."""
+    with store.read() as db:
+        kept_threads = dict(db.execute(select(schema.threads.c.id, schema.threads.c.published)).all())
+        kept_totals = {status: count for status, count in db.execute(select(schema.comment_totals)).all() if count}
+        rows = db.execute(select(schema.comments.c.thread_id, schema.comments.c.status)).all()
+    threads = {thread_id: 0 for thread_id in kept_threads}
+    totals: dict[str, int] = {}
+    for thread_id, status in rows:
+        threads[thread_id] += status == "published"
+        totals[status] = totals.get(status, 0) + 1
+    return kept_threads, kept_totals, threads, totals
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_the_counts_kept_by_triggers_follow_every_change_and_an_import(tmp_path: Path) -> None:
+    store = fresh_store(tmp_path)
+    first, second = messy_thread(store, 5, size=60), messy_thread(store, 6, size=40)
+    with store.write() as db:
+        db.execute(update(schema.comments).where(schema.comments.c.id % 3 == 0).values(status="spam"))
+        db.execute(update(schema.comments).where(schema.comments.c.id % 7 == 0).values(status="published", thread_id=second))
+        db.execute(update(schema.comments).values(likes=schema.comments.c.likes + 1))  # no status change: no count moves
+        db.execute(schema.audit_log.delete().where(schema.audit_log.c.comment_id % 5 == 0))
+        db.execute(schema.comment_bands.delete().where(schema.comment_bands.c.comment_id % 5 == 0))
+        db.execute(schema.comments.delete().where(and_(schema.comments.c.id % 5 == 0, ~schema.comments.c.id.in_(
+            select(schema.comments.c.parent_id).where(schema.comments.c.parent_id.is_not(None)).scalar_subquery()))))
+    kept_threads, kept_totals, threads, totals = counted(store)
+    assert (kept_threads, kept_totals) == (threads, totals) and threads[first] > 0
+
+    target = Store(open_engine(str(tmp_path / "copy.db")))  # a new SQLite file, whichever backend wrote the export
+    import_lines(target.engine, list(export_lines(store.engine)))
+    assert counted(target)[:2] == (threads, totals)
