@@ -1,9 +1,10 @@
 """Big, busy threads: reads of a small and of the largest thread while other threads receive posts, at a million comments.
 
-    .venv/bin/python bench/scale.py [--comments 1000000] [--threads 10000] [--seconds 10] [--write docs/benchmarks.md]
+    .venv/bin/python bench/scale.py [--comments 1000000] [--threads 10000] [--seconds 10] [--postgres] [--write docs/benchmarks.md]
 
 A generated site (bench/scale_data.py; kept in $TMPDIR between runs, copied
-afresh for each run) is served by `kiebitz serve --workers 2` on SQLite. wrk
+afresh for each run) is served by `kiebitz serve --workers 2` on SQLite, or with
+--postgres on a throw-away PostgreSQL server (generated anew each run). wrk
 asks what the widget asks (`&sort=oldest&limit=20&offset=0`, 64 connections)
 while a client posts at 0, 5 or 25 comments a second to other threads (each
 post a new text from its own address, each with a form token fetched before
@@ -17,12 +18,13 @@ Needs Debian's wrk and nginx (`make bench` installs them).
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import random
 import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from http_thread import WORDS, free_port, kiebitz_server, nginx_server, rss_mib, stop  # bench/ is on the path
+from http_thread import WORDS, free_port, nginx_server, rss_mib, stop  # bench/ is on the path
 from report import publish
 from scale_data import generate, thread_sizes, uri_of
 
@@ -139,19 +141,21 @@ def site_database(comments: int, threads: int) -> Path:
     return path
 
 
-def in_process_figures(database: Path, largest: str) -> dict[str, float]:
+def in_process_figures(database: str, largest: str) -> dict[str, float]:
     """Cold rendering of the largest thread's first page, the admin's queue and a search, inside one process."""
+    from sqlalchemy import text
+
     from kiebitz.app import build
     from kiebitz.config import Settings
     from kiebitz.store.queues import QueueFilter
 
-    kiebitz = build(Settings({"database": str(database)}))
+    kiebitz = build(Settings({"database": database}))
     service = kiebitz.comments
     cold = []
     for _ in range(10):
         service.cache.invalidate()
         with kiebitz.store.write() as db:  # the thread changes, as a post would change it
-            db.exec_driver_sql("UPDATE threads SET title = title WHERE uri = ?", (largest,))
+            db.execute(text("UPDATE threads SET title = title WHERE uri = :uri"), {"uri": largest})
         began = time.perf_counter()
         service.thread_rendering("default", largest, "oldest", 20, 0)
         cold.append((time.perf_counter() - began) * 1000)
@@ -162,51 +166,89 @@ def in_process_figures(database: Path, largest: str) -> dict[str, float]:
     return figures
 
 
+def serve(database: str, port: int) -> subprocess.Popen[bytes]:
+    environment = dict(os.environ, KIEBITZ_DATABASE=database, KIEBITZ_MIN_SUBMIT_SECONDS="0", KIEBITZ_FLOOD_SECONDS="0",
+                       KIEBITZ_RATE_LIMIT_PER_HOUR="100000000")
+    return subprocess.Popen([sys.executable, "-m", "kiebitz.cli", "serve", "--port", str(port), "--workers", "2"],
+                            env=environment, start_new_session=True)
+
+
+def measure(database: str, sizes: list[int], seconds: int) -> tuple[list[str], list[str], bytes, float]:
+    """The table's rows for one database, the other figures' rows, the largest page's bytes and its rate alone."""
+    small = uri_of(min(range(len(sizes)), key=lambda rank: abs(sizes[rank] - 100)) + 1)
+    largest = uri_of(1)
+    others = [uri_of(rank) for rank in random.Random(3).sample(range(2, len(sizes) + 1), 200) if uri_of(rank) != small]
+    figures = in_process_figures(database, largest)
+    rows: list[str] = []
+    port = free_port()
+    server = serve(database, port)
+    base = f"http://127.0.0.1:{port}"
+    alone = 0.0
+    try:
+        wait_for_listeners(port, 2)
+        for rate in (0, 5, 25):
+            for name, uri in ((f"{sizes[int(small.rsplit('/', 1)[1]) - 1]}-comment thread", small),
+                              (f"largest thread ({sizes[0]:,})", largest)):
+                with Poster(base, others, rate) as poster:
+                    got = wrk(f"{base}/api/comments?uri={uri}{PAGE}", seconds)
+                alone = got["rps"] if rate == 0 and uri == largest else alone
+                rows.append(f"| {name}, first page | {rate} | {got['rps']:,.0f} | {got['p50']:.1f} | {got['p99']:.1f} | "
+                            f"{got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
+        with Poster(base, [largest], 5) as poster:
+            got = wrk(f"{base}/api/comments?uri={largest}{PAGE}", seconds)
+        rows.append(f"| largest thread, while it gets 5 posts/s itself | — | {got['rps']:,.0f} | {got['p50']:.1f} | "
+                    f"{got['p99']:.1f} | {got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
+        pages = [uri_of(rank) for rank in range(1, 501)]
+        counts = timed_requests(lambda: httpx.post(f"{base}/api/counts", json=pages).raise_for_status())
+        metrics = timed_requests(lambda: httpx.get(f"{base}/metrics").raise_for_status(), 20)
+        memory = worker_memory(server.pid)
+        body = httpx.get(f"{base}/api/comments", params={"uri": largest, "sort": "oldest", "limit": 20, "offset": 0}).content
+    finally:
+        stop(server)
+    other = [f"| largest thread's first page, cold (rendered after a change, in-process), median / max | "
+             f"{figures['cold_p50']:.1f} / {figures['cold_max']:.1f} ms |",
+             f"| admin's pending queue, first page, p99 | {figures['queue']:.1f} ms |",
+             f"| admin search for two words, p99 | {figures['search']:.1f} ms |",
+             f"| POST /api/counts for 500 pages, p99 | {counts:.1f} ms |",
+             f"| GET /metrics, p99 | {metrics:.1f} ms |",
+             f"| memory per worker, after the runs | {' and '.join(f'{mib:.0f}' for mib in memory)} MiB |"]
+    return rows, other, body, alone
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--postgres", action="store_true", help="on a throw-away PostgreSQL server instead of SQLite")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
     sizes = thread_sizes(args.comments, args.threads)
-    small = uri_of(min(range(len(sizes)), key=lambda rank: abs(sizes[rank] - 100)) + 1)
-    largest = uri_of(1)
-    others = [uri_of(rank) for rank in random.Random(3).sample(range(2, args.threads + 1), 200) if uri_of(rank) != small]
-    source = site_database(args.comments, args.threads)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    rows = [f"`bench/scale.py --comments {args.comments}` at commit {commit}: {args.comments:,} comments in "
-            f"{args.threads:,} threads (largest {sizes[0]:,}), SQLite, `kiebitz serve --workers 2`, wrk 64 connections "
-            f"{args.seconds} s, on this 2-core machine (wrk, the poster and nginx share it)", "",
+    backend = "PostgreSQL (fsync on, on the same two cores)" if args.postgres else "SQLite"
+    rows = [f"`bench/scale.py --comments {args.comments}{' --postgres' if args.postgres else ''}` at commit {commit}: "
+            f"{args.comments:,} comments in {args.threads:,} threads (largest {sizes[0]:,}), {backend}, "
+            f"`kiebitz serve --workers 2`, wrk 64 connections {args.seconds} s, on this 2-core machine "
+            "(wrk, the poster and nginx share it)", "",
             "| request | posts/s elsewhere | req/s | p50 ms | p99 ms | max ms | errors, timeouts | posts accepted, p99 |",
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     with tempfile.TemporaryDirectory() as directory:
         tmp = Path(directory)
-        shutil.copy(source, tmp / "kiebitz.db")
-        figures = in_process_figures(tmp / "kiebitz.db", largest)
-        port = free_port()
-        server = kiebitz_server(tmp, port, 2)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_listeners(port, 2)
-            for rate in (0, 5, 25):
-                for name, uri in ((f"{sizes[int(small.rsplit('/', 1)[1]) - 1]}-comment thread", small),
-                                  (f"largest thread ({sizes[0]:,})", largest)):
-                    with Poster(base, others, rate) as poster:
-                        got = wrk(f"{base}/api/comments?uri={uri}{PAGE}", args.seconds)
-                    rows.append(f"| {name}, first page | {rate} | {got['rps']:,.0f} | {got['p50']:.1f} | {got['p99']:.1f} | "
-                                f"{got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
-            with Poster(base, [largest], 5) as poster:
-                got = wrk(f"{base}/api/comments?uri={largest}{PAGE}", args.seconds)
-            rows.append(f"| largest thread, while it gets 5 posts/s itself | — | {got['rps']:,.0f} | {got['p50']:.1f} | "
-                        f"{got['p99']:.1f} | {got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
-            pages = [uri_of(rank) for rank in range(1, 501)]
-            counts = timed_requests(lambda: httpx.post(f"{base}/api/counts", json=pages).raise_for_status())
-            metrics = timed_requests(lambda: httpx.get(f"{base}/metrics").raise_for_status(), 20)
-            memory = worker_memory(server.pid)
-            body = httpx.get(f"{base}/api/comments", params={"uri": largest, "sort": "oldest", "limit": 20, "offset": 0}).content
-        finally:
-            stop(server)
+        if args.postgres:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/postgres.py
+            from tests.postgres import PostgresServer
+
+            postgres = PostgresServer(durable=True).start()
+            try:
+                database = postgres.new_database()
+                made = generate(database, args.comments, args.threads)
+                print(f"generated {args.comments:,} comments in {made['seconds']:.0f} s")
+                table, other, body, alone = measure(database, sizes, args.seconds)
+            finally:
+                postgres.stop()
+        else:
+            shutil.copy(site_database(args.comments, args.threads), tmp / "kiebitz.db")
+            table, other, body, alone = measure(str(tmp / "kiebitz.db"), sizes, args.seconds)
         nginx_port = free_port()
         nginx = nginx_server(tmp, nginx_port, body)
         try:
@@ -214,20 +256,10 @@ def main() -> None:
             static = wrk(f"http://127.0.0.1:{nginx_port}/", args.seconds)
         finally:
             stop(nginx)
-    alone = next(row for row in rows if row.startswith("| largest") and "| 0 |" in row)
-    alone_rps = float(alone.split("|")[3].replace(",", ""))
-    rows += ["", "| other figures | |", "|---|---:|",
-             f"| largest thread's first page, cold (rendered after a change, in-process), median / max | "
-             f"{figures['cold_p50']:.1f} / {figures['cold_max']:.1f} ms |",
-             f"| admin's pending queue, first page, p99 | {figures['queue']:.1f} ms |",
-             f"| admin search for two words, p99 | {figures['search']:.1f} ms |",
-             f"| POST /api/counts for 500 pages, p99 | {counts:.1f} ms |",
-             f"| GET /metrics, p99 | {metrics:.1f} ms |",
-             f"| memory per worker, after the runs | {' and '.join(f'{mib:.0f}' for mib in memory)} MiB |",
-             f"| nginx, the same bytes as a static file, 2 workers | {static['rps']:,.0f} req/s, p99 {static['p99']:.1f} ms |",
-             f"| the largest thread without posts, against nginx | {alone_rps / static['rps']:.0%} of nginx's rate |"]
-    publish(rows, args.write, "scale")
-    print(json.dumps(figures))
+    rows += table + ["", "| other figures | |", "|---|---:|", *other,
+                     f"| nginx, the same bytes as a static file, 2 workers | {static['rps']:,.0f} req/s, p99 {static['p99']:.1f} ms |",
+                     f"| the largest thread without posts, against nginx | {alone / static['rps']:.0%} of nginx's rate |"]
+    publish(rows, args.write, "scale-postgres" if args.postgres else "scale")
 
 
 if __name__ == "__main__":
