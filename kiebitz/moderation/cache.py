@@ -13,7 +13,9 @@ When a thread changes, many readers miss at once. Only one of them renders
 after the change, get the previous rendering at once (stale while
 revalidate). A reader who has just written (own edit cookie) never gets a
 stale one. A rendering is kept only if its thread did not change while it was
-being built, so a slow render never puts back outdated bytes.
+being built, so a slow render never puts back outdated bytes, and for at most
+``max_age_seconds``, so that what changes with time alone (a thread closing
+after ``close_after_days``) shows within a minute.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Rendering:
     body: bytes
     etag: str  # weak: equal bytes apart from the form token carry the same tag
     thread_id: int | None
+    made: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -56,11 +59,12 @@ class _Flight:
 
 class ThreadCache:
     def __init__(self, changes: ChangeLog, data_version: DataVersion | None = None, max_entries: int = 10_000,
-                 stale_seconds: float = 1.0, wait_seconds: float = 30.0) -> None:
+                 stale_seconds: float = 1.0, wait_seconds: float = 30.0, max_age_seconds: float = 60.0) -> None:
         self._changes = changes
         self._data_version = data_version
         self._max_entries = max_entries
         self.stale_seconds = stale_seconds
+        self.max_age_seconds = max_age_seconds
         self._wait_seconds = wait_seconds
         self._lock = threading.Lock()
         self._sync_lock = threading.Lock()
@@ -78,7 +82,13 @@ class ThreadCache:
     def lookup(self, key: Hashable) -> tuple[Rendering | None, int]:
         """The current rendering (or None) and the stamp a rendering started now must carry."""
         stamp = self._take_in_changes()
-        return self._entries.get(key), stamp
+        rendering = self._entries.get(key)
+        if rendering is not None and time.monotonic() - rendering.made > self.max_age_seconds:
+            with self._lock:  # what changes with time alone (a thread closing after close_after_days)
+                if self._entries.get(key) is rendering:
+                    self._stale[key] = (self._entries.pop(key), time.monotonic())
+            return None, stamp
+        return rendering, stamp
 
     def stale(self, key: Hashable) -> Rendering | None:
         """The rendering from before the last change, while it is young enough and a new one is being built."""

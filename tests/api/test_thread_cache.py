@@ -117,3 +117,12 @@ def test_threads_and_counts_answer_304_when_unchanged_and_a_readers_own_view_is_
     assert changed.status_code == 200 and changed.json()["total"] == 2
     missing = client.get("/api/counts")
     assert missing.status_code == 400 and missing.json()["error"]["field"] == "uri"
+
+
+def test_a_rendering_lives_at_most_its_maximum_age(client: TestClient, poster: Poster) -> None:
+    """What changes with time alone, such as a thread closing after close_after_days, shows without a write."""
+    poster.post(HOT)
+    client.get("/api/comments", params={"uri": HOT, "limit": 20})
+    assert cached(client, HOT) is not None
+    service_of(client).cache.max_age_seconds = 0
+    assert cached(client, HOT) is None
