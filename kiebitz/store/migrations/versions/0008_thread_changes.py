@@ -58,27 +58,35 @@ def _sqlite_triggers() -> None:
 
 
 def _postgresql_triggers() -> None:
+    """Once per statement, over its rows (transition tables): a row trigger updating the same row again and
+    again in one transaction (an import, a thread's every comment) makes PostgreSQL walk ever longer chains."""
     for table, thread in THREAD_OF.items():
-        op.execute(
-            f"CREATE FUNCTION thread_changed_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP = 'DELETE' THEN INSERT INTO thread_changes (thread_id, seq) VALUES ({thread.format(row='OLD')}, {NEXT}) "
-            "ON CONFLICT (thread_id) DO UPDATE SET seq = excluded.seq; "
-            f"ELSE INSERT INTO thread_changes (thread_id, seq) VALUES ({thread.format(row='NEW')}, {NEXT}) "
-            "ON CONFLICT (thread_id) DO UPDATE SET seq = excluded.seq; END IF; RETURN NULL; END $$"
-        )
-        op.execute(f"CREATE TRIGGER thread_changed_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION thread_changed_{table}()")
+        for event, rows in POSTGRESQL_ROWS.items():
+            changed = " UNION ".join(f"SELECT {thread.format(row=name)} AS thread_id FROM {name}" for name in rows)
+            op.execute(
+                f"CREATE FUNCTION thread_changed_{table}_{event.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "INSERT INTO thread_changes (thread_id, seq) SELECT thread_id, "
+                "(SELECT coalesce(max(seq), 0) FROM thread_changes) + row_number() OVER (ORDER BY thread_id) "
+                f"FROM (SELECT DISTINCT thread_id FROM ({changed}) AS touched) AS changed ON CONFLICT (thread_id) DO UPDATE SET seq = excluded.seq; "
+                "RETURN NULL; END $$"
+            )
+            op.execute(f"CREATE TRIGGER thread_changed_{table}_{event.lower()} AFTER {event} ON {table} "
+                       f"REFERENCING {' '.join(TRANSITION[name] for name in rows)} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION thread_changed_{table}_{event.lower()}()")
+
+
+# the transition tables each event has on PostgreSQL
+POSTGRESQL_ROWS = {"INSERT": ("new_rows",), "UPDATE": ("old_rows", "new_rows"), "DELETE": ("old_rows",)}
+TRANSITION = {"new_rows": "NEW TABLE AS new_rows", "old_rows": "OLD TABLE AS old_rows"}
 
 
 def downgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     for table in THREAD_OF:
-        if postgresql:
-            op.execute(f"DROP TRIGGER thread_changed_{table} ON {table}")
-            op.execute(f"DROP FUNCTION thread_changed_{table}()")
-        else:
-            for event in ("insert", "update", "delete"):
-                op.execute(f"DROP TRIGGER thread_changed_{table}_{event}")
+        for event in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER thread_changed_{table}_{event}" + (f" ON {table}" if postgresql else ""))
+            if postgresql:
+                op.execute(f"DROP FUNCTION thread_changed_{table}_{event}()")
     op.drop_index("ix_comments_thread_parent", table_name="comments")
     op.drop_index("ix_comments_thread_top", table_name="comments")
     op.drop_index("ix_comments_thread_created", table_name="comments")

@@ -61,26 +61,36 @@ def _sqlite_triggers() -> None:
 
 
 def _postgresql_triggers() -> None:
-    op.execute(
-        "CREATE FUNCTION counted_comments() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "IF TG_OP IN ('UPDATE', 'DELETE') THEN " + _add("OLD.status", "OLD.thread_id", -1) + "END IF; "
-        "IF TG_OP IN ('UPDATE', 'INSERT') THEN " + _add("NEW.status", "NEW.thread_id", 1) + "END IF; "
-        "RETURN NULL; END $$"
-    )
-    op.execute("CREATE TRIGGER counted_comments_insert_delete AFTER INSERT OR DELETE ON comments "
-               "FOR EACH ROW EXECUTE FUNCTION counted_comments()")
-    op.execute("CREATE TRIGGER counted_comments_update AFTER UPDATE OF status, thread_id ON comments FOR EACH ROW "
-               "WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.thread_id IS DISTINCT FROM NEW.thread_id) "
-               "EXECUTE FUNCTION counted_comments()")
+    """Once per statement, over its rows: see migration 0008 on why not once per row."""
+    for event, rows in COUNTED_ROWS.items():
+        counted = " UNION ALL ".join(rows)
+        op.execute(
+            f"CREATE FUNCTION counted_comments_{event.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"UPDATE threads SET published = threads.published + delta.n FROM (SELECT thread_id, sum(n) AS n "
+            f"FROM ({counted}) AS counted WHERE status = {PUBLISHED} GROUP BY thread_id HAVING sum(n) <> 0) AS delta "
+            "WHERE threads.id = delta.thread_id; "
+            f"INSERT INTO comment_totals (status, count) SELECT status, sum(n) FROM ({counted}) AS counted "
+            "GROUP BY status HAVING sum(n) <> 0 ON CONFLICT (status) DO UPDATE SET count = comment_totals.count + excluded.count; "
+            "RETURN NULL; END $$"
+        )
+        transition = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                      "DELETE": "OLD TABLE AS old_rows"}[event]
+        op.execute(f"CREATE TRIGGER counted_comments_{event.lower()} AFTER {event} ON comments REFERENCING {transition} "
+                   f"FOR EACH STATEMENT EXECUTE FUNCTION counted_comments_{event.lower()}()")
+
+
+COUNTED_ROWS = {
+    "INSERT": ("SELECT thread_id, status, 1 AS n FROM new_rows",),
+    "UPDATE": ("SELECT thread_id, status, 1 AS n FROM new_rows", "SELECT thread_id, status, -1 AS n FROM old_rows"),
+    "DELETE": ("SELECT thread_id, status, -1 AS n FROM old_rows",),
+}
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER counted_comments_insert_delete ON comments")
-        op.execute("DROP TRIGGER counted_comments_update ON comments")
-        op.execute("DROP FUNCTION counted_comments()")
-    else:
-        for event in ("insert", "delete", "update"):
-            op.execute(f"DROP TRIGGER counted_comments_{event}")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for event in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER counted_comments_{event}" + (" ON comments" if postgresql else ""))
+        if postgresql:
+            op.execute(f"DROP FUNCTION counted_comments_{event}()")
     op.drop_table("comment_totals")
     op.execute("ALTER TABLE threads DROP COLUMN published")
