@@ -23,7 +23,7 @@ from sqlalchemy import insert, text
 from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.store import schema
-from kiebitz.store.engine import begin_write
+from kiebitz.store.engine import begin_write, insert_rows
 
 WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita Ampel "
          "Baustelle Konzert Museum Stadt Gemeinde Bürger Haushalt Verkehr Sanierung Sitzung Antrag Wohnung").split()
@@ -93,7 +93,7 @@ def generate(url: str, comments: int, threads: int, seed: int = 7) -> dict[str, 
                 batch.append(row)
             if len(batch) >= BATCH or (row is None and batch):
                 with begin_write(connection):  # a transaction per batch, and the WAL copied back after each
-                    connection.execute(insert(schema.comments), batch)
+                    insert_rows(connection, schema.comments, batch)
                 if connection.dialect.name == "sqlite":
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                     connection.rollback()

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, Integer, LargeBinary, Table, delete, func, insert
 from kiebitz.domain import Status
 from kiebitz.errors import KiebitzError
 from kiebitz.store import schema
-from kiebitz.store.engine import alembic_config, begin_write, migrate
+from kiebitz.store.engine import alembic_config, begin_write, insert_rows, migrate
 
 FORMAT = "kiebitz-export"
 FORMAT_VERSION = 1
@@ -176,7 +176,7 @@ def _flush(connection: Any, tables: dict[str, Table], pending: dict[str, list[di
         rows = pending.pop(table.name, None)
         if rows:
             try:
-                connection.execute(insert(tables[table.name]), rows)
+                insert_rows(connection, tables[table.name], rows)
             except Exception as error:  # constraint or type errors name the table; the transaction rolls back
                 raise KiebitzError(f"table {table.name}: a row could not be stored ({type(error).__name__}: "
                                    f"{str(error).splitlines()[0]})") from None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import Connection, RootTransaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -132,3 +133,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         with begin_write(connection):  # two processes starting at once migrate one after the other
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]], chunk: int = 1000) -> None:
+    """Many rows of one table. On PostgreSQL as multi-row statements of ``chunk`` rows: psycopg's executemany
+    sends a statement per row, which fires the statement triggers (migrations 0008, 0009) once per row and,
+    in one long transaction, updates a thread's row again and again."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    for start in range(0, len(rows), chunk):
+        connection.execute(insert(table).values(rows[start:start + chunk]))

@@ -67,7 +67,8 @@ def _postgresql_triggers() -> None:
                 f"CREATE FUNCTION thread_changed_{table}_{event.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                 "INSERT INTO thread_changes (thread_id, seq) SELECT thread_id, "
                 "(SELECT coalesce(max(seq), 0) FROM thread_changes) + row_number() OVER (ORDER BY thread_id) "
-                f"FROM (SELECT DISTINCT thread_id FROM ({changed}) AS touched) AS changed ON CONFLICT (thread_id) DO UPDATE SET seq = excluded.seq; "
+                f"FROM (SELECT DISTINCT thread_id FROM ({changed}) AS touched) AS changed "
+                "ON CONFLICT (thread_id) DO UPDATE SET seq = excluded.seq; "
                 "RETURN NULL; END $$"
             )
             op.execute(f"CREATE TRIGGER thread_changed_{table}_{event.lower()} AFTER {event} ON {table} "
