@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,7 +104,8 @@ class WordPress:
         (mu_plugins / "loopback-readers.php").write_text(LOOPBACK_READERS)
         env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4")
         self.process = subprocess.Popen(["php", "-S", f"127.0.0.1:{self.port}", "-t", str(self.root)], cwd=self.root, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=open(self.root.parent / "php.log", "wb"))  # noqa: SIM115
+                                        stdout=subprocess.DEVNULL, stderr=open(self.root.parent / "php.log", "wb"),  # noqa: SIM115
+                                        start_new_session=True)  # its workers are stopped with it, as a group
         _wait_for(self._answers, "php -S")
         return self
 
@@ -168,7 +170,7 @@ require_once ABSPATH . 'wp-settings.php';
 
     def stop(self) -> None:
         if self.process:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)  # PHP_CLI_SERVER_WORKERS outlive a parent stopped alone
             self.process.wait(10)
 
 
