@@ -148,10 +148,6 @@ class CommentService:
         rendering, _ = self.cache.lookup(key)
         return rendering or self.cache.stale(key)
 
-    def cached_thread_json(self, site: str, uri: str, sort: str, limit: int | None, offset: int) -> bytes | None:
-        rendering = self.cached_thread(site, uri, sort, limit, offset)
-        return None if rendering is None else self.with_form_token(site, uri, rendering.body)
-
     def with_form_token(self, site: str, uri: str, body: bytes) -> bytes:
         return b'{"form_token":' + self._form_token(site, uri) + b"," + body[1:]
 
