@@ -86,12 +86,8 @@ def build(settings: Settings) -> Kiebitz:
     store = Store(engine)
     secret = settings.secret_key or store.set_meta_once("secret_key", secrets.token_urlsafe(32))
     signer = Signer(secret)
-    thresholds = Thresholds(
-        unsure=settings.unsure_threshold, spam=settings.spam_threshold, discard=settings.discard_threshold,
-        link_limit=settings.link_limit, min_submit_seconds=settings.min_submit_seconds,
-    )
     model = load_model(store, settings.model, settings.language)
-    spam_filter = SpamFilter(model, thresholds)
+    spam_filter = SpamFilter(model, Thresholds.of(settings), shadow=settings.filter_mode == "shadow")
     site_settings = SiteSettings(settings, store, spam_filter)
     site_settings.load()
     cache = ThreadCache(ThreadChanges(store), data_version_of(engine))

@@ -99,6 +99,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("unsure_threshold", 0.5, "Model probability at or above which a comment is held for moderation.", maximum=1),
     Setting("discard_threshold", 0.995, "Model probability at or above which spam that also has more links than link_limit "
             "is not stored at all; the model alone never discards (it sends to the spam queue).", maximum=1),
+    Setting("filter_mode", "enforce", "enforce: the filter holds, sends to the spam queue and discards as it judges; "
+            "shadow: it judges, records and explains every comment, but nothing is held or blocked but by the "
+            "moderation setting, so a site can watch the filter (the admin shows what it would have done) before "
+            "trusting it.", choices=("enforce", "shadow")),
     Setting("flood_seconds", 15, "Two comments from the same IP within this many seconds: the second is refused as flood."),
     Setting("rate_limit_per_hour", 30, "Most comments one IP may post in an hour."),
     Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),

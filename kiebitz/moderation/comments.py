@@ -262,7 +262,7 @@ class CommentService:
             raise Forbidden("this thread is closed for new comments", "uri")
         depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
         verdict = self.spam_filter.judge(draft, self.history)
-        status = verdict.label.status
+        status = self.spam_filter.acting_label(verdict).status
         if status is None:
             self.store.count_today("discarded")
             raise Rejected("the comment was rejected as spam", "text")
@@ -346,7 +346,8 @@ class CommentService:
         draft = replace(draft_of(comment, self.store.comment_signals(comment_id)), text=text, seconds_to_submit=None)
         verdict = self.spam_filter.judge(draft, self.history, edited=comment_id)
         self.store.edit_comment(comment_id, text, markup.render(text), verdict)
-        status = _status_after_edit(comment.status, verdict.label.status, self.settings.moderation == "all")
+        acting = self.spam_filter.acting_label(verdict).status
+        status = _status_after_edit(comment.status, acting, self.settings.moderation == "all")
         if status != comment.status:
             self.store.set_status(comment_id, status, actor="filter", note=f"the author's edit was judged {verdict.label.value}")
         self.cache.invalidate()

@@ -22,10 +22,11 @@ def spam() -> None:
     """Evaluate, train and try the spam filter."""
 
 
-def rounded(result: dict[str, float]) -> dict[str, float | None]:
+def rounded(result: dict[str, object]) -> dict[str, object]:
     """Six decimals; a figure that is undefined for this data (no spam rows, say) is null."""
     return {
-        name: (None if value != value else round(value, 6)) if isinstance(value, float) else value
+        name: rounded(value) if isinstance(value, dict) else
+        (None if value != value else round(value, 6)) if isinstance(value, float) else value
         for name, value in result.items()
     }
 
@@ -36,15 +37,16 @@ def rounded(result: dict[str, float]) -> dict[str, float | None]:
 @click.option("--model", default=None, help="'default' or a model file: score every row with it, no training.")
 def evaluate(data: str, folds: int, model: str | None) -> None:
     """Cross-validate on a labelled CSV (or score it with a trained model); prints one JSON line."""
-    threshold = Settings.load().spam_threshold
+    settings = Settings.load()
     corpus = read_corpus(data)
     if not len(corpus):
         raise click.ClickException(f"{data}: no rows labelled spam or ham ({corpus.skipped} skipped)")
     if model is None:
-        result = cross_validate(corpus, folds, threshold)
+        result = cross_validate(corpus, folds, settings.spam_threshold, thresholds=Thresholds.of(settings))
     else:
-        result = evaluate_model(corpus, load_base(model), threshold)
+        result = evaluate_model(corpus, load_base(model), settings.spam_threshold, Thresholds.of(settings))
     click.echo(json.dumps(rounded(result)))
+
 
 
 @spam.command("train")
@@ -81,7 +83,5 @@ def check(model: str) -> None:
                                                              "honeypot")}
     draft = CommentDraft(text=payload["text"], author=field["author"], email=field["email"], website=field["website"],
                          ip=field["ip"], user_agent=field["user_agent"], referrer=field["referrer"], honeypot=field["honeypot"])
-    settings = Settings.load()
-    verdict = SpamFilter(load_base(model), Thresholds(settings.unsure_threshold, settings.spam_threshold,
-                                                      settings.discard_threshold, settings.link_limit)).judge(draft)
+    verdict = SpamFilter(load_base(model), Thresholds.of(Settings.load())).judge(draft)
     click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))

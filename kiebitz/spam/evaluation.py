@@ -13,8 +13,12 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.metrics import f1_score, matthews_corrcoef, roc_auc_score, roc_curve
 
+from kiebitz.domain import CommentDraft, Label
 from kiebitz.spam.corpus import Corpus
+from kiebitz.spam.filter import Scorer, SpamFilter, Thresholds
 from kiebitz.spam.model import SpamModel
+
+OUTCOMES = {Label.HAM: "published", Label.UNSURE: "held", Label.SPAM: "spam", Label.DISCARD: "discard"}
 
 
 def fold_of(row_id: str, folds: int) -> int:
@@ -41,13 +45,31 @@ def metrics(is_spam: np.ndarray, probability: np.ndarray, threshold: float) -> d
     return result
 
 
+def verdict_labels(model: Scorer, drafts: list[CommentDraft], thresholds: Thresholds) -> list[Label]:
+    """What posting would decide from each text and its fields: every layer that reads them (link rules, the
+    model, ...); nothing the form or the site's history adds (honeypot, time to submit, repeats, block list)."""
+    spam_filter = SpamFilter(model, thresholds)
+    return [spam_filter.judge(draft).label for draft in drafts]
+
+
+def verdict_shares(labels: list[Label], is_spam: np.ndarray) -> dict[str, dict[str, float] | None]:
+    """Per class, the shares published, held, sent to the spam queue and discarded (each summing to 1)."""
+    result: dict[str, dict[str, float] | None] = {}
+    for name, rows in (("ham_verdicts", ~is_spam), ("spam_verdicts", is_spam)):
+        chosen = [label for label, kept in zip(labels, rows, strict=True) if kept]
+        result[name] = {outcome: chosen.count(label) / len(chosen) for label, outcome in OUTCOMES.items()} if chosen else None
+    return result
+
+
 def cross_validate(
-    corpus: Corpus, folds: int, threshold: float, make_model: Callable[[], SpamModel] = SpamModel
-) -> dict[str, float]:
+    corpus: Corpus, folds: int, threshold: float, make_model: Callable[[], SpamModel] = SpamModel,
+    thresholds: Thresholds | None = None,
+) -> dict[str, object]:
     """Train from scratch on the other folds, score each fold; returns the metrics JSON."""
     y = np.array(corpus.is_spam, dtype=bool)
     fold = np.array([fold_of(row_id, folds) for row_id in corpus.ids])
     probability = np.zeros(len(y))
+    labels: list[Label] = [Label.HAM] * len(y)
     scoring_seconds = 0.0
     for k in range(folds):
         train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
@@ -57,18 +79,27 @@ def cross_validate(
         started = time.perf_counter()
         probability[test] = model.score_many([corpus.drafts[i] for i in test])
         scoring_seconds += time.perf_counter() - started
-    result = metrics(y, probability, threshold)
+        if thresholds is not None:
+            for i, label in zip(test, verdict_labels(model, [corpus.drafts[i] for i in test], thresholds), strict=True):
+                labels[i] = label
+    result: dict[str, object] = dict(metrics(y, probability, threshold))
     result["per_comment_ms"] = 1000 * scoring_seconds / max(1, len(y))
     result["skipped"] = corpus.skipped
+    if thresholds is not None:
+        result |= verdict_shares(labels, y)
     return result
 
 
-def evaluate_model(corpus: Corpus, model: SpamModel, threshold: float) -> dict[str, float]:
+def evaluate_model(corpus: Corpus, model: SpamModel, threshold: float, thresholds: Thresholds | None = None
+                   ) -> dict[str, object]:
     """Score every row with a trained model, no training."""
     started = time.perf_counter()
     probability = model.score_many(corpus.drafts)
     elapsed = time.perf_counter() - started
-    result = metrics(np.array(corpus.is_spam, dtype=bool), probability, threshold)
+    y = np.array(corpus.is_spam, dtype=bool)
+    result: dict[str, object] = dict(metrics(y, probability, threshold))
     result["per_comment_ms"] = 1000 * elapsed / max(1, len(corpus))
     result["skipped"] = corpus.skipped
+    if thresholds is not None:
+        result |= verdict_shares(verdict_labels(model, corpus.drafts, thresholds), y)
     return result

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
 from kiebitz.spam import rules
+
+if TYPE_CHECKING:
+    from kiebitz.config import Settings
 
 
 class Scorer(Protocol):
@@ -39,14 +42,27 @@ class Thresholds:
     min_submit_seconds: float = 3.0
     duplicate_window: float = 7 * 24 * 3600
 
+    @classmethod
+    def of(cls, settings: Settings) -> Thresholds:
+        return cls(settings.unsure_threshold, settings.spam_threshold, settings.discard_threshold, settings.link_limit,
+                   settings.min_submit_seconds)
 
+
+WOULD = {Label.UNSURE: "held it for moderation", Label.SPAM: "sent it to the spam queue",
+         Label.DISCARD: "refused it"}
 HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE}
 
 
 class SpamFilter:
-    def __init__(self, model: Scorer, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, model: Scorer, thresholds: Thresholds | None = None, shadow: bool = False) -> None:
         self.model = model
         self.thresholds = thresholds or Thresholds()
+        self.shadow = shadow
+
+    def acting_label(self, verdict: Verdict) -> Label:
+        """What posting does with a verdict: in shadow mode every comment is let through (the verdict is
+        only recorded), so a site can see what the filter would do before it lets it act."""
+        return Label.HAM if self.shadow else verdict.label
 
     def judge(self, draft: CommentDraft, history: History | None = None, edited: int | None = None) -> Verdict:
         """All four layers. For the new text of comment ``edited`` there is no form to check, its first
@@ -67,6 +83,8 @@ class SpamFilter:
         label = decide(probability, reasons, limits, trusted)
         if trusted:
             reasons.append(Reason(rules.TRUSTED, "an earlier comment with this e-mail address was approved", -1.0))
+        if self.shadow and label != Label.HAM:
+            reasons.append(Reason(rules.SHADOW, f"shadow mode: let through; the filter would have {WOULD[label]}", 0.0))
         return Verdict(label, probability, tuple(reasons))
 
 

@@ -108,3 +108,15 @@ def test_corpus_reading_forgives_a_byte_order_mark_and_label_case(tmp_path: Path
     path.write_text("\ufeffid,text,label,author,date,source\na,Buy now,Spam,,,\nb,Nice song,HAM ,,,\n", encoding="utf-8")
     corpus = read_corpus(path)
     assert corpus.ids == ["a", "b"] and corpus.is_spam == [True, False] and corpus.skipped == 0
+
+
+def test_eval_reports_what_posting_would_do_with_each_class(corpus_file: Path) -> None:
+    for extra in ([], ["--model", "default"]):
+        code, output = run("spam", "eval", "--data", str(corpus_file), "--folds", "3", *extra)
+        assert code == 0, output
+        result = json.loads(output)
+        for key in ("ham_verdicts", "spam_verdicts"):
+            shares = result[key]
+            assert shares.keys() == {"published", "held", "spam", "discard"}
+            assert abs(sum(shares.values()) - 1) < 1e-5
+        assert result["spam_verdicts"]["discard"] == 0.0  # the text alone never earns a discard here
