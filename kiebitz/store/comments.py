@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, distinct, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -450,6 +450,18 @@ class Store:
             bands = {f"band{band}": key for band, key in enumerate(band_keys(text))}
             rows = db.execute(SIMILAR_TEXTS, bands | {"since": since, "limit": limit})
             return [row.text for row in rows]
+
+    def link_posters(self, host: str, since: float) -> int:
+        """How many addresses posted a comment naming ``host`` since then.
+
+        Only comments with a link ask, and only the last hour's comments (ix_comments_created) are read."""
+        pattern = "%" + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        comments = schema.comments.c
+        query = select(func.count(distinct(comments.ip_hash))).where(
+            and_(comments.created >= since, comments.ip_hash != "", comments.text.like(pattern, escape="\\"))
+        )
+        with self.read() as db:
+            return int(db.execute(query).scalar() or 0)
 
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""

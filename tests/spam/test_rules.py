@@ -18,8 +18,8 @@ class FixedModel:
 
 
 class History:
-    def __init__(self, texts=(), approved=(), block=()):
-        self.texts, self.approved, self.block = list(texts), set(approved), list(block)
+    def __init__(self, texts=(), approved=(), block=(), posters=0):
+        self.texts, self.approved, self.block, self.posters = list(texts), set(approved), list(block), posters
 
     def similar_texts(self, text, since, limit=20):
         return self.texts
@@ -29,6 +29,9 @@ class History:
 
     def block_rules(self):
         return self.block
+
+    def link_posters(self, host, since):
+        return self.posters
 
 
 def codes(verdict):
@@ -130,3 +133,11 @@ def test_entries_that_could_never_match_are_named():
     assert "not a regular expression" in rules.block_rule_problem("regex", "(kaufen")
     assert "IP address or a network" in rules.block_rule_problem("ip", "10.0.0.0/33")
     assert rules.block_rule_problem("ip", "2001:db8::/32") == rules.block_rule_problem("regex", r"viagra|cialis") == ""
+
+
+def test_a_link_many_addresses_posted_within_the_hour_is_held_or_with_the_model_spam():
+    draft = CommentDraft(text="Look at https://www.pool-offer.example/deal")
+    assert judge(draft, history=History(posters=4)).label == Label.HAM
+    flooded = judge(draft, history=History(posters=5))
+    assert flooded.label == Label.UNSURE and "link_flood" in codes(flooded)
+    assert judge(draft, probability=0.6, history=History(posters=5)).label == Label.SPAM

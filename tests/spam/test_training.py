@@ -6,7 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiebitz.spam.training import ENGLISH_SPAM_AND_HAM, GERMAN_HAM, training_set
+from kiebitz.spam.training import GERMAN_HAM, SPAM_AND_HAM, SPAM_ONLY, training_set
+
+SIZES = {name: (10 + 5 * number, 20 + 10 * number) for number, name in enumerate(SPAM_AND_HAM)}
 
 
 def write_corpus(path: Path, spam: int, ham: int, other: int = 0) -> None:
@@ -20,8 +22,10 @@ def write_corpus(path: Path, spam: int, ham: int, other: int = 0) -> None:
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    for name, (spam, ham) in zip(ENGLISH_SPAM_AND_HAM, [(10, 10), (5, 40), (30, 60)], strict=True):
+    for name, (spam, ham) in SIZES.items():
         write_corpus(tmp_path / name, spam, ham)
+    for name in SPAM_ONLY:
+        write_corpus(tmp_path / name, 50, 0)
     for name in GERMAN_HAM:
         write_corpus(tmp_path / name, 0, 20, other=5)
     return tmp_path
@@ -31,24 +35,20 @@ def share(weights: np.ndarray, mask: np.ndarray) -> float:
     return float(weights[mask].sum() / weights.sum())
 
 
-def test_each_english_corpus_counts_the_same_however_many_rows_it_has(data_dir: Path) -> None:
-    corpus, weights = training_set(data_dir)
-    is_spam = np.array(corpus.is_spam)
-    sizes = [20, 45, 90]
-    starts = np.cumsum([0, *sizes])
-    for start, end in zip(starts, starts[1:], strict=False):
-        rows = np.zeros(len(weights), dtype=bool)
-        rows[start:end] = True
-        assert share(weights, rows & is_spam) == pytest.approx(1 / 6)
-        assert share(weights, rows & ~is_spam) == pytest.approx(1 / 12)
-    german = np.arange(len(weights)) >= starts[-1]
+def test_each_corpus_counts_the_same_however_many_rows_it_has(data_dir: Path) -> None:
+    rows = training_set(data_dir)
+    spam_groups = len(SPAM_AND_HAM) + len(SPAM_ONLY)
+    for name in SIZES:
+        inside = rows.source == name
+        assert share(rows.weights, inside & rows.is_spam) == pytest.approx(1 / 2 / spam_groups)
+        assert share(rows.weights, inside & ~rows.is_spam) == pytest.approx(1 / 4 / len(SPAM_AND_HAM))
+    german = np.isin(rows.source, GERMAN_HAM)
     assert german.sum() == 4 * 25  # offensive rows are ham, not skipped
-    assert share(weights, german) == pytest.approx(1 / 4)
+    assert share(rows.weights, german) == pytest.approx(1 / 4)
 
 
-def test_a_left_out_corpus_leaves_its_part_to_the_others(data_dir: Path) -> None:
-    corpus, weights = training_set(data_dir, leave_out=(ENGLISH_SPAM_AND_HAM[0],))
-    is_spam = np.array(corpus.is_spam)
-    assert len(corpus) == 45 + 90 + 100
-    assert share(weights, is_spam) == pytest.approx(1 / 2)
-    assert share(weights, np.arange(len(weights)) < 45) == pytest.approx(3 / 8)
+def test_leaving_out_sms_leaves_out_its_machine_translations_too(data_dir: Path) -> None:
+    rows = training_set(data_dir, leave_out=("sms_spam_collection.csv",))
+    assert not np.isin(rows.source, ["sms_spam_collection.csv", "sms_spam_collection_machine_translated_de_fr.csv"]).any()
+    assert share(rows.weights, rows.is_spam) == pytest.approx(1 / 2)
+    assert share(rows.weights, np.isin(rows.source, GERMAN_HAM)) == pytest.approx(1 / 4)

@@ -1,0 +1,29 @@
+"""The sentence encoder is pinned: its vectors for fixed texts equal the committed reference.
+
+A new release of the package that moved the vectors would move verdicts; this
+fails first. Rebuild the reference only together with the shipped model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from kiebitz.spam import encoder
+
+REFERENCE = json.loads((Path(__file__).parent / "encoder_reference.json").read_text(encoding="utf-8"))
+
+
+def test_the_pinned_encoder_gives_the_reference_vectors() -> None:
+    assert (REFERENCE["package"], REFERENCE["version"]) == (encoder.PACKAGE, encoder.VERSION)
+    assert encoder.available()
+    vectors = encoder.encode(REFERENCE["texts"])
+    assert np.abs(vectors - np.array(REFERENCE["vectors"])).max() < 1e-4
+
+
+def test_meaning_crosses_languages_where_ngrams_cannot() -> None:
+    ham, advert, russian_advert = encoder.encode(REFERENCE["texts"])
+    english_advert = encoder.encode(["Make money from home, 500 dollars a day, message me"])[0]
+    assert russian_advert @ english_advert > ham @ english_advert

@@ -1,0 +1,25 @@
+"""A link flood from an address pool: the sixth address posting the same host within the hour is held."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from kiebitz.app import create_app
+from tests.conftest import Poster, make_settings
+
+TEXTS = ["Guter Punkt, mehr dazu hier: {}", "Das sehe ich auch so, siehe {}", "Interessant, vergleiche {}",
+         "Danke, passend dazu {}", "Stimmt, hier steht es auch: {}", "Genau, nachzulesen unter {}"]
+
+
+def test_the_same_host_from_many_addresses_is_held(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    statuses = []
+    for number, text in enumerate(TEXTS):  # each reader from its own network, as from an address pool
+        with TestClient(create_app(settings), client=(f"198.51.{number}.7", 50000)) as reader:
+            answer = Poster(reader).post(text=text.format(f"https://pool-offer.example/{number}"),
+                                         email=f"reader{number}@example.org")
+            assert answer.status_code in (201, 202), answer.text  # 202: held
+            statuses.append(answer.json()["status"])
+    assert statuses == ["published"] * 5 + ["pending"]
