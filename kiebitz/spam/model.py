@@ -255,15 +255,17 @@ class SpamModel:
         familiarity = x.familiarity if local is None else self.familiarity(x.tokens, x.token_index, local)
         a, b = self.calibration_
         probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
-        reasons = self.explain(x, probability, explain) if explain else []
+        meaning_reason: list[Reason] = []
         if self.meaning_ is not None and self.blend_ is not None and needs_meaning(probability, familiarity):
             vector = encoder.encode([meaning_text(draft)])[0]
             meant = float(self.meaning_.margins(vector[None])[0])
             probability = self.blend_.probability(margin, meant)
             pull = self.blend_.meaning * meant
             if explain and pull > 0.5 and probability >= 0.5:
-                reason = self.meaning_.reason(vector, pull)
-                reasons = [reason, *reasons] if reason else reasons
+                found = self.meaning_.reason(vector, pull)
+                meaning_reason = [found] if found else []
+        # The words are weighed towards the final verdict's side, which the meaning may have turned.
+        reasons = meaning_reason + (self.explain(x, probability, explain) if explain else [])
         reasons += self.listed_links(x.tokens)
         if familiarity < FAMILIAR:
             reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "

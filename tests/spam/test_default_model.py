@@ -1,0 +1,38 @@
+"""The shipped model: everyday German comments stay published, German ham is not judged spam.
+
+The German guard reads a sample of the held-out GermEval corpora beside the
+repository (``../shared/data``, or ``KIEBITZ_SHARED_DATA``; never copied in),
+judged as posting judges them; the full figures are bench/spam_generalisation.py's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kiebitz.domain import CommentDraft, Label
+from kiebitz.spam.corpus import read_corpus
+from kiebitz.spam.evaluation import verdict_labels
+from kiebitz.spam.filter import Thresholds
+from kiebitz.spam.store import load_base
+from tests.spam.test_learning import EVERYDAY_GERMAN
+
+DATA = Path(os.environ.get("KIEBITZ_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+
+
+def test_everyday_german_comments_are_published() -> None:
+    labels = verdict_labels(load_base("default"), [CommentDraft(text) for text in EVERYDAY_GERMAN], Thresholds())
+    assert labels == [Label.HAM] * len(EVERYDAY_GERMAN)
+
+
+@pytest.mark.skipif(not (DATA / "german_germeval2021.csv").is_file(), reason=f"no corpora at {DATA}")
+@pytest.mark.parametrize("name", ["german_germeval2017.csv", "german_germeval2021.csv"])
+def test_german_ham_is_neither_judged_spam_nor_held_much(name: str) -> None:
+    corpus = read_corpus(DATA / name, other_labels_as_ham=("offense",))
+    sample = corpus.drafts[::8]  # 644 and 524 comments
+    labels = verdict_labels(load_base("default"), sample, Thresholds())
+    judged_spam = sum(label in (Label.SPAM, Label.DISCARD) for label in labels) / len(labels)
+    held = sum(label == Label.UNSURE for label in labels) / len(labels)
+    assert judged_spam <= 0.005 and held <= 0.04, (judged_spam, held)
