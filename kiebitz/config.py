@@ -108,6 +108,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),
     Setting("ip_retention_days", 30, "IP hashes and networks are cleared from comments after this many days."),
     Setting("model", "default", "Spam model to start from: 'default' (shipped) or a path to a trained model file."),
+    Setting("spam_encoder", True, "Let the spam filter read what a comment means with its multilingual sentence encoder "
+            "when the words leave it in doubt or are unknown to it: much better on kinds of comment it was not trained "
+            "on (docs/benchmarks.md), for about 120 MB more memory per worker and 3 ms for such a comment."),
     Setting(
         "moderation", "none",
         "Hold comments for moderation: none (only what the filter doubts), all, or first (until a commenter's first "

@@ -36,3 +36,14 @@ def test_german_ham_is_neither_judged_spam_nor_held_much(name: str) -> None:
     judged_spam = sum(label in (Label.SPAM, Label.DISCARD) for label in labels) / len(labels)
     held = sum(label == Label.UNSURE for label in labels) / len(labels)
     assert judged_spam <= 0.005 and held <= 0.04, (judged_spam, held)
+
+
+def test_without_the_encoder_the_ngrams_judge_alone(tmp_path: Path) -> None:
+    from kiebitz.app import build
+    from tests.conftest import make_settings
+
+    kiebitz = build(make_settings(tmp_path, spam_encoder=False))
+    assert kiebitz.model.model.meaning_ is None
+    verdict = kiebitz.spam_filter.judge(CommentDraft("Заработок на дому от 5000 рублей в день, пишите в личку"))
+    assert not any("reads like" in reason.message for reason in verdict.reasons)
+    assert verdict.label != Label.DISCARD
