@@ -92,6 +92,7 @@ def build(settings: Settings) -> Kiebitz:
     site_settings.load()
     cache = ThreadCache(ThreadChanges(store), data_version_of(engine))
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
+    comments.reads_meaning = model.model.meaning_ is not None
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model, site_settings.refresh)
     links = ModeratorLinks(store, secret)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Status(str, enum.Enum):
@@ -96,6 +97,9 @@ class CommentDraft:
     honeypot: str = ""
     comment_type: str = "comment"
     extra: dict[str, str] = field(default_factory=dict)
+    # The spam filter's sentence vector of the text, when the web layer encoded it already (batched with
+    # other posts: spam/encoder.py); None to let the model encode it if it needs to.
+    sentence_vector: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass

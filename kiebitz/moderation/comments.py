@@ -115,6 +115,7 @@ class CommentService:
         self._in_flight = InFlight()
         self.listeners: list[Listener] = []  # told ("created" or "edited", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
+        self.reads_meaning = False  # whether the spam model reads sentence vectors (the web layer batches them)
         # takes up settings changed in the admin of another process (SiteSettings.refresh)
         self.refresh_settings = refresh_settings
 
@@ -235,13 +236,15 @@ class CommentService:
         """Register a post from this address until it is written; gives whether another one is under way."""
         return self._in_flight.posting(ip_hash)
 
-    def prepare_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:
+    def prepare_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
+                     sentence_vector: Any = None) -> Prepared:
         """Everything before the write: the row to store, the thread to create if new, the verdict."""
         with self.store.one_connection():
             self.refresh_settings()  # at most once a second
-            return self._prepare(site, uri, payload, client, ip_hash, alongside)
+            return self._prepare(site, uri, payload, client, ip_hash, alongside, sentence_vector)
 
-    def _prepare(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Prepared:
+    def _prepare(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
+                 sentence_vector: Any = None) -> Prepared:
         data = validation.json_object(payload, validation.COMMENT_FIELDS)
         uri = validation.uri(uri)
         fields = self._validate(data)
@@ -255,6 +258,7 @@ class CommentService:
             uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
             language=client.language, seconds_to_submit=time.time() - token.issued,
             honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
+            sentence_vector=sentence_vector,
         )
         site_id = self.store.site_id(site)
         thread = self.store.find_thread(site_id, uri)

@@ -15,7 +15,10 @@ leave in doubt or do not know (model.py).
 
 from __future__ import annotations
 
+import asyncio
+import queue
 import threading
+from concurrent.futures import Future
 from importlib import metadata
 
 import numpy as np
@@ -57,3 +60,55 @@ def encode(texts: list[str], batch: int = 128) -> np.ndarray:
     cut = [text[:MAX_CHARS] or " " for text in texts]
     parts = [encoder.encode(cut[start : start + batch]) for start in range(0, len(cut), batch)]
     return np.vstack(parts).astype(np.float32)
+
+
+class Batcher:
+    """One thread that encodes whatever texts wait, together.
+
+    A comment alone costs about 2.5 ms, mostly streaming the encoder's weights
+    through the cache; sixteen together cost about 1 ms each. Posts that
+    arrive while the thread is busy are encoded in its next batch; a post
+    that arrives when it is idle is encoded at once, so nothing waits for
+    company.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self) -> None:
+        self._waiting: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="kiebitz-encoder", daemon=True)
+        self._thread.start()
+
+    def submit(self, text: str) -> Future[np.ndarray]:
+        future: Future[np.ndarray] = Future()
+        self._waiting.put((text, future))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._waiting.get()]
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    batch.append(self._waiting.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = encode([text for text, _ in batch])
+            except Exception as error:  # noqa: BLE001 - each waiting post gets the error, the thread goes on
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
+
+
+_batcher: Batcher | None = None
+
+
+async def vector_for(text: str) -> np.ndarray:
+    """The text's vector, encoded in a batch with those of other posts under way in this process."""
+    global _batcher
+    with _lock:
+        if _batcher is None:
+            _batcher = Batcher()
+    return await asyncio.wrap_future(_batcher.submit(text))

@@ -257,7 +257,9 @@ class SpamModel:
         probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
         meaning_reason: list[Reason] = []
         if self.meaning_ is not None and self.blend_ is not None and needs_meaning(probability, familiarity):
-            vector = encoder.encode([meaning_text(draft)])[0]
+            vector = draft.sentence_vector
+            if vector is None:
+                vector = encoder.encode([meaning_text(draft)])[0]
             meant = float(self.meaning_.margins(vector[None])[0])
             probability = self.blend_.probability(margin, meant)
             pull = self.blend_.meaning * meant

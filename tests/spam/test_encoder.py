@@ -27,3 +27,14 @@ def test_meaning_crosses_languages_where_ngrams_cannot() -> None:
     ham, advert, russian_advert = encoder.encode(REFERENCE["texts"])
     english_advert = encoder.encode(["Make money from home, 500 dollars a day, message me"])[0]
     assert russian_advert @ english_advert > ham @ english_advert
+
+
+def test_posts_under_way_are_encoded_together_with_the_same_vectors_as_alone() -> None:
+    import asyncio
+
+    async def all_at_once() -> list[np.ndarray]:
+        return list(await asyncio.gather(*(encoder.vector_for(text) for text in REFERENCE["texts"] * 4)))
+
+    vectors = asyncio.run(all_at_once())
+    alone = encoder.encode(REFERENCE["texts"] * 4)
+    assert np.abs(np.array(vectors) - alone).max() < 1e-5

@@ -10,7 +10,7 @@ from kiebitz.app import create_app
 from tests.conftest import Poster, make_settings
 
 TEXTS = ["Guter Punkt, mehr dazu hier: {}", "Das sehe ich auch so, siehe {}", "Interessant, vergleiche {}",
-         "Danke, passend dazu {}", "Stimmt, hier steht es auch: {}", "Genau, nachzulesen unter {}"]
+         "Danke, passend dazu {}", "Stimmt, hier steht es auch: {}", "Genau, die Zahlen zur Miete sind dort gut erklärt: {}"]
 
 
 def test_the_same_host_from_many_addresses_is_held(tmp_path: Path) -> None:
