@@ -314,22 +314,38 @@ class SpamModel:
 
         A margin of 4 is a calibrated probability of 0.98, well past the spam threshold, so
         that comments much like a lesson are judged like it too. With ``local``, the step is
-        measured on the shared weights plus those and changes only those.
+        measured on the shared weights plus those and changes only those. With a meaning
+        head the margin is the blend's: the lesson moves the n-gram weights until the blended
+        verdict is right, whatever the comment's meaning says.
         """
         x = self.vector_of(draft)
         indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)
         values = np.bincount(inverse, weights=np.concatenate([x.word_value, x.char_value]))
-        return self.learn_vector(indices, values, is_spam, local)
+        meant = None
+        if self.meaning_ is not None and self.blend_ is not None:
+            vector = draft.sentence_vector
+            if vector is None:
+                vector = encoder.encode([meaning_text(draft)])[0]
+            meant = float(self.meaning_.margins(vector[None])[0])
+        return self.learn_vector(indices, values, is_spam, local, meant)
 
-    def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool, local: LocalWeights | None = None) -> Step:
+    def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool, local: LocalWeights | None = None,
+                     meant: float | None = None) -> Step:
         label = 1.0 if is_spam else -1.0
         a, b = self.calibration_
         weights = self.weights_[indices] if local is None else self.weights_[indices] + local.at(indices)
-        logit = a * (float(values @ weights) + self.intercept_) + b
+        margin = float(values @ weights) + self.intercept_
+        squared = float(values @ values)
+        # A step of size s changes the raw weights by s*a*x (``apply``): the n-gram logit by a²·s·|x|²,
+        # the blended one by ngram·a·s·|x|². The cap is the same change of the verdict's logit either way.
+        if meant is None or self.blend_ is None:
+            logit, per_size, cap = a * margin + b, a * a * squared, self.aggressiveness * 10
+        else:
+            blend = self.blend_
+            logit = blend.ngram * margin + blend.meaning * meant + blend.bias
+            per_size, cap = blend.ngram * a * squared, self.aggressiveness * 10 * a / blend.ngram
         loss = max(0.0, self.learn_margin - label * logit)
-        # Changing the raw weights by s*x moves the logit by a*s*|x|².
-        squared = a * a * float(values @ values)
-        size = label * min(self.aggressiveness * 10, loss / squared) if loss and squared else 0.0
+        size = label * min(cap, loss / per_size) if loss and per_size else 0.0
         step = Step(indices.astype(np.int32), values.astype(np.float32), size)
         self.apply(step, local=local)
         return step
