@@ -48,6 +48,7 @@ from kiebitz.notify.mail import Mailer, ModeratorLinks, ModeratorMail
 from kiebitz.notify.replies import Replies
 from kiebitz.notify.webhook import Webhook
 from kiebitz.security import Signer
+from kiebitz.spam import encoder
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.store import LearningModel, load_model
 from kiebitz.store.changes import data_version_of
@@ -93,6 +94,8 @@ def build(settings: Settings) -> Kiebitz:
     cache = ThreadCache(ThreadChanges(store), data_version_of(engine))
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
     comments.reads_meaning = model.model.meaning_ is not None
+    if comments.reads_meaning:
+        encoder.load()  # about a second, here rather than in the first reader's post
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model, site_settings.refresh)
     links = ModeratorLinks(store, secret)
@@ -138,7 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(akismet.router(kiebitz.akismet))
     app.include_router(metrics.router(kiebitz.store, kiebitz.settings.metrics_token))
     app.include_router(subscriptions.router(kiebitz.replies, kiebitz.settings.language))
-    app.include_router(personal_data.router(kiebitz.data_requests, kiebitz.settings.language))
+    app.include_router(personal_data.router(kiebitz.data_requests, kiebitz.settings.language,
+                                           kiebitz.comments.cache.invalidate))
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
         kiebitz.site_origins, LessonBatches(kiebitz.store, kiebitz.model), kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -44,7 +45,8 @@ WORDS: dict[str, dict[str, Any]] = {
 }
 
 
-def router(requests: DataRequests, language: str) -> APIRouter:
+def router(requests: DataRequests, language: str, changed: Callable[[], None] = lambda: None) -> APIRouter:
+    """``changed``: tell this process's thread cache that comments were erased (the change log tells the others)."""
     api = APIRouter(prefix="/privacy", tags=["privacy"])
     words = WORDS.get(language, WORDS["en"])
 
@@ -85,6 +87,7 @@ def router(requests: DataRequests, language: str) -> APIRouter:
             return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
                             headers={"Content-Disposition": 'attachment; filename="kommentare.json"'})
         comments, subscriptions = await run_in_threadpool(requests.personal_data.erase, email, "commenter (e-mail link)")
+        changed()
         return page(words["erased"].format(comments=counted(comments, "comments"),
                                            subscriptions=counted(subscriptions, "subscriptions")))
 

