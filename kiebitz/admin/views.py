@@ -32,7 +32,7 @@ from kiebitz.portability import FOREIGN_FORMATS
 from kiebitz.portability.imports import import_upload
 from kiebitz.spam.rules import block_rule_problem
 from kiebitz.store.comments import Store
-from kiebitz.store.queues import PAGE_SIZE, QueueFilter, Queues
+from kiebitz.store.queues import COUNT_LIMIT, PAGE_SIZE, QueueFilter, Queues
 
 COOKIE = "kiebitz_admin"
 PAGE_MAX = 100_000  # queue pages; a larger number is a typo (and an offset SQLite cannot hold)
@@ -126,7 +126,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         chosen = QueueFilter(status, search, site, thread_id, number)
         rows, total = await run_in_threadpool(queues.page, chosen)
         return page("queue.html", session, rows=rows, total=total, chosen=chosen, sites=queues.sites(),
-                    pages=(total + PAGE_SIZE - 1) // PAGE_SIZE)
+                    pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, count_limit=COUNT_LIMIT)
 
     @admin.get("/comments/{comment_id}")
     async def comment(comment_id: CommentId, request: Request) -> HTMLResponse:

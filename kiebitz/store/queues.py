@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from kiebitz.domain import Comment, Status
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, _comment
+from kiebitz.store.search import comments_matching
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 10_000  # a queue's total is counted up to this many ("10000+")
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,8 @@ class Queues:
     def page(self, chosen: QueueFilter) -> tuple[list[QueueRow], int]:
         comments, threads, sites = schema.comments, schema.threads, schema.sites
         conditions = [comments.c.status == chosen.status.value]
-        if chosen.search:  # the words as typed: "%" and "_" are no wildcards ("100 %" finds just that)
-            conditions.append(or_(*(column.icontains(chosen.search, autoescape=True) for column in (
-                comments.c.text, comments.c.author, comments.c.email, threads.c.uri, threads.c.title))))
+        if chosen.search:
+            conditions.append(self._searched(chosen.search))
         if chosen.site:
             conditions.append(sites.c.name == chosen.site)
         if chosen.thread_id is not None:
@@ -76,11 +77,23 @@ class Queues:
             .order_by(comments.c.created.desc(), comments.c.id.desc())
             .limit(PAGE_SIZE).offset((max(1, chosen.page) - 1) * PAGE_SIZE)
         )
-        total_query = select(func.count()).select_from(comments.join(threads).join(sites)).where(and_(*conditions))
+        # counted up to COUNT_LIMIT: the total of a search for a common word would cost more than the page
+        counted = select(comments.c.id).select_from(comments.join(threads).join(sites)).where(and_(*conditions))
+        total_query = select(func.count()).select_from(counted.limit(COUNT_LIMIT).subquery())
         with self.store.read() as db:
             rows = [queue_row(row) for row in db.execute(query)]
             total = int(db.execute(total_query).scalar() or 0)
         return rows, total
+
+    def _searched(self, typed: str) -> ColumnElement[bool]:
+        """Comments with the typed words (store/search.py), or on a page whose address or title holds the text
+        as typed ("%" and "_" no wildcards: "100 %" finds just that)."""
+        comments, threads = schema.comments, schema.threads
+        pages = select(threads.c.id).where(or_(threads.c.uri.icontains(typed, autoescape=True),
+                                                threads.c.title.icontains(typed, autoescape=True)))
+        on_pages = comments.c.thread_id.in_(pages)
+        matching = comments_matching(typed, self.store.engine.dialect)
+        return on_pages if matching is None else or_(matching, on_pages)
 
     def row(self, comment_id: int) -> QueueRow | None:
         with self.store.read() as db:

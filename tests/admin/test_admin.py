@@ -88,6 +88,15 @@ def test_queue_counts_search_and_bulk(app, admin, poster):
     assert app.get("/admin/", params={"status": "pending", "q": "H_fen"}).text.count('class="comment-row"') == 0  # no wildcard
     poster.post(text="Ärger über die Öffnungszeiten.")
     assert app.get("/admin/", params={"status": "pending", "q": "ärger"}).text.count('class="comment-row"') == 1  # not ASCII only
+
+    def found(typed: str) -> int:
+        return app.get("/admin/", params={"status": "pending", "q": typed}).text.count('class="comment-row"')
+
+    assert found("Brü hafen") == 1 and found("hafen brücke") == 1  # each word, as the start of a word, in any order
+    assert found("fen") == 0  # the middle of a word is no word
+    assert found("erika@exam") == 5  # the address, read as its words
+    assert found("artikel/zwei") == 1  # the page's address, as typed
+    assert found("?!") == 0
     response = admin.post("/admin/bulk", action="approve", ids=[str(i) for i in ids])
     assert response.status_code == 303
     assert all(status_of(app, i) == Status.PUBLISHED for i in ids) and status_of(app, other) == Status.PENDING

@@ -12,12 +12,15 @@ from sqlalchemy import exc, inspect
 from kiebitz.store.schema import metadata
 
 EXPRESSION_INDEX = "ix_comments_thread_top"  # on (dislikes - likes): SQLAlchemy does not reflect expressions
+SEARCH = "comments_search"  # migration 0010: an FTS5 table (and its shadow tables) on SQLite, an index on PostgreSQL
 
 
 def schema_differences(connection: Any) -> list[Any]:
     """What the migrated database lacks or has beyond the metadata; the expression index checked by name."""
     def not_the_expression_index(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
-        return not (kind == "index" and name == EXPRESSION_INDEX)
+        if kind == "table" and name and name.startswith(SEARCH):
+            return False
+        return not (kind == "index" and name in (EXPRESSION_INDEX, "ix_" + SEARCH))
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", exc.SAWarning)
@@ -27,9 +30,12 @@ def schema_differences(connection: Any) -> list[Any]:
         indexes = {index["name"] for index in inspect(connection).get_indexes("comments")}
     if EXPRESSION_INDEX not in indexes and connection.dialect.name == "postgresql":
         differences.append(("missing index", EXPRESSION_INDEX))
+    if "ix_" + SEARCH not in indexes and connection.dialect.name == "postgresql":
+        differences.append(("missing index", "ix_" + SEARCH))
     if connection.dialect.name == "sqlite":
-        found = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
-                                           (EXPRESSION_INDEX,)).first()
-        if found is None:
-            differences.append(("missing index", EXPRESSION_INDEX))
+        for kind, name in (("index", EXPRESSION_INDEX), ("table", SEARCH)):
+            found = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
+                                               (kind, name)).first()
+            if found is None:
+                differences.append((f"missing {kind}", name))
     return differences

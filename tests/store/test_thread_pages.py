@@ -112,3 +112,13 @@ def test_the_counts_kept_by_triggers_follow_every_change_and_an_import(tmp_path:
     target = Store(open_engine(str(tmp_path / "copy.db")))  # a new SQLite file, whichever backend wrote the export
     import_lines(target.engine, list(export_lines(store.engine)))
     assert counted(target)[:2] == (threads, totals)
+
+
+def test_the_admin_search_expression_is_the_indexed_one() -> None:
+    """PostgreSQL uses the index only for the very expression it indexes (store/search.py, migration 0010)."""
+    import importlib
+
+    from kiebitz.store import search
+
+    migration = importlib.import_module("kiebitz.store.migrations.versions.0010_comment_search")
+    assert migration.POSTGRESQL_WORDS == search.POSTGRESQL_WORDS

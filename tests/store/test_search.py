@@ -1,0 +1,72 @@
+"""The admin's search index (migration 0010) follows every write, an erasure and an import, on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from kiebitz.domain import Status
+from kiebitz.store import schema
+from kiebitz.store.comments import Store
+from kiebitz.store.dump import export_lines, import_lines
+from kiebitz.store.engine import open_engine
+from kiebitz.store.queues import QueueFilter, Queues
+from tests.store.test_store import fresh_store
+from tests.store.test_thread_pages import messy_thread
+
+
+def found(store: Store, typed: str) -> set[int]:
+    ids: set[int] = set()
+    for status in Status:
+        rows, _ = Queues(store).page(QueueFilter(status=status, search=typed))
+        ids |= {row.comment.id for row in rows}
+    return ids
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_the_search_index_follows_edits_erasure_deletion_and_an_import(tmp_path: Path) -> None:
+    store = fresh_store(tmp_path)
+    messy_thread(store, 7, size=40)
+    assert len(found(store, "Nummer 1")) == 11  # "1" as a word start: 1 and 10 to 19
+    with store.write() as db:
+        db.execute(update(schema.comments).where(schema.comments.c.id == 3).values(
+            text="Die Brücke über die Lahn wird saniert", author="Erika Muster", email="erika@example.org"))
+        db.execute(update(schema.comments).where(schema.comments.c.id == 4).values(text="Wohnung am Hafen"))
+    assert found(store, "brü sanier") == {3} and found(store, "erika@exam") == {3} and found(store, "muster") == {3}
+    assert found(store, "Nummer 2") == found(store, "Nummer 2")  # stable
+    assert 3 not in found(store, "Nummer")  # the old text is gone from the index
+    with store.write() as db:  # an erasure overwrites the author's data
+        db.execute(update(schema.comments).where(schema.comments.c.id == 3).values(author="", email="", text=""))
+        db.execute(schema.comment_bands.delete().where(schema.comment_bands.c.comment_id == 4))
+        db.execute(schema.audit_log.delete().where(schema.audit_log.c.comment_id == 4))
+        db.execute(update(schema.comments).where(schema.comments.c.parent_id == 4).values(parent_id=None))
+        db.execute(schema.comments.delete().where(schema.comments.c.id == 4))
+    assert found(store, "erika") == set() and found(store, "Brücke") == set() and found(store, "Hafen") == set()
+
+    copy = Store(open_engine(str(tmp_path / "copy.db")))
+    import_lines(copy.engine, list(export_lines(store.engine)))
+    assert found(copy, "Nummer 1") == found(store, "Nummer 1") and found(copy, "Nummer 2")
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_a_search_reads_the_index_not_every_comment(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from kiebitz.store.search import comments_matching
+
+    store = fresh_store(tmp_path)
+    messy_thread(store, 8, size=40)
+    condition = comments_matching("brücke hafen", store.engine.dialect)
+    assert condition is not None
+    statement = select(schema.comments.c.id).where(condition)
+    with store.engine.connect() as connection:
+        sql = str(statement.compile(connection, compile_kwargs={"literal_binds": True}))
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET enable_seqscan = off")  # forty rows: a scan would be cheaper
+            plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + sql))
+            assert "ix_comments_search" in plan, plan
+        else:
+            plan = " ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "VIRTUAL TABLE INDEX" in plan and "SCAN comments " not in plan, plan
