@@ -86,14 +86,16 @@ class Queues:
         return rows, total
 
     def _searched(self, typed: str) -> ColumnElement[bool]:
-        """Comments with the typed words (store/search.py), or on a page whose address or title holds the text
-        as typed ("%" and "_" no wildcards: "100 %" finds just that)."""
+        """Comments with the typed words (store/search.py); a text with a "/" names a page instead, by its
+        address or title as typed ("%" and "_" no wildcards). Both at once, as one OR, made SQLite test every
+        comment of the queue: at a million comments 1.3 s for a word nobody wrote."""
         comments, threads = schema.comments, schema.threads
+        matching = None if "/" in typed else comments_matching(typed, self.store.engine.dialect)
+        if matching is not None:
+            return matching
         pages = select(threads.c.id).where(or_(threads.c.uri.icontains(typed, autoescape=True),
                                                 threads.c.title.icontains(typed, autoescape=True)))
-        on_pages = comments.c.thread_id.in_(pages)
-        matching = comments_matching(typed, self.store.engine.dialect)
-        return on_pages if matching is None else or_(matching, on_pages)
+        return comments.c.thread_id.in_(pages)
 
     def row(self, comment_id: int) -> QueueRow | None:
         with self.store.read() as db:

@@ -40,5 +40,5 @@ def comments_matching(typed: str, dialect: Dialect) -> ColumnElement[bool] | Non
         return and_(condition)
     match = " ".join(f'"{word}"*' for word in words)
     found: Select[Any] = (select(literal_column("rowid")).select_from(text("comments_search"))
-             .where(text("comments_search MATCH :search_match").bindparams(search_match=match)))
+                          .where(text("comments_search MATCH :search_match").bindparams(search_match=match)))
     return schema.comments.c.id.in_(found)
