@@ -66,11 +66,11 @@ def main() -> None:
     parser.add_argument("--data-dir", default="../shared/data", type=Path)
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-    model = load_base("default")
     lines = ["| corpus | mean length | score one: mean / p50 / p99 (ms) | encoder asked "
              "| batch (ms per comment; fastest of 3) | learn one (ms) |",
              "|---|---:|---:|---:|---:|---:|"]
     for name in CORPORA:
+        model = load_base("default")  # afresh: the lessons below would change what the next corpus asks of it
         drafts = read_corpus(args.data_dir / name, other_labels_as_ham=("offense",)).drafts[:2000]
         score_each(model, drafts[:50])  # the encoder loads on first use
         each = min((score_each(model, drafts) for _ in range(PASSES)), key=sum)
