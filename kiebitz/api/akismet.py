@@ -164,6 +164,8 @@ def router(service: AkismetService) -> APIRouter:
         headers = {"X-akismet-guid": result.guid}
         if result.discard:
             headers["X-akismet-pro-tip"] = "discard"
+        if service.spam_filter.shadow and result.verdict is not None:
+            headers["X-Kiebitz-Would-Be"] = result.verdict.label.value  # shadow mode: what it would have answered
         return text("true" if result.is_spam else "false", headers)
 
     async def submit(request: Request, is_spam: bool) -> Response:

@@ -136,8 +136,9 @@ class AkismetService:
         else:
             self.refresh_settings()  # the link limit may have changed in another process's admin
             verdict = self.judge_for_key(key, draft)
-            is_spam = verdict.label in (Label.SPAM, Label.DISCARD)
-            discard = verdict.label == Label.DISCARD
+            acting = self.spam_filter.acting_label(verdict)  # shadow mode: ham, whatever the verdict
+            is_spam = acting in (Label.SPAM, Label.DISCARD)
+            discard = acting == Label.DISCARD
         guid = str(uuid.uuid4())
         blog = fields.get("blog", "")
         row = {"guid": guid, "key": key, "month": month_now(), "site_url": blog, "fingerprint": self.fingerprint(fields),

@@ -31,3 +31,18 @@ def test_shadow_mode_blocks_nothing_and_records_what_the_filter_would_have_done(
 
 def test_the_filter_acts_by_default(poster: Poster) -> None:
     assert poster.post(text=ADVERT, homepage="http://spam.example").status_code == 403
+
+
+def test_in_shadow_mode_the_akismet_api_answers_ham_and_says_what_it_would_have_answered(tmp_path: Path) -> None:
+    import akismet
+
+    settings = make_settings(tmp_path, filter_mode="shadow")
+    with TestClient(create_app(settings)) as app:
+        key = app.app.state.kiebitz.akismet.add_key("https://zeitung.example")  # type: ignore[attr-defined]
+        fields = {"api_key": key, "blog": "https://zeitung.example", "user_ip": "198.51.100.4",
+                  "comment_content": "Buy cheap viagra online, casino bonus, payday loans: https://spam.example/a "
+                                     "https://spam.example/b https://spam.example/c"}
+        answer = app.post("/1.1/comment-check", data=fields)
+        assert answer.text == "false" and answer.headers["X-Kiebitz-Would-Be"] in ("unsure", "spam", "discard")
+        client = akismet.SyncClient(config=akismet.Config(key=key, url="https://zeitung.example"), http_client=app)
+        assert client.comment_check("198.51.100.4", comment_content=fields["comment_content"]) == akismet.CheckResponse.HAM
