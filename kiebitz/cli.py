@@ -248,6 +248,20 @@ def demo(port: int, host: str, database: str) -> None:
 SECRET_SETTINGS = ("secret_key", "smtp_password", "webhook_secret", "metrics_token")  # shown only as "(set)"
 
 
+@main.command()
+@config_option
+def doctor(config: str | None) -> None:
+    """Check the configuration as support would: database, public URL, origins, mail, clock, disk."""
+    from kiebitz.doctor import FAIL, examine
+
+    findings = examine(load_settings(config))
+    marks = {"ok": "✓", "warn": "!", "fail": "✗"}
+    for finding in findings:
+        click.echo(f"{marks[finding.state]} {finding.check}: {finding.message}")
+    if any(finding.state == FAIL for finding in findings):
+        raise SystemExit(1)
+
+
 @main.command("settings")
 @click.option("--markdown", is_flag=True, help="Print the reference as Markdown (docs/settings.md).")
 @config_option

@@ -102,7 +102,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("filter_mode", "enforce", "enforce: the filter holds, sends to the spam queue and discards as it judges; "
             "shadow: it judges, records and explains every comment, but nothing is held or blocked but by the "
             "moderation setting, so a site can watch the filter (the admin shows what it would have done) before "
-            "trusting it. The Akismet API then answers false, with what it would have answered in X-Kiebitz-Would-Be.", choices=("enforce", "shadow")),
+            "trusting it. The Akismet API then answers false, with what it would have answered in X-Kiebitz-Would-Be.",
+            choices=("enforce", "shadow")),
     Setting("flood_seconds", 15, "Two comments from the same IP within this many seconds: the second is refused as flood."),
     Setting("rate_limit_per_hour", 30, "Most comments one IP may post in an hour."),
     Setting("spam_retention_days", 14, "Comments in the spam queue are purged after this many days."),
