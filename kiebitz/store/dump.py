@@ -26,7 +26,7 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Integer, LargeBinary, Table, delete, func, insert, select, text, update
+from sqlalchemy import Engine, Integer, LargeBinary, Table, delete, func, insert, inspect, select, text, update
 
 from kiebitz.domain import Status
 from kiebitz.errors import KiebitzError
@@ -59,9 +59,18 @@ def export_lines(engine: Engine) -> Iterator[str]:
         if revision is None:
             raise KiebitzError("the database has no schema yet: nothing to export")
         yield json.dumps({"format": FORMAT, "version": FORMAT_VERSION, "schema": revision, "created": time.time()})
+        # A database not yet migrated to this release's schema is exported as it is: its own tables and
+        # columns, under its own revision, which the import migrates from.
+        present = inspect(connection)
+        tables = set(present.get_table_names())
         for table in exported_tables():
-            binary = [column.name for column in table.columns if isinstance(column.type, LargeBinary)]
-            for row in connection.execute(select(table).order_by(*table.primary_key.columns)).mappings():
+            if table.name not in tables:
+                continue
+            stored = {column["name"] for column in present.get_columns(table.name)}
+            columns = [column for column in table.columns if column.name in stored]
+            binary = [column.name for column in columns if isinstance(column.type, LargeBinary)]
+            query = select(*columns).order_by(*table.primary_key.columns)
+            for row in connection.execute(query).mappings():
                 values = dict(row)
                 for name in binary:
                     values[name] = base64.b64encode(values[name]).decode("ascii")
@@ -144,8 +153,9 @@ def _migrate_to(engine: Engine, revision: str) -> None:
 
 
 def _check_empty(connection: Any) -> None:
+    present = set(inspect(connection).get_table_names())  # at an older export's revision, fewer than today
     for table in exported_tables():
-        if table.name == "meta":
+        if table.name == "meta" or table.name not in present:
             continue
         rows = connection.execute(select(func.count()).select_from(table)).scalar()
         if rows:

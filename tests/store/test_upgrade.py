@@ -1,0 +1,116 @@
+"""Upgrading and restoring as a site owner would: an export from the oldest schema into the newest Kiebitz,
+and a backup taken while the server writes, served again."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from kiebitz.app import create_app
+from kiebitz.store.dump import export_lines
+from kiebitz.store.engine import migrate, open_engine
+from kiebitz.store.queues import QueueFilter
+from tests.api.test_serve import URI, post_through_proxy, serve
+from tests.conftest import make_settings
+
+WORDS = ("Brücke Bus Miete Radweg Schule Markt Hafen Rathaus Kita Ampel Sanierung Haushalt Wetter Konzert Museum "
+         "Bibliothek Sportplatz Baustelle Stadtrat Bürgerbus").split()
+COMMENT = ("INSERT INTO comments (id, thread_id, parent_id, depth, author, email, website, text, html, status, created, "
+           "modified, likes, dislikes, ip_hash, ip_network, verdict, score, reasons, signals, pinned, staff) VALUES "
+           "(:id, 1, :parent, :depth, :author, :email, '', :text, :html, :status, :created, NULL, 0, 0, '', '', 'ham', "
+           "0.1, '[]', '{}', 0, 0)")
+
+
+def test_an_export_from_the_first_schema_imports_into_the_newest(tmp_path: Path) -> None:
+    old = open_engine(str(tmp_path / "old.db"))
+    migrate(old, "0001")
+    with old.begin() as db:
+        db.execute(text("INSERT INTO sites (id, name, title, allowed_origins, created) VALUES (1, 'default', '', '', 0)"))
+        db.execute(text("INSERT INTO threads (id, site_id, uri, title, closed, created) "
+                        "VALUES (1, 1, '/artikel/alt', 'Alter Artikel', 0, 0)"))
+        for number, (parent, author, words, status) in enumerate([
+            (None, "Erika", "Die Brücke wird endlich saniert.", "published"),
+            (1, "Jonas", "Das wurde auch Zeit!", "published"),
+            (None, "Gast", "Noch nicht freigegeben.", "pending"),
+        ], start=1):
+            db.execute(text(COMMENT), {"id": number, "parent": parent, "depth": 0 if parent is None else 1,
+                                       "author": author, "email": f"{author.lower()}@example.org", "text": words,
+                                       "html": f"<p>{words}</p>", "status": status, "created": 1_700_000_000 + number})
+    exported = tmp_path / "old-export.jsonl"
+    exported.write_text("\n".join(export_lines(old)) + "\n", encoding="utf-8")
+    assert json.loads(exported.read_text().splitlines()[0])["schema"] == "0001"
+
+    settings = make_settings(tmp_path, database=str(tmp_path / "new.db"))
+    loaded = subprocess.run([sys.executable, "-m", "kiebitz.cli", "import", str(exported)], capture_output=True,
+                            text=True, timeout=120, env=dict(os.environ, KIEBITZ_DATABASE=settings.database))
+    assert loaded.returncode == 0, loaded.stderr
+    with TestClient(create_app(settings)) as client:
+        thread = client.get("/api/comments", params={"uri": "/artikel/alt"}).json()
+        assert [comment["author"] for comment in thread["comments"]] == ["Erika"]
+        assert thread["comments"][0]["replies"][0]["author"] == "Jonas"
+        assert client.get("/api/counts", params={"uri": "/artikel/alt"}).json() == {"/artikel/alt": 2}
+        kiebitz = client.app.state.kiebitz  # type: ignore[attr-defined]
+        rows, total = kiebitz.queues.page(QueueFilter(search="brücke saniert"))
+        assert total == 0  # the match is published, not held
+        assert [row.comment.id for row in kiebitz.queues.page(QueueFilter(search="freigegeben"))[0]] == [3]
+
+
+def test_a_backup_taken_while_the_server_writes_is_whole_and_serves_again(tmp_path: Path) -> None:
+    server, base = serve(tmp_path)
+    acknowledged: list[int] = []
+    stop = threading.Event()
+
+    def post() -> None:
+        number = 0
+        while not stop.is_set():
+            number += 1
+            try:
+                words = " ".join(random.sample(WORDS, 6))  # no near repeats: each one is published
+                acknowledged.append(post_through_proxy(base, f"198.51.{number % 200}.{number % 250 + 1}",
+                                                       f"Leserbrief {number}: {words}."))
+            except OSError:
+                return
+
+    writer = threading.Thread(target=post)
+    writer.start()
+    try:
+        time.sleep(1.0)
+        backup = subprocess.run([sys.executable, "-m", "kiebitz.cli", "backup", str(tmp_path / "copy.db")],
+                                capture_output=True, text=True, timeout=120,
+                                env=dict(os.environ, KIEBITZ_DATABASE=str(tmp_path / "kiebitz.db")))
+        before_backup_ended = len(acknowledged)
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        writer.join(10)
+        server.terminate()
+        server.wait(15)
+    assert backup.returncode == 0, backup.stderr
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        kept = {row[0] for row in copy.execute("SELECT id FROM comments")}
+        published = copy.execute("SELECT count(*) FROM comments WHERE status = 'published'").fetchone()[0]
+    assert before_backup_ended > 0 and set(acknowledged[:1]) <= kept and len(kept) <= len(acknowledged)
+
+    (tmp_path / "restored").mkdir()
+    shutil.copy(tmp_path / "copy.db", tmp_path / "restored" / "kiebitz.db")  # restoring is putting the copy in place
+    restored, restored_base = serve(tmp_path / "restored")
+    try:
+        counts = json.loads(urllib.request.urlopen(f"{restored_base}/api/counts?uri={URI}").read())
+        assert counts == {URI: published} and published > 0
+        assert post_through_proxy(restored_base, "203.0.113.9", "Nach der Wiederherstellung geschrieben.") > max(kept)
+    finally:
+        restored.terminate()
+        restored.wait(15)
