@@ -1,7 +1,9 @@
-"""Every HTTP endpoint and CLI command is documented in the README, and the README opens right."""
+"""Every HTTP endpoint and CLI command is documented (README.md and docs/), the README opens right, and every
+link between the pages leads to a file that exists."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -9,7 +11,10 @@ import click
 from kiebitz.app import create_app
 from kiebitz.cli import main
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGES = {path: path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+DOCUMENTATION = "\n".join(PAGES.values())
 UNDOCUMENTED = {"/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 
 
@@ -24,7 +29,7 @@ def test_every_endpoint_is_in_the_readme(settings):
     assert "/api/comments" in paths
     for path in sorted(paths - UNDOCUMENTED):
         documented = path.split("{")[0].rstrip("/") or path
-        assert documented in README, f"{path} is not documented in README.md"
+        assert documented in DOCUMENTATION, f"{path} is not documented in README.md or docs/"
 
 
 def commands(group: click.Group, prefix: str = "kiebitz") -> list[str]:
@@ -37,6 +42,13 @@ def commands(group: click.Group, prefix: str = "kiebitz") -> list[str]:
 
 
 def test_every_cli_command_is_in_the_readme():
-    docs = README + (Path(__file__).resolve().parent.parent / "docs" / "akismet.md").read_text(encoding="utf-8")
     for command in commands(main):
-        assert command in docs, f"`{command}` is not documented"
+        assert command in DOCUMENTATION, f"`{command}` is not documented"
+
+
+def test_every_link_between_the_pages_leads_to_a_file():
+    for path, text in PAGES.items():
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (path.parent / target).exists(), f"{path.name} links to {target}, which does not exist"
