@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps bench model wordpress-plugin clean
+.PHONY: demo test install system-deps bench model docs wordpress-plugin clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench: install system-deps
 	$(BIN)/python bench/post_postgres.py
 	$(BIN)/python bench/export_import.py
 	$(BIN)/python bench/import_wordpress.py
+
+# The documentation site on http://127.0.0.1:8000/ (mkdocs.yml), rebuilt on every change of a page.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 # The zip WordPress's Plugins → Add New → Upload Plugin takes (docs/wordpress.md).
 wordpress-plugin: install
