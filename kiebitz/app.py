@@ -11,8 +11,10 @@ widget/       embed.js and its stylesheet; demo/ the demo news site
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -110,13 +112,38 @@ def build(settings: Settings) -> Kiebitz:
                    DataRequests(settings, store, mailer, signer))
 
 
+RETENTION_EVERY = 3600.0  # seconds between two purges; the first runs at start
+
+
+async def keep_retention(kiebitz: Kiebitz) -> None:
+    """Spam older than ``spam_retention_days`` is deleted and IP data older than ``ip_retention_days`` forgotten,
+    at start and then every hour, as the privacy page promises. Every worker does it: a purge finds little
+    the second time, and no worker has to be the one that remembers."""
+    settings = kiebitz.settings
+    while True:
+        now = time.time()
+        try:
+            spam, forgotten = await asyncio.to_thread(
+                kiebitz.store.purge, now - settings.spam_retention_days * 86400, now - settings.ip_retention_days * 86400)
+        except Exception:  # noqa: BLE001 - a failed purge is tried again in an hour; the server serves on
+            log.exception("retention purge failed")
+        else:
+            if spam or forgotten:
+                log.info("retention: deleted %d spam comments, forgot the IP data of %d comments", spam, forgotten)
+        await asyncio.sleep(RETENTION_EVERY)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     kiebitz = build(settings or Settings.load())
     settings = kiebitz.settings
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        yield {HEADER_TIMEOUT_STATE: max(1.0, settings.header_timeout)}  # read by each connection (api.connections)
+        retention = asyncio.create_task(keep_retention(kiebitz))
+        try:
+            yield {HEADER_TIMEOUT_STATE: max(1.0, settings.header_timeout)}  # read by each connection (api.connections)
+        finally:
+            retention.cancel()
 
     app = FastAPI(
         title="Kiebitz", version=__version__, lifespan=lifespan,
