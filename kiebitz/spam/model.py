@@ -365,25 +365,30 @@ class SpamModel:
 
     # -- persistence -------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        nonzero = np.flatnonzero(self.weights_)
         idf_nonzero = np.flatnonzero(self.idf_)
-        buffer = io.BytesIO()
+        nonzero = np.flatnonzero(self.weights_)
+        # A weight is learned only where a feature has an IDF, so the weights are stored along the IDF's indices
+        # (one index array, not two: a megabyte less); only a model whose weights stray outside keeps its own.
+        weights: dict[str, np.ndarray] = {"weight_value": self.weights_[idf_nonzero]}
+        if not np.isin(nonzero, idf_nonzero, assume_unique=True).all():
+            weights = {"weight_index": nonzero.astype(np.int32), "weight_value": self.weights_[nonzero]}
         meaning: dict[str, np.ndarray] = {}
         if self.meaning_ is not None and self.blend_ is not None:
             head = self.meaning_
             meaning = {"meaning_weights": head.weights, "meaning_intercept": np.array([head.intercept]),
                        "centroids": head.centroids, "topic_words": np.array(head.topic_words, dtype=np.str_),
                        "blend": np.array([self.blend_.ngram, self.blend_.meaning, self.blend_.bias])}
+        if self.link_lists_ is not None:  # one string each: an array of strings is as wide as its longest pattern
+            meaning |= {"listed_domains": np.array("\n".join(self.link_lists_.domains)),
+                        "listed_websites": np.array("\n".join(self.link_lists_.websites))}
+        buffer = io.BytesIO()
         np.savez_compressed(
             buffer,
             version=np.array([FORMAT_VERSION]),
             settings=np.array([self.C, self.aggressiveness, self.min_df], dtype=np.float64),
-            weight_index=nonzero.astype(np.int32), weight_value=self.weights_[nonzero],
             idf_index=idf_nonzero.astype(np.int32), idf_value=self.idf_[idf_nonzero],
             intercept=np.array([self.intercept_]), calibration=np.array(self.calibration_),
-            listed_domains=np.array(self.link_lists_.domains if self.link_lists_ else [], dtype=np.str_),
-            listed_websites=np.array(self.link_lists_.websites if self.link_lists_ else [], dtype=np.str_),
-            **meaning,  # type: ignore[arg-type]  # numpy's stub reads these as its allow_pickle flag
+            **weights, **meaning,  # type: ignore[arg-type]  # numpy's stub reads these as its allow_pickle flag
         )
         return buffer.getvalue()
 
@@ -406,7 +411,8 @@ class SpamModel:
             C, aggressiveness, min_df = saved["settings"].tolist()
             model = cls(C=C, aggressiveness=aggressiveness, min_df=int(min_df))
             model.weights_ = np.zeros(N_FEATURES, dtype=np.float32)
-            model.weights_[saved["weight_index"]] = saved["weight_value"]
+            weight_index = saved["weight_index"] if "weight_index" in saved.files else saved["idf_index"]
+            model.weights_[weight_index] = saved["weight_value"]
             model.idf_ = np.zeros(N_FEATURES, dtype=np.float32)
             model.idf_[saved["idf_index"]] = saved["idf_value"]
             model.intercept_ = float(saved["intercept"][0])
@@ -416,9 +422,9 @@ class SpamModel:
                 model.meaning_ = MeaningHead(saved["meaning_weights"], float(saved["meaning_intercept"][0]),
                                              saved["centroids"], [str(words) for words in saved["topic_words"]])
                 model.blend_ = Blend(*saved["blend"].tolist())
-            if "listed_domains" in saved.files and (len(saved["listed_domains"]) or len(saved["listed_websites"])):
-                model.link_lists_ = LinkLists([str(domain) for domain in saved["listed_domains"]],
-                                              [str(website) for website in saved["listed_websites"]])
+            if "listed_domains" in saved.files:
+                model.link_lists_ = LinkLists(*(str(saved[name]).split("\n") if str(saved[name]) else []
+                                                for name in ("listed_domains", "listed_websites")))
         return model
 
 
