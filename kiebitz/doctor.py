@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import smtplib
-import ssl
 import subprocess
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from kiebitz.config import Settings
+from kiebitz.notify.mail import smtp_session
 from kiebitz.store.engine import alembic_config, open_engine
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -133,17 +133,8 @@ def check_mail(settings: Settings, words: dict[str, str]) -> Finding:
         return Finding(words["smtp"], WARN, words["no_smtp"])
     where = {"host": settings.smtp_host, "port": settings.smtp_port}
     try:
-        if settings.smtp_security == "ssl":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=15,
-                                                    context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15)
-        with client:
+        with smtp_session(settings, timeout=15) as client:
             client.ehlo()
-            if settings.smtp_security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if settings.smtp_user:
-                client.login(settings.smtp_user, settings.smtp_password)
     except (OSError, smtplib.SMTPException) as error:
         return Finding(words["smtp"], FAIL, words["smtp_failed"].format(error=error, **where))
     return Finding(words["smtp"], OK, words["smtp_ok"].format(login=words["with_login"] if settings.smtp_user else "",

@@ -13,7 +13,9 @@ import secrets
 import smtplib
 import ssl
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 from itsdangerous import URLSafeTimedSerializer
@@ -38,6 +40,23 @@ LINK_MAX_AGE = 7 * 24 * 3600
 ACTIONS = ("approve", "spam", "delete")
 
 
+@contextmanager
+def smtp_session(settings: Settings, timeout: float = 20) -> Iterator[smtplib.SMTP]:
+    """A connection to the configured SMTP server, secured and logged in as the settings say
+    (for sending, and for `kiebitz doctor` to try the login)."""
+    if settings.smtp_security == "ssl":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout,
+                                                context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    with client:
+        if settings.smtp_security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if settings.smtp_user:
+            client.login(settings.smtp_user, settings.smtp_password)
+        yield client
+
+
 class Mailer:
     """Sends over SMTP as the settings say (none, starttls or ssl); off when no host is set."""
 
@@ -60,18 +79,8 @@ class Mailer:
             log.warning("mail to moderators failed: %s", error)
 
     def send(self, message: EmailMessage) -> None:
-        settings = self.settings
-        message["From"] = settings.smtp_from
-        if settings.smtp_security == "ssl":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=20,
-                                                    context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20)
-        with client:
-            if settings.smtp_security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if settings.smtp_user:
-                client.login(settings.smtp_user, settings.smtp_password)
+        message["From"] = self.settings.smtp_from
+        with smtp_session(self.settings) as client:
             client.send_message(message)
 
 
