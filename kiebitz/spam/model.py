@@ -257,9 +257,7 @@ class SpamModel:
         probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
         meaning_reason: list[Reason] = []
         if self.meaning_ is not None and self.blend_ is not None and needs_meaning(probability, familiarity):
-            vector = draft.sentence_vector
-            if vector is None:
-                vector = encoder.encode([meaning_text(draft)])[0]
+            vector = sentence_vector(draft)
             meant = float(self.meaning_.margins(vector[None])[0])
             probability = self.blend_.probability(margin, meant)
             pull = self.blend_.meaning * meant
@@ -323,10 +321,7 @@ class SpamModel:
         values = np.bincount(inverse, weights=np.concatenate([x.word_value, x.char_value]))
         meant = None
         if self.meaning_ is not None and self.blend_ is not None:
-            vector = draft.sentence_vector
-            if vector is None:
-                vector = encoder.encode([meaning_text(draft)])[0]
-            meant = float(self.meaning_.margins(vector[None])[0])
+            meant = float(self.meaning_.margins(sentence_vector(draft)[None])[0])
         return self.learn_vector(indices, values, is_spam, local, meant)
 
     def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool, local: LocalWeights | None = None,
@@ -431,6 +426,13 @@ class SpamModel:
 def needs_meaning(probability: np.ndarray | float, familiarity: np.ndarray | float) -> np.ndarray | bool:
     """Whether to ask the encoder too: the n-grams are in doubt, or do not know most of the words."""
     return ((probability >= DOUBT[0]) & (probability < DOUBT[1])) | (familiarity < FAMILIAR)
+
+
+def sentence_vector(draft: CommentDraft) -> np.ndarray:
+    """The draft's vector: the one the web layer encoded in a batch, or encoded now."""
+    if draft.sentence_vector is not None:
+        return np.asarray(draft.sentence_vector)
+    return encoder.encode([meaning_text(draft)])[0]
 
 
 def meaning_text(draft: CommentDraft) -> str:
