@@ -29,7 +29,7 @@ from starlette.requests import ClientDisconnect
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
-from kiebitz.api import akismet, feeds, fragments, metrics, personal_data, public, schemas, subscriptions, widget
+from kiebitz.api import akismet, feeds, fragments, metrics, personal_data, public, reports, schemas, subscriptions, widget
 from kiebitz.api.connections import HEADER_TIMEOUT_STATE
 from kiebitz.api.cors import SiteCORS
 from kiebitz.api.fastpath import ThreadFastPath
@@ -42,12 +42,14 @@ from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.lessons import LessonBatches
+from kiebitz.moderation.reports import ReaderReports
 from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Users
 from kiebitz.notify.data_requests import DataRequests
 from kiebitz.notify.mail import Mailer, ModeratorLinks, ModeratorMail
 from kiebitz.notify.replies import Replies
+from kiebitz.notify.statements import Statements
 from kiebitz.notify.webhook import Webhook
 from kiebitz.security import Signer
 from kiebitz.spam import encoder
@@ -57,6 +59,7 @@ from kiebitz.store.changes import data_version_of
 from kiebitz.store.comments import Store
 from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.queues import Queues
+from kiebitz.store.reports import Reports
 from kiebitz.store.thread_pages import ThreadChanges
 
 log = logging.getLogger("kiebitz")
@@ -81,6 +84,7 @@ class Kiebitz:
     site_origins: SiteOrigins
     replies: Replies
     data_requests: DataRequests
+    reports: ReaderReports
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -109,7 +113,8 @@ def build(settings: Settings) -> Kiebitz:
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
                    Users(store), Queues(store), links, site_settings, SiteOrigins(settings, store), replies,
-                   DataRequests(settings, store, mailer, signer))
+                   DataRequests(settings, store, mailer, signer),
+                   ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret)))
 
 
 RETENTION_EVERY = 3600.0  # seconds between two purges; the first runs at start
@@ -162,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(ThreadFastPath, service=kiebitz.comments, origins=origins)
     app.include_router(public.router(kiebitz.comments, origins))
+    app.include_router(reports.router(kiebitz.reports, origins, settings.language))
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(fragments.router(kiebitz.comments, origins))
     app.include_router(widget.router(kiebitz.settings))
@@ -172,7 +178,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                            kiebitz.comments.cache.invalidate))
     app.include_router(admin_views.router(
         kiebitz.users, kiebitz.moderation, kiebitz.queues, kiebitz.store, kiebitz.links, kiebitz.site_settings,
-        kiebitz.site_origins, LessonBatches(kiebitz.store, kiebitz.model), kiebitz.settings.language, secure_cookies=kiebitz.settings.public_url.startswith("https://"),
+        kiebitz.site_origins, LessonBatches(kiebitz.store, kiebitz.model), kiebitz.reports, kiebitz.settings.language,
+        secure_cookies=kiebitz.settings.public_url.startswith("https://"),
         default_site=kiebitz.settings.site,
     ))
 

@@ -140,6 +140,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("access_log", False, "Log every request (method, path, status; never the reader's address)."),
     Setting("metrics_token", "", "Token a Prometheus scrape of /metrics must send as 'Authorization: Bearer TOKEN'; "
             "empty leaves /metrics open (it shows counts only, no commenter's data)."),
+    Setting("report_hold_threshold", 3, "Open reader reports that hide a published comment until a moderator decides; "
+            "0 never hides one."),
+    Setting("live_streams_per_ip", 20, "Live thread streams (Server-Sent Events) one reader's address may hold open in "
+            "one worker; 0 turns live threads off."),
     Setting("close_after_days", 0, "Close a thread for new comments this many days after its first comment; 0 never closes."),
     Setting("privacy_notice", "", "Notice under the comment form; empty for the built-in text in the widget's language."),
     Setting("privacy_url", "", "Link of the privacy notice; empty for the page Kiebitz serves at /privacy."),

@@ -40,6 +40,20 @@ STRINGS = {
         "lesson_ham": "Kein Spam", "lesson_period": "Zeitraum", "lesson_over_limit": "Über dem Limit (nicht gelernt)",
         "take_back": "Alle zurücknehmen", "taken_back": "Zurückgenommen", "source_akismet": "Akismet-Schlüssel",
         "source_import": "Import",
+        "reported": "Gemeldet", "report_hold_threshold": "Meldungen, die einen Kommentar bis zur Entscheidung "
+        "ausblenden (0: nie)", "reports_none": "Keine offenen Meldungen.", "reports_hint": "Meldungen von "
+        "Leserinnen und Lesern (DSA Art. 16) und Widersprüche von Autorinnen und Autoren (Art. 20), die am längsten "
+        "wartenden zuerst. Entfernen schickt der Autorin die Begründung (Art. 17), den Meldenden die Entscheidung.",
+        "report_remove": "Entfernen", "report_keep": "Stehen lassen", "ground": "Grund", "explanation": "Erläuterung "
+        "(geht an Autor und Meldende)", "ground_terms": "Kommentarregeln", "ground_illegal": "rechtswidrig",
+        "ground_spam": "Spam (keine Begründung nötig)", "objection": "Widerspruch der Autorin / des Autors",
+        "objection_restore": "Wieder veröffentlichen", "objection_uphold": "Entfernung bestätigen",
+        "reporter": "Meldende Person", "good_faith": "in gutem Glauben", "reason_spam": "Spam",
+        "reason_insult": "Beleidigung", "reason_illegal": "rechtswidrig", "reason_other": "anderes",
+        "transparency": "Meldungen und Entscheidungen (Transparenzbericht, DSA Art. 15/24)", "month": "Monat",
+        "notices": "Meldungen", "removed": "Entfernt", "kept": "Stehen gelassen", "open_reports": "Offen",
+        "median_hours": "Median bis Entscheidung (h)", "objections": "Widersprüche", "restored": "Wiederhergestellt",
+        "upheld": "Bestätigt",
     },
     "en": {
         "title": "Kiebitz moderation", "login": "Log in", "logout": "Log out", "name": "Name", "password": "Password",
@@ -80,5 +94,19 @@ STRINGS = {
         "lesson_ham": "Not spam", "lesson_period": "Period", "lesson_over_limit": "Over the limit (not learned)",
         "take_back": "Take all back", "taken_back": "Taken back", "source_akismet": "Akismet key",
         "source_import": "Import",
+        "reported": "Reported", "report_hold_threshold": "Reports that hide a comment until a decision (0: never)",
+        "reports_none": "No open reports.", "reports_hint": "Readers' notices (DSA Art. 16) and authors' objections "
+        "(Art. 20), the longest waiting first. Removing mails the author the statement of reasons (Art. 17) and "
+        "the reporters the decision.",
+        "report_remove": "Remove", "report_keep": "Keep", "ground": "Ground", "explanation": "Explanation (sent to "
+        "the author and the reporters)", "ground_terms": "comment rules", "ground_illegal": "illegal",
+        "ground_spam": "spam (no statement needed)", "objection": "The author's objection",
+        "objection_restore": "Publish again", "objection_uphold": "Uphold the removal",
+        "reporter": "Reporter", "good_faith": "in good faith", "reason_spam": "spam",
+        "reason_insult": "insult", "reason_illegal": "illegal", "reason_other": "other",
+        "transparency": "Notices and decisions (transparency report, DSA Art. 15/24)", "month": "Month",
+        "notices": "Notices", "removed": "Removed", "kept": "Kept", "open_reports": "Open",
+        "median_hours": "Median to decision (h)", "objections": "Objections", "restored": "Restored",
+        "upheld": "Upheld",
     },
 }

@@ -24,6 +24,7 @@ from kiebitz.errors import Forbidden, InvalidInput, KiebitzError
 from kiebitz.moderation import validation
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.lessons import LessonBatches
+from kiebitz.moderation.reports import ReaderReports
 from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
 from kiebitz.moderation.users import Session, Users
@@ -52,13 +53,13 @@ class LoginRequired(Exception):
 
 
 def router(users: Users, moderation: Moderation, queues: Queues, store: Store, links: ModeratorLinks,
-           site_settings: SiteSettings, site_origins: SiteOrigins, lessons: LessonBatches, language: str,
-           secure_cookies: bool, default_site: str = "default") -> APIRouter:
+           site_settings: SiteSettings, site_origins: SiteOrigins, lessons: LessonBatches, reports: ReaderReports,
+           language: str, secure_cookies: bool, default_site: str = "default") -> APIRouter:
     admin = APIRouter(prefix="/admin", include_in_schema=False)
     words = STRINGS.get(language, STRINGS["en"])
 
     def page(name: str, session: Session | None, **context: Any) -> HTMLResponse:
-        counts = queues.counts() if session else {}
+        counts = queues.counts() | {"reported": reports.reports.open_comments()} if session else {}
         html = templates.get_template(name).render(t=words, lang=language, session=session, counts=counts, **context)
         return html_page(html)
 
@@ -136,11 +137,17 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
             raise InvalidInput(f"comment {comment_id} does not exist", "id")
         return page("comment.html", session, row=row, trail=store.audit_trail(comment_id))
 
+    def removal(cid: int, form: dict[str, Any], actor: str) -> Any:
+        ground = str(form.get("ground") or "terms")
+        status = Status.SPAM if ground == "spam" else Status.DELETED
+        return reports.remove(cid, actor, ground, str(form.get("explanation") or ""), status)
+
     actions: dict[str, Callable[[int, dict[str, Any], str], Any]] = {
         "approve": lambda cid, form, actor: moderation.approve(cid, actor),
-        "spam": lambda cid, form, actor: moderation.mark_spam(cid, actor),
+        # Removals go through the reports: open notices are answered, the author gets a statement of reasons.
+        "spam": lambda cid, form, actor: reports.remove(cid, actor, "spam", status=Status.SPAM),
         "ham": lambda cid, form, actor: moderation.mark_ham(cid, actor),
-        "delete": lambda cid, form, actor: moderation.delete(cid, actor),
+        "delete": removal,
         "edit": lambda cid, form, actor: moderation.edit(cid, str(form.get("text", "")), actor),
         "reply": lambda cid, form, actor: moderation.reply(cid, str(form.get("text", "")), actor),
         "pin": lambda cid, form, actor: moderation.pin(cid, True, actor),
@@ -169,6 +176,30 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         for comment_id in [validation.identifier(raw, "ids") for raw in form.get("ids") or []]:
             await run_in_threadpool(actions[action], comment_id, form, session.user.name)
         return back(str(form.get("next") or "/admin/"))
+
+    @admin.get("/reports")
+    async def reported(request: Request) -> HTMLResponse:
+        session = await session_of(request)
+        number = int_param(request, "page", 1, minimum=1, maximum=PAGE_MAX) or 1
+        return page("reports.html", session, reported=await run_in_threadpool(reports.reports.page, number),
+                    open_count=await run_in_threadpool(reports.reports.open_comments), reported_page=True)
+
+    report_decisions: dict[str, Callable[[int, dict[str, Any], str], Any]] = {
+        "remove": removal,
+        "keep": lambda cid, form, actor: reports.keep(cid, actor, str(form.get("explanation") or "")),
+        "restore": lambda cid, form, actor: reports.decide_objection(cid, True, actor, str(form.get("explanation") or "")),
+        "uphold": lambda cid, form, actor: reports.decide_objection(cid, False, actor, str(form.get("explanation") or "")),
+    }
+
+    @admin.post("/reports/{comment_id}")
+    async def decide_reported(comment_id: CommentId, request: Request) -> Response:
+        session = await session_of(request)
+        form = await form_of(request, session)
+        action = str(form.get("action", ""))
+        if action not in report_decisions:
+            raise InvalidInput(f"action must be one of {', '.join(report_decisions)}", "action")
+        await run_in_threadpool(report_decisions[action], comment_id, form, session.user.name)
+        return back("/admin/reports")
 
     @admin.get("/blocklist")
     async def blocklist(request: Request) -> HTMLResponse:
@@ -266,7 +297,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
     @admin.get("/stats")
     async def stats(request: Request) -> HTMLResponse:
         session = await session_of(request)
-        return page("stats.html", session, days=await run_in_threadpool(queues.daily_statistics))
+        return page("stats.html", session, days=await run_in_threadpool(queues.daily_statistics),
+                    transparency=await run_in_threadpool(reports.reports.transparency))
 
     @admin.get("/mail/{token}")
     async def mail_link(token: str) -> HTMLResponse:

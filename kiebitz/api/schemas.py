@@ -77,6 +77,11 @@ class Preview(BaseModel):
     html: str
 
 
+class ReportReceived(BaseModel):
+    id: int
+    held: bool  # enough reports are open that the comment is hidden until a moderator decides
+
+
 class Counts(RootModel[dict[str, int]]):
     """Published comments per page uri."""
 
@@ -190,6 +195,17 @@ EDIT = json_body({
                    "edit_token": {"type": "string", "description": "or in X-Kiebitz-Edit-Token, or the cookie"}},
 })
 VOTE = json_body({"type": "object", "required": ["value"], "properties": {"value": {"enum": [1, -1]}}})
+REPORT = json_body({"type": "object", "required": ["reason"], "properties": {
+    "reason": {"enum": ["spam", "insult", "illegal", "other"]},
+    "explanation": {"type": "string", "maxLength": 4000,
+                    "description": "why; at least 10 characters for illegal and other"},
+    "category": {"enum": ["hate_speech", "defamation", "threat", "child_sexual_abuse", "terrorism", "privacy", "copyright",
+                          "other_illegal"], "description": "for illegal content: which kind"},
+    "name": {"type": "string", "maxLength": 100, "description": "the reporter's; required for illegal content "
+                                                                  "except child_sexual_abuse"},
+    "email": {"type": "string", "maxLength": 254, "description": "for the receipt and the decision; required as name"},
+    "good_faith": {"type": "boolean", "description": "for illegal content: the notice is accurate and complete"},
+}})
 PAGE_URIS_QUERY = {"parameters": [
     {"name": "uri", "in": "query", "required": True, "style": "form", "explode": True,
      "description": "a page's path, once per page (at most 500)",

@@ -4,7 +4,8 @@ The admin runs these from the CLI (`kiebitz gdpr export|erase EMAIL`) when a
 commenter asks. Erasing keeps each comment's place in its thread (replies by
 others stay where they were, under "deleted"), but empties everything that
 was theirs: text, name, e-mail, website, IP hash and network, the request
-signals, and their reply subscriptions. The audit log records the erasure
+signals, their reply subscriptions, and their name and address on the reports
+they sent. The audit log records the erasure
 without repeating any of it.
 """
 
@@ -43,11 +44,18 @@ class PersonalData:
                 select(schema.subscriptions.c.comment_id, schema.subscriptions.c.confirmed, schema.subscriptions.c.created)
                 .where(schema.subscriptions.c.email == address).order_by(schema.subscriptions.c.id)
             ).mappings().all()
+            reports = schema.reports
+            sent = db.execute(
+                select(reports.c.comment_id, reports.c.kind, reports.c.reason, reports.c.explanation,
+                       reports.c.reporter_name, reports.c.created, reports.c.decision)
+                .where(reports.c.reporter_email == address).order_by(reports.c.id)
+            ).mappings().all()
         return {
             "email": address,
             "exported": time.time(),
             "comments": [dict(row) for row in rows],
             "reply_subscriptions": [dict(row) for row in subscriptions],
+            "reports": [dict(row) for row in sent],
             "not_stored": "IP addresses are kept only as keyed hashes and a truncated network, and forgotten "
                           "after the retention period; votes are kept under a keyed hash of the voter.",
         }
@@ -75,6 +83,9 @@ class PersonalData:
                     for row in rows
                 ])
             dropped = db.execute(delete(schema.subscriptions).where(schema.subscriptions.c.email == address))
+            # a report stays counted for the transparency figures, without who sent it
+            db.execute(update(schema.reports).where(schema.reports.c.reporter_email == address)
+                       .values(reporter_name="", reporter_email=""))
         return len(ids), int(dropped.rowcount or 0)
 
 

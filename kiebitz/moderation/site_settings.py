@@ -20,7 +20,7 @@ from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
-EDITABLE = ("moderation", "link_limit", "close_after_days", "edit_window", "require_name", "require_email",
+EDITABLE = ("moderation", "link_limit", "report_hold_threshold", "close_after_days", "edit_window", "require_name", "require_email",
             "privacy_notice", "privacy_url")
 META_KEY = "settings_overrides"
 

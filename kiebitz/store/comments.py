@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, and_, bindparam, delete, distinct, func, insert, select, update
+from sqlalchemy import Engine, String, and_, bindparam, cast, delete, distinct, func, insert, literal, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -482,6 +482,7 @@ class Store:
                 db.execute(delete(schema.votes).where(schema.votes.c.comment_id.in_(ids)))
                 db.execute(delete(schema.comment_bands).where(schema.comment_bands.c.comment_id.in_(ids)))
                 db.execute(delete(schema.audit_log).where(schema.audit_log.c.comment_id.in_(ids)))
+                db.execute(delete(schema.reports).where(schema.reports.c.comment_id.in_(ids)))
                 db.execute(update(schema.comments).where(schema.comments.c.parent_id.in_(ids)).values(parent_id=None))
                 db.execute(delete(schema.comments).where(schema.comments.c.id.in_(ids)))
             forgotten = db.execute(
@@ -489,6 +490,9 @@ class Store:
                 .where(and_(schema.comments.c.created < ip_older_than, schema.comments.c.ip_hash != ""))
                 .values(ip_hash="", ip_network="")
             ).rowcount
+            reports = schema.reports  # a reader's keyed address hash, kept to count one report per reader
+            db.execute(update(reports).where(and_(reports.c.created < ip_older_than, reports.c.reporter.like("h:%")))
+                       .values(reporter=literal("forgotten:") + cast(reports.c.id, String)))
             return len(ids), int(forgotten or 0)
 
     def count_today(self, name: str, amount: int = 1) -> None:

@@ -259,3 +259,28 @@ subscriptions = Table(
     Column("created", Float, nullable=False),
     Index("ix_subscriptions_comment", "comment_id"),
 )
+
+# Readers' notices about comments (DSA Art. 16) and authors' objections to a decision (Art. 20), one
+# row each; a decision stamps every open row of its comment. store/reports.py reads and writes them.
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id"), nullable=False),
+    Column("kind", String(20), nullable=False),  # notice or objection
+    Column("reason", String(20), nullable=False),  # spam, insult, illegal, other; objection
+    Column("category", String(40), nullable=False, default=""),  # the kind of illegal content
+    Column("explanation", Text, nullable=False, default=""),
+    Column("reporter_name", String(200), nullable=False, default=""),
+    Column("reporter_email", String(320), nullable=False, default=""),
+    Column("good_faith", Boolean, nullable=False, default=False),
+    Column("reporter", String(64), nullable=False),  # keyed hash of the reader's address; "author" for an objection
+    Column("created", Float, nullable=False),
+    Column("decided", Float, nullable=True),
+    Column("decision", String(20), nullable=False, default=""),  # removed, kept; restored, upheld
+    Column("decided_by", String(200), nullable=False, default=""),
+    UniqueConstraint("comment_id", "kind", "reporter", name="uq_reports_comment_kind_reporter"),
+    Index("ix_reports_open", "decided", "created"),
+    Index("ix_reports_reporter_created", "reporter", "created"),
+    Index("ix_reports_comment", "comment_id"),
+)

@@ -27,7 +27,21 @@
       "email:valid": "Das ist keine gültige E-Mail-Adresse.", "website:http": "Bitte gib eine Adresse wie https://example.org an.",
       "text:short": "Der Kommentar ist zu kurz (mindestens 3 Zeichen).", "text:long": "Der Kommentar ist zu lang (höchstens 10.000 Zeichen).",
       "text:spam": "Dein Kommentar wurde als Spam abgelehnt.", "wait": "Einen Moment …",
-      notify: "Benachrichtige mich per E-Mail über Antworten auf meinen Kommentar (du bekommst erst eine Mail zum Bestätigen)."
+      notify: "Benachrichtige mich per E-Mail über Antworten auf meinen Kommentar (du bekommst erst eine Mail zum Bestätigen).",
+      report: "Melden", reportTitle: "Kommentar melden", reportWhy: "Warum meldest du diesen Kommentar?",
+      reason_spam: "Spam oder Werbung", reason_insult: "Beleidigung oder Belästigung", reason_illegal: "Rechtswidriger Inhalt",
+      reason_other: "Anderes", reportExplain: "Erläuterung", reportIllegalExplain: "Warum ist der Inhalt rechtswidrig?",
+      category: "Art des Inhalts", cat_hate_speech: "Volksverhetzung, Hassrede", cat_defamation: "Verleumdung, üble Nachrede",
+      cat_threat: "Bedrohung", cat_child_sexual_abuse: "Darstellung sexuellen Kindesmissbrauchs", cat_terrorism: "Terrorismus",
+      cat_privacy: "Verletzung der Privatsphäre", cat_copyright: "Urheberrechtsverletzung", cat_other_illegal: "anderes",
+      reportEmail: "E-Mail (für die Eingangsbestätigung und die Entscheidung)", location: "Fundstelle",
+      goodFaith: "Ich bin in gutem Glauben davon überzeugt, dass die Angaben in dieser Meldung richtig und vollständig sind.",
+      reportSend: "Meldung absenden", reported: "Danke, deine Meldung ist eingegangen. Die Moderation prüft den Kommentar.",
+      reportedHeld: "Danke, deine Meldung ist eingegangen. Der Kommentar ist ausgeblendet, bis die Moderation entschieden hat.",
+      "good_faith:required": "Bitte bestätige, dass du die Meldung in gutem Glauben machst.",
+      "explanation:required": "Bitte erkläre kurz (mindestens 10 Zeichen), warum.", "name:required": "Bitte gib deinen Namen an.",
+      alreadyReported: "Du hast diesen Kommentar schon gemeldet.",
+      newComments1: "1 neuer Kommentar", newCommentsN: "{n} neue Kommentare"
     },
     en: {
       heading: "Leave a comment", name: "Name", email: "Email", website: "Website", comment: "Comment",
@@ -48,7 +62,21 @@
       "email:valid": "That is not a valid email address.", "website:http": "Please enter an address like https://example.org.",
       "text:short": "The comment is too short (at least 3 characters).", "text:long": "The comment is too long (at most 10,000 characters).",
       "text:spam": "Your comment was rejected as spam.", "wait": "One moment …",
-      notify: "Notify me of replies to my comment by email (you will first get a mail to confirm)."
+      notify: "Notify me of replies to my comment by email (you will first get a mail to confirm).",
+      report: "Report", reportTitle: "Report comment", reportWhy: "Why are you reporting this comment?",
+      reason_spam: "Spam or advertising", reason_insult: "Insult or harassment", reason_illegal: "Illegal content",
+      reason_other: "Other", reportExplain: "Explanation", reportIllegalExplain: "Why is the content illegal?",
+      category: "Kind of content", cat_hate_speech: "Incitement to hatred, hate speech", cat_defamation: "Defamation",
+      cat_threat: "Threat", cat_child_sexual_abuse: "Child sexual abuse material", cat_terrorism: "Terrorism",
+      cat_privacy: "Breach of privacy", cat_copyright: "Copyright infringement", cat_other_illegal: "other",
+      reportEmail: "Email (for the receipt and the decision)", location: "Location",
+      goodFaith: "I am convinced in good faith that the information in this notice is accurate and complete.",
+      reportSend: "Send report", reported: "Thank you, your report has arrived. The moderators will review the comment.",
+      reportedHeld: "Thank you, your report has arrived. The comment is hidden until the moderators have decided.",
+      "good_faith:required": "Please confirm that you send this notice in good faith.",
+      "explanation:required": "Please explain briefly (at least 10 characters) why.", "name:required": "Please enter your name.",
+      alreadyReported: "You have already reported this comment.",
+      newComments1: "1 new comment", newCommentsN: "{n} new comments"
     }
   };
   var PAGE = 20, STORE = "kiebitz-commenter";
@@ -197,6 +225,10 @@
         actions.appendChild(this.voteButton(c, 1, "▲ " + c.likes, t.upvote));
         actions.appendChild(this.voteButton(c, -1, "▼ " + c.dislikes, t.downvote));
       }
+      if (c.status !== "pending" && !this.tokens[c.id] && !c.editable) {
+        actions.appendChild(el("button", { type: "button", "class": "kb-report-button", text: t.report,
+          onclick: function () { self.openReport(item, c); } }));
+      }
       if (this.tokens[c.id] || c.editable) {
         actions.appendChild(el("button", { type: "button", text: t.edit, onclick: function () { self.openEdit(item, c, body); } }));
         actions.appendChild(el("button", { type: "button", text: t.del, onclick: function () { self.remove(c); } }));
@@ -281,7 +313,7 @@
 
   Thread.prototype.showError = function (form, error) {
     var t = this.t, message = error.message || "", key = error.field === "origin" ? "origin" : error.field + ":" +
-      (/required|missing/.test(message) ? "required" : /short/.test(message) ? "short" : /long/.test(message) ? "long" :
+      (/required|missing|must be true/.test(message) ? "required" : /short/.test(message) ? "short" : /long/.test(message) ? "long" :
         /spam/.test(message) ? "spam" : /http/.test(message) ? "http" : /valid/.test(message) ? "valid" : "");
     var text = t[key] || message;
     var slot = form.querySelector(".kb-field-" + error.field + " .kb-error");
@@ -388,6 +420,50 @@
   /* Tokens of comments posted in this page view; after a reload the HttpOnly cookie carries them. */
   Thread.prototype.tokenHeader = function (id) {
     return this.tokens[id] ? { "X-Kiebitz-Edit-Token": this.tokens[id] } : {};
+  };
+
+  /* A reader's notice (DSA Art. 16): for illegal content also the kind, why, name, e-mail and good faith. */
+  Thread.prototype.openReport = function (item, c) {
+    var t = this.t, self = this, open = item.querySelector(":scope > .kb-report");
+    if (open) { open.remove(); return; }
+    var where = location.href.split("#")[0] + "#kiebitz-comment-" + c.id;
+    var reasons = el("fieldset", { "class": "kb-reasons" }, [el("legend", { text: t.reportWhy })].concat(
+      ["spam", "insult", "illegal", "other"].map(function (key) {
+        return el("label", {}, [el("input", { type: "radio", name: "reason", value: key, required: true,
+          onchange: function () { illegal.hidden = key !== "illegal"; } }), " " + t["reason_" + key]]);
+      })));
+    var category = el("select", { name: "category" }, ["hate_speech", "defamation", "threat", "child_sexual_abuse", "terrorism",
+      "privacy", "copyright", "other_illegal"].map(function (key) { return el("option", { value: key, text: t["cat_" + key] }); }));
+    var illegal = el("div", { "class": "kb-illegal", hidden: true }, [
+      el("p", { "class": "kb-field kb-field-category" }, [el("label", {}, [t.category, " ", category]),
+        el("span", { "class": "kb-error", "aria-live": "polite" })]),
+      this.field("name", t.name, "text", false),
+      el("p", { "class": "kb-hint" }, [t.location + ": " + where]),
+      el("p", { "class": "kb-field kb-field-good_faith" }, [el("label", {}, [el("input", { type: "checkbox", name: "good_faith" }),
+        " " + t.goodFaith]), el("span", { "class": "kb-error", "aria-live": "polite" })])]);
+    var form = el("form", { "class": "kb-form kb-report", novalidate: true }, [
+      el("h3", { "class": "kb-title", text: t.reportTitle }), reasons,
+      this.field("explanation", t.reportExplain, "textarea", false), illegal,
+      this.field("email", t.reportEmail, "email", false),
+      el("p", { "class": "kb-buttons" }, [el("button", { type: "submit", "class": "kb-submit", text: t.reportSend }),
+        el("button", { type: "button", text: t.cancel, onclick: function () { form.remove(); } })]),
+      el("p", { "class": "kb-status", role: "status", "aria-live": "polite" })]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var get = function (name) { return form.elements[name] ? form.elements[name].value : ""; };
+      var checked = form.querySelector("input[name=reason]:checked");
+      self.clearErrors(form);
+      if (!checked) { form.querySelector(".kb-status").textContent = t.reportWhy; return; }
+      api("POST", "/api/comments/" + c.id + "/reports", { reason: checked.value, explanation: get("explanation"),
+        category: checked.value === "illegal" ? category.value : null, name: get("name"), email: get("email"),
+        good_faith: !!form.elements.good_faith.checked }).then(function (result) {
+        if (result.status === 409) { form.querySelector(".kb-status").textContent = t.alreadyReported; return; }
+        if (!result.ok) return self.showError(form, result.data.error || { field: null, message: String(result.status) });
+        form.replaceWith(el("p", { "class": "kb-held-note", role: "status", text: result.data.held ? t.reportedHeld : t.reported }));
+      });
+    });
+    item.insertBefore(form, item.querySelector(":scope > .kb-replies"));
+    form.querySelector("input[name=reason]").focus();
   };
 
   Thread.prototype.remove = function (c) {
