@@ -29,7 +29,7 @@ from starlette.requests import ClientDisconnect
 
 from kiebitz import __version__
 from kiebitz.admin import views as admin_views
-from kiebitz.api import akismet, feeds, fragments, metrics, personal_data, public, reports, schemas, subscriptions, widget
+from kiebitz.api import akismet, feeds, fragments, live, metrics, personal_data, public, reports, schemas, subscriptions, widget
 from kiebitz.api.connections import HEADER_TIMEOUT_STATE
 from kiebitz.api.cors import SiteCORS
 from kiebitz.api.fastpath import ThreadFastPath
@@ -42,6 +42,7 @@ from kiebitz.moderation.cache import ThreadCache
 from kiebitz.moderation.comments import CommentService
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.moderation.lessons import LessonBatches
+from kiebitz.moderation.live import LiveThreads
 from kiebitz.moderation.reports import ReaderReports
 from kiebitz.moderation.site_origins import SiteOrigins
 from kiebitz.moderation.site_settings import SiteSettings
@@ -85,6 +86,7 @@ class Kiebitz:
     replies: Replies
     data_requests: DataRequests
     reports: ReaderReports
+    live: LiveThreads
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -97,7 +99,8 @@ def build(settings: Settings) -> Kiebitz:
     spam_filter = SpamFilter(model, Thresholds.of(settings), shadow=settings.filter_mode == "shadow")
     site_settings = SiteSettings(settings, store, spam_filter)
     site_settings.load()
-    cache = ThreadCache(ThreadChanges(store), data_version_of(engine))
+    data_version = data_version_of(engine)
+    cache = ThreadCache(ThreadChanges(store), data_version)
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
     comments.reads_meaning = model.model.meaning_ is not None
     if comments.reads_meaning:
@@ -114,7 +117,8 @@ def build(settings: Settings) -> Kiebitz:
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
                    Users(store), Queues(store), links, site_settings, SiteOrigins(settings, store), replies,
                    DataRequests(settings, store, mailer, signer),
-                   ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret)))
+                   ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret)),
+                   LiveThreads(store, ThreadChanges(store), data_version, comments.public))
 
 
 RETENTION_EVERY = 3600.0  # seconds between two purges; the first runs at start
@@ -168,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ThreadFastPath, service=kiebitz.comments, origins=origins)
     app.include_router(public.router(kiebitz.comments, origins))
     app.include_router(reports.router(kiebitz.reports, origins, settings.language))
+    app.include_router(live.router(kiebitz.live, settings, origins))
     app.include_router(feeds.router(kiebitz.comments))
     app.include_router(fragments.router(kiebitz.comments, origins))
     app.include_router(widget.router(kiebitz.settings))

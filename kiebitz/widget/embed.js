@@ -165,6 +165,7 @@
       self.formToken = result.data.form_token;
       if (!append) self.render();
       self.addComments(result.data.comments);
+      self.listen();
     });
   };
 
@@ -183,11 +184,65 @@
     this.more = el("button", { type: "button", "class": "kb-more", text: t.more, hidden: true,
       onclick: function () { self.load(true); } });
     this.root.appendChild(el("div", { "class": "kb-head" }, [this.countNode, this.data.total > 1 ? sort : null]));
+    /* New comments from the live stream wait behind this button: the text being read does not move. */
+    this.waiting = [];
+    this.streamed = {};
+    this.newButton = el("button", { type: "button", "class": "kb-new-comments", hidden: true, onclick: function () { self.showWaiting(); } });
+    this.root.appendChild(el("p", { "class": "kb-live", role: "status" }, [this.newButton]));
     this.root.appendChild(this.list);
     this.root.appendChild(this.more);
     if (!this.data.comments.length) this.list.appendChild(el("li", { "class": "kb-none", text: t.none }));
     this.root.appendChild(this.data.closed ? el("p", { "class": "kb-closed", text: t.closed }) : this.form(null));
     this.shown = 0;
+  };
+
+  /* Live thread: the server pushes comments published after the page loaded (Server-Sent Events, GET /api/live). */
+  Thread.prototype.listen = function () {
+    if (this.events || !("EventSource" in window)) return;
+    var self = this;
+    this.events = new EventSource(base + "/api/live?uri=" + encodeURIComponent(this.uri) +
+      (site ? "&site=" + encodeURIComponent(site) : ""));
+    this.events.addEventListener("comments", function (event) { self.arrived(JSON.parse(event.data)); });
+  };
+
+  Thread.prototype.arrived = function (news) {
+    var self = this, t = this.t;
+    news.comments.forEach(function (c) {
+      self.streamed[c.id] = true; /* counted in news.total */
+      var known = document.getElementById("kiebitz-comment-" + c.id) || self.waiting.some(function (w) { return w.id === c.id; });
+      if (!known) self.waiting.push(c);
+    });
+    this.data.total = news.total;
+    this.countNode.textContent = countText(t, news.total);
+    var n = this.waiting.length;
+    this.newButton.textContent = n === 1 ? t.newComments1 : fill(t.newCommentsN, { n: n.toLocaleString() });
+    this.newButton.hidden = !n;
+  };
+
+  Thread.prototype.showWaiting = function () {
+    var self = this, first = null;
+    this.waiting.forEach(function (c) {
+      if (document.getElementById("kiebitz-comment-" + c.id)) return;
+      var parent = c.parent ? document.getElementById("kiebitz-comment-" + c.parent) : null;
+      var depth = 0;
+      for (var up = parent; up && up !== self.list; up = up.parentNode) if (up.classList.contains("kb-comment")) depth++;
+      var node = self.comment(c, depth);
+      if (parent) {
+        var replies = parent.querySelector(":scope > .kb-replies");
+        if (!replies) { replies = el("ol", { "class": "kb-replies" }); parent.appendChild(replies); }
+        replies.appendChild(node);
+      } else if (self.sort === "newest") {
+        self.list.insertBefore(node, self.list.firstChild);
+      } else {
+        self.list.appendChild(node);
+      }
+      first = first || node;
+    });
+    var none = this.list.querySelector(".kb-none");
+    if (none && first) none.remove();
+    this.waiting = [];
+    this.newButton.hidden = true;
+    if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
   };
 
   Thread.prototype.addComments = function (comments) {
@@ -350,6 +405,8 @@
       if (!result.ok) return self.showError(form, error || { field: null, message: String(result.status) });
       var comment = result.data;
       self.tokens[comment.id] = comment.edit_token;
+      self.waiting = self.waiting.filter(function (w) { return w.id !== comment.id; }); /* the stream may have been faster */
+      self.arrived({ comments: [], total: self.data.total });
       if (form.elements.remember.checked) {
         localStorage.setItem(STORE, JSON.stringify({ author: body.author, email: body.email, website: body.website }));
       } else {
@@ -370,7 +427,7 @@
       }
       if (result.status === 202) {
         node.insertBefore(el("p", { "class": "kb-held-note", role: "status", text: t.held }), node.firstChild);
-      } else {
+      } else if (!self.streamed[comment.id]) {
         self.data.total += 1;
         self.countNode.textContent = countText(t, self.data.total);
       }
