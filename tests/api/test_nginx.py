@@ -91,3 +91,16 @@ def test_the_documented_cache_serves_hot_threads_and_never_a_readers_own_view(th
         assert reader.get("/api/comments", params=page).headers["x-cache-status"] == "REVALIDATED"
         counts = [reader.get("/api/counts", params={"uri": URI}) for _ in range(2)]
         assert counts[0].json() == {URI: 2} and counts[1].headers["x-cache-status"] == "HIT"
+
+
+def test_live_streams_pass_the_documented_configuration_unbuffered(through_nginx: str) -> None:
+    """Kiebitz's X-Accel-Buffering: no keeps nginx from holding events back (docs/nginx.md, live threads)."""
+    from tests.api.test_live import Listener
+
+    listener = Listener(f"{through_nginx}/api/live?uri={URI}")
+    assert listener.wait("ready") and listener.status == 200
+    with httpx.Client(base_url=through_nginx) as client:
+        posted = post(client, "Ein Kommentar, der live durch nginx kommt.").json()
+    [news] = listener.wait("comments")
+    assert [comment["id"] for comment in news["comments"]] == [posted["id"]]
+    listener.close()
