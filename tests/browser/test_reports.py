@@ -3,6 +3,8 @@ statement of reasons and the reporter the decision through a real SMTP server (a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -79,4 +81,16 @@ def test_report_hide_remove_and_tell_author_and_reporter(browser, live, inbox):
     assert f"{live.url}/objection/" in messages["grobian@example.org"]
     assert "wurde entfernt" in messages["rita@example.org"]  # after the receipt, the decision
     moderator.goto(live.url + "/admin/stats")
+    assert violations(moderator) == []
+
+    objection = re.search(r"(http://\S+/objection/\S+)", messages["grobian@example.org"]).group(1)
+    own_page = author.new_page()
+    own_page.goto(objection)
+    expect(own_page.get_by_text(RUDE)).to_be_visible()
+    assert violations(own_page) == []
+    own_page.get_by_label("Warum ist die Entscheidung falsch?").fill("Das war ein Zitat aus dem Artikel, keine Drohung.")
+    own_page.get_by_role("button", name="Widerspruch einlegen").click()
+    expect(own_page.get_by_text("prüft die Entscheidung erneut")).to_be_visible()
+    moderator.goto(live.url + "/admin/reports")
+    expect(moderator.get_by_text("Das war ein Zitat aus dem Artikel, keine Drohung.")).to_be_visible()
     assert violations(moderator) == []
