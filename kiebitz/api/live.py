@@ -20,13 +20,19 @@ from sse_starlette.sse import EventSourceResponse
 
 from kiebitz.api.http import client_of
 from kiebitz.api.public import check_write_origin
-from kiebitz.api.schemas import answers, text
+from kiebitz.api.schemas import answers
 from kiebitz.config import Settings
 from kiebitz.errors import NotFound, TooManyRequests
 from kiebitz.moderation import validation
 from kiebitz.moderation.live import LiveThreads
 from kiebitz.moderation.site_origins import SiteOrigins
 
+# Each event of the stream, as schemathesis (tests/api/test_openapi.py) reads them: "ready" first, then
+# "comments" with {"comments": [...], "total": n} as JSON in its data; a ping is a comment line.
+EVENTS = {"description": "events: ready, then comments as {\"comments\": [...], \"total\": n}", "content": {
+    "text/event-stream": {"schema": {"type": "object", "required": ["data"], "properties": {
+        "event": {"enum": ["ready", "comments"]}, "data": {"type": "string"}, "retry": {"type": "integer"},
+        "id": {"type": "string"}}}}}}
 PING_SECONDS = 20
 RETRY_MILLISECONDS = 5000  # how long a browser waits before it connects again after a dropped stream
 
@@ -38,8 +44,7 @@ def router(live: LiveThreads, settings: Settings, origins: SiteOrigins) -> APIRo
              response_class=EventSourceResponse, openapi_extra={"parameters": [
                  {"name": "uri", "in": "query", "required": True, "schema": {"type": "string"}},
                  {"name": "site", "in": "query", "required": False, "schema": {"type": "string"}}]},
-             responses=answers({200: text("events: comments, as {\"comments\": [...], \"total\": n}",
-                                          "text/event-stream")}, 400, 403, 404, 429))
+             responses=answers({200: EVENTS}, 400, 403, 404, 429))
     async def stream(request: Request) -> EventSourceResponse:
         uri = validation.uri(request.query_params.get("uri"))
         named = request.query_params.get("site")
