@@ -111,13 +111,15 @@ def build(settings: Settings) -> Kiebitz:
     webhook = Webhook(settings)
     mailer = Mailer(settings)
     replies = Replies(settings, store, mailer, secret)
-    comments.listeners += [ModeratorMail(settings, mailer, links), replies, webhook]
+    moderator_mail = ModeratorMail(settings, mailer, links)
+    comments.listeners += [moderator_mail, replies, webhook]
     comments.subscribe = replies.subscribe
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
                    Users(store), Queues(store), links, site_settings, SiteOrigins(settings, store), replies,
                    DataRequests(settings, store, mailer, signer),
-                   ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret)),
+                   ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret),
+                                 moderator_mail.reported),
                    LiveThreads(store, ThreadChanges(store), data_version, comments.public))
 
 

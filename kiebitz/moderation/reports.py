@@ -18,6 +18,7 @@ the comment's audit log.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kiebitz.config import Settings
@@ -43,13 +44,14 @@ HELD_BY_REPORTS = "reader reports"  # the audit log's actor when notices hide a 
 
 class ReaderReports:
     def __init__(self, settings: Settings, reports: Reports, moderation: Moderation, signer: Signer,
-                 statements: Statements) -> None:
+                 statements: Statements, tell_moderators: Callable[[Comment, str, bool], None] = lambda *_: None) -> None:
         self.settings = settings
         self.reports = reports
         self.moderation = moderation
         self.store = moderation.store
         self.signer = signer
         self.statements = statements
+        self.tell_moderators = tell_moderators  # (comment, reason, hidden): a notice of illegal content, or a hiding
 
     # -- readers ------------------------------------------------------------------------
     def report(self, comment_id: int, payload: Any, client: Client) -> dict[str, Any]:
@@ -72,6 +74,8 @@ class ReaderReports:
                                   note=f"hidden after {threshold} reports until a moderator decides")
             self.moderation.cache.invalidate()
         self.statements.receipt(values["reporter_email"], values["reason"], self._location(comment))
+        if held or values["reason"] == "illegal":
+            self.tell_moderators(comment, values["reason"], held)
         return {"id": report_id, "held": held}
 
     def objection_comment(self, token: str) -> Comment:

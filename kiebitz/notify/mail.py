@@ -146,3 +146,19 @@ class ModeratorMail:
         message["Subject"] = ("Neuer Kommentar wartet: " if german else "Comment awaiting approval: ") + author
         message.set_content("\n".join(lines))
         self.mailer.send_later(message)
+
+    def reported(self, comment: Comment, reason: str, hidden: bool) -> None:
+        """A notice of illegal content, or reports that hid a comment: the moderators should look soon."""
+        if not self.mailer.enabled or not self.settings.notify_emails:
+            return
+        german = self.settings.language == "de"
+        if hidden:
+            said = "Meldungen haben einen Kommentar ausgeblendet:" if german else "Reports have hidden a comment:"
+        else:
+            said = "Ein Kommentar wurde als rechtswidrig gemeldet:" if german else "A comment was reported as illegal:"
+        message = new_message()
+        message["To"] = ", ".join(self.settings.notify_emails)
+        message["Subject"] = ("Gemeldeter Kommentar: " if german else "Reported comment: ") + reason
+        base = self.settings.public_url.rstrip("/")
+        message.set_content(f"{said}\n\n{comment.text}\n\n{base}/admin/reports")
+        self.mailer.send_later(message)

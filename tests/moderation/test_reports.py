@@ -176,3 +176,17 @@ def test_erasing_a_readers_data_keeps_the_report_without_name_or_address(app):
     personal.erase("rita@example.org", "admin")
     [kept] = app.app.state.kiebitz.reports.reports.of_comment(comment_id)
     assert kept["reporter_email"] == "" and kept["reporter_name"] == "" and kept["reason"] == "illegal"
+
+
+def test_moderators_are_mailed_a_notice_of_illegal_content_and_a_hiding(app, inbox):
+    handler, _ = inbox
+    kiebitz = app.app.state.kiebitz
+    kiebitz.settings.update({"notify_emails": ["moderation@zeitung.example"], "report_hold_threshold": 2})
+    comment_id = published(app)
+    report(app, comment_id, reason="spam")  # neither illegal nor hiding: no mail to the moderators
+    kiebitz.reports.report(comment_id, ILLEGAL, Client(ip="198.51.100.3"))
+    handler.wait(2)  # the reporter's receipt, the moderators' mail
+    subjects = [message["Subject"] for message in handler.messages if message["To"] == "moderation@zeitung.example"]
+    assert subjects == ["Gemeldeter Kommentar: illegal"]
+    [body] = mails_to(handler, "moderation@zeitung.example")
+    assert "Meldungen haben einen Kommentar ausgeblendet" in body and "/admin/reports" in body
