@@ -276,6 +276,20 @@ def show_settings(markdown: bool, config: str | None) -> None:
         click.echo(f"{name} = {value!r}")
 
 
+@main.command("openapi")
+@click.option("--markdown", is_flag=True, help="Print the operations as Markdown tables (docs/http-api.md).")
+@config_option
+def openapi(markdown: bool, config: str | None) -> None:
+    """Print the HTTP API's OpenAPI schema (as /openapi.json serves it), or its reference in Markdown."""
+    import json
+
+    from kiebitz.api.reference import operations_markdown
+    from kiebitz.app import create_app
+
+    schema = create_app(load_settings(config)).openapi()
+    click.echo(operations_markdown(schema) if markdown else json.dumps(schema, indent=1), nl=not markdown)
+
+
 def run() -> None:
     try:
         main()
