@@ -27,7 +27,6 @@ from kiebitz.api.http import (
     unchanged,
 )
 from kiebitz.api.schemas import BODY_ERRORS, answers
-from kiebitz.domain import CommentDraft
 from kiebitz.errors import InvalidInput
 from kiebitz.moderation import validation
 from kiebitz.moderation.cache import Rendering, weak_etag
@@ -165,12 +164,12 @@ async def post_without_waiting_threads(service: CommentService, site: str, uri: 
     store's group commit writes it; the event loop awaits the commit.
     """
     ip_hash = service.signer.ip_hash(client.ip)
-    vector = None
-    if service.reads_meaning and isinstance(payload, dict) and isinstance(payload.get("text"), str):
-        # Encoded here, batched with the other posts under way, rather than alone in the writer thread.
-        vector = await encoder.vector_for(meaning_text(CommentDraft(payload["text"])))
     with service.in_flight(ip_hash) as alongside:
-        prepared = await in_writer(service.prepare_post, site, uri, payload, client, ip_hash, alongside, vector)
+        checked = await in_writer(service.check_post, site, uri, payload, client, ip_hash, alongside)
+        # Encoded here, batched with the other posts under way, rather than alone in the writer thread;
+        # only after the cheap checks, so that a refused post costs no encoding.
+        vector = await encoder.vector_for(meaning_text(checked.draft)) if service.reads_meaning else None
+        prepared = await in_writer(service.judge_post, checked, vector)
         comment_id, thread_id = await asyncio.wrap_future(service.store.submit_comment(prepared.values, prepared.new_thread))
     return await in_writer(service.finish_post, prepared, comment_id, thread_id)  # type: ignore[no-any-return]
 

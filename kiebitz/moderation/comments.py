@@ -44,6 +44,20 @@ class Client:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A post that passed every check that costs little (fields, form token, rate, thread), not yet judged."""
+
+    draft: CommentDraft
+    fields: dict[str, Any]
+    ip_hash: str
+    site_id: int
+    uri: str
+    thread: Any  # the page's thread row, None when its first comment is this one
+    depth: int
+    notify: bool
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A judged comment, ready to be written."""
 
@@ -223,7 +237,7 @@ class CommentService:
         """Judge and store a new comment; returns once it is on disk.
 
         The steps are public so that the HTTP API can run them without a thread
-        waiting for the disk (api.public): in_flight, prepare_post, then
+        waiting for the disk (api.public): in_flight, check_post and judge_post (prepare_post), then
         Store.submit_comment, then finish_post.
         """
         ip_hash = self.signer.ip_hash(client.ip)
@@ -239,49 +253,56 @@ class CommentService:
     def prepare_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
                      sentence_vector: Any = None) -> Prepared:
         """Everything before the write: the row to store, the thread to create if new, the verdict."""
+        return self.judge_post(self.check_post(site, uri, payload, client, ip_hash, alongside), sentence_vector)
+
+    def check_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Checked:
+        """The cheap checks, each failure a 4xx naming its field: a refused post never costs the filter's
+        sentence encoder (the HTTP layer encodes between this step and ``judge_post``)."""
         with self.store.one_connection():
             self.refresh_settings()  # at most once a second
-            return self._prepare(site, uri, payload, client, ip_hash, alongside, sentence_vector)
+            data = validation.json_object(payload, validation.COMMENT_FIELDS)
+            uri = validation.uri(uri)
+            fields = self._validate(data)
+            token = self.signer.read_form_token(
+                data.get("form_token") if isinstance(data.get("form_token"), str) else None,
+                site, uri, self.settings.min_submit_seconds,
+            )
+            self._check_rate(ip_hash, alongside)
+            draft = CommentDraft(
+                text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
+                uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
+                language=client.language, seconds_to_submit=time.time() - token.issued,
+                honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
+            )
+            site_id = self.store.site_id(site)
+            thread = self.store.find_thread(site_id, uri)
+            if thread is not None and self._closed(thread):
+                raise Forbidden("this thread is closed for new comments", "uri")
+            depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
+        return Checked(draft, fields, ip_hash, site_id, uri, thread, depth, data.get("notify") is True)
 
-    def _prepare(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
-                 sentence_vector: Any = None) -> Prepared:
-        data = validation.json_object(payload, validation.COMMENT_FIELDS)
-        uri = validation.uri(uri)
-        fields = self._validate(data)
-        token = self.signer.read_form_token(
-            data.get("form_token") if isinstance(data.get("form_token"), str) else None,
-            site, uri, self.settings.min_submit_seconds,
-        )
-        self._check_rate(ip_hash, alongside)
-        draft = CommentDraft(
-            text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
-            uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
-            language=client.language, seconds_to_submit=time.time() - token.issued,
-            honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
-            sentence_vector=sentence_vector,
-        )
-        site_id = self.store.site_id(site)
-        thread = self.store.find_thread(site_id, uri)
-        if thread is not None and self._closed(thread):
-            raise Forbidden("this thread is closed for new comments", "uri")
-        depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
-        verdict = self.spam_filter.judge(draft, self.history)
-        status = self.spam_filter.acting_label(verdict).status
-        if status is None:
-            self.store.count_today("discarded")
-            raise Rejected("the comment was rejected as spam", "text")
-        if status == Status.PUBLISHED and self._needs_moderation(fields["email"]):
-            status = Status.PENDING
+    def judge_post(self, checked: Checked, sentence_vector: Any = None) -> Prepared:
+        """The spam filter's verdict on a checked post, and the row it makes."""
+        fields, draft, thread = checked.fields, checked.draft, checked.thread
+        draft.sentence_vector = sentence_vector
+        with self.store.one_connection():
+            verdict = self.spam_filter.judge(draft, self.history)
+            status = self.spam_filter.acting_label(verdict).status
+            if status is None:
+                self.store.count_today("discarded")
+                raise Rejected("the comment was rejected as spam", "text")
+            if status == Status.PUBLISHED and self._needs_moderation(fields["email"]):
+                status = Status.PENDING
         values = {
-            "parent_id": fields["parent"], "depth": depth, "author": fields["author"], "email": fields["email"],
+            "parent_id": fields["parent"], "depth": checked.depth, "author": fields["author"], "email": fields["email"],
             "website": fields["website"], "text": fields["text"], "html": markup.render(fields["text"]),
-            "status": status.value, "created": time.time(), "modified": None, "ip_hash": ip_hash,
-            "ip_network": ip_network(client.ip), "verdict": verdict.label.value, "score": verdict.probability,
+            "status": status.value, "created": time.time(), "modified": None, "ip_hash": checked.ip_hash,
+            "ip_network": ip_network(draft.ip), "verdict": verdict.label.value, "score": verdict.probability,
             "reasons": [reason.as_dict() for reason in verdict.reasons], "signals": signals_of(draft),
         }
         values["thread_id"] = thread.id if thread is not None else None
-        new_thread = (site_id, uri, fields["title"]) if thread is None else None
-        return Prepared(values, new_thread, verdict, data.get("notify") is True)
+        new_thread = (checked.site_id, checked.uri, fields["title"]) if thread is None else None
+        return Prepared(values, new_thread, verdict, checked.notify)
 
     def finish_post(self, prepared: Prepared, comment_id: int, thread_id: int) -> Posted:
         """After the write: drop cached threads, tell the listeners, answer with an edit token."""
