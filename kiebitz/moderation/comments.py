@@ -253,7 +253,8 @@ class CommentService:
     def prepare_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
                      sentence_vector: Any = None) -> Prepared:
         """Everything before the write: the row to store, the thread to create if new, the verdict."""
-        return self.judge_post(self.check_post(site, uri, payload, client, ip_hash, alongside), sentence_vector)
+        with self.store.one_connection():
+            return self.judge_post(self.check_post(site, uri, payload, client, ip_hash, alongside), sentence_vector)
 
     def check_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Checked:
         """The cheap checks, each failure a 4xx naming its field: a refused post never costs the filter's

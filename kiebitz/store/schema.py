@@ -80,6 +80,8 @@ comments = Table(
     Index("ix_comments_thread_created", "thread_id", "created"),
     Index("ix_comments_thread_top", "thread_id", text("(dislikes - likes)"), "created"),  # sort "top", best first
     Index("ix_comments_thread_parent", "thread_id", "parent_id", "status"),  # top-level comments, replies
+    # each thread's pinned comments (migration 0012); "pinned = 1" is how SQLite's queries say it
+    Index("ix_comments_thread_pinned", "thread_id", postgresql_where=text("pinned"), sqlite_where=text("pinned = 1")),
 )
 
 # Comments per status, kept by triggers (migration 0009): the admin's queue sizes and /metrics read it.

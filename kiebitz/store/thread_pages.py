@@ -47,7 +47,24 @@ ORDER = {
     "top": (literal_column("(dislikes - likes)"), comments.c.created, comments.c.id),  # ix_comments_thread_top
 }
 PUBLISHED_IN_THREAD = select(schema.threads.c.published).where(schema.threads.c.id == bindparam("thread_id"))
-TOP_LEVEL_IN_THREAD = select(func.count()).select_from(comments).where(TOP_LEVEL)
+# TOP_LEVEL counted in three parts, each an index range of ix_comments_thread_parent (thread, parent, status):
+# published below no parent, published below a hidden one, and deleted placeholders that still have replies.
+# Counted as one condition, PostgreSQL tested every comment of the thread: 36-48 ms at 41,902, against 6 ms.
+_IN_THREAD = comments.c.thread_id == bindparam("thread_id")
+_BELOW_HIDDEN = comments.c.parent_id.in_(_hidden_in_thread)
+
+
+def _counted(*conditions: Any) -> Any:
+    return select(func.count()).select_from(comments).where(and_(_IN_THREAD, *conditions)).scalar_subquery()
+
+
+TOP_LEVEL_IN_THREAD = select(
+    _counted(comments.c.parent_id.is_(None), comments.c.status == Status.PUBLISHED.value)
+    + _counted(_BELOW_HIDDEN, comments.c.status == Status.PUBLISHED.value)
+    + _counted(or_(comments.c.parent_id.is_(None), _BELOW_HIDDEN), comments.c.status == Status.DELETED.value,
+               exists().where(and_(reply.c.thread_id == comments.c.thread_id, reply.c.parent_id == comments.c.id,
+                                   reply.c.status.in_(PUBLIC))))
+)
 
 
 @dataclass(frozen=True)
