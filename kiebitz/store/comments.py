@@ -32,6 +32,7 @@ NewThread = tuple[int, str, str]  # site id, uri, title
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
+PURGE_BATCH = 2000  # rows one retention transaction changes (Store.purge)
 BLOCK_RULES_MAX_AGE = 1.0  # seconds until a block rule added by another process holds here too
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -472,28 +473,41 @@ class Store:
             return found.first() is not None
 
     def purge(self, spam_older_than: float, ip_older_than: float) -> tuple[int, int]:
-        """Retention: drop old spam, and forget IP data of old comments."""
-        with self.write() as db:
-            old_spam = select(schema.comments.c.id).where(
-                and_(schema.comments.c.status == Status.SPAM.value, schema.comments.c.created < spam_older_than)
-            )
-            ids = [row.id for row in db.execute(old_spam)]
-            if ids:
+        """Retention: drop old spam, and forget IP data of old comments.
+
+        The rows are found by a read, then changed ``PURGE_BATCH`` at a time, each batch its own transaction:
+        posts are written between them. In one transaction, the first purge of a large site (a million
+        comments whose addresses were all due) held the write lock so long that posts timed out.
+        """
+        comments = schema.comments
+        with self.read() as db:
+            spam = [row.id for row in db.execute(select(comments.c.id).where(
+                and_(comments.c.status == Status.SPAM.value, comments.c.created < spam_older_than)))]
+            due = [row.id for row in db.execute(select(comments.c.id).where(
+                and_(comments.c.created < ip_older_than, comments.c.ip_hash != "")))]
+        purged = 0
+        for start in range(0, len(spam), PURGE_BATCH):
+            with self.write() as db:  # still spam: a moderator may have approved one since the read
+                ids = [row.id for row in db.execute(select(comments.c.id).where(and_(
+                    comments.c.id.in_(spam[start:start + PURGE_BATCH]), comments.c.status == Status.SPAM.value)))]
+                purged += len(ids)
                 db.execute(delete(schema.votes).where(schema.votes.c.comment_id.in_(ids)))
                 db.execute(delete(schema.comment_bands).where(schema.comment_bands.c.comment_id.in_(ids)))
                 db.execute(delete(schema.audit_log).where(schema.audit_log.c.comment_id.in_(ids)))
                 db.execute(delete(schema.reports).where(schema.reports.c.comment_id.in_(ids)))
-                db.execute(update(schema.comments).where(schema.comments.c.parent_id.in_(ids)).values(parent_id=None))
-                db.execute(delete(schema.comments).where(schema.comments.c.id.in_(ids)))
-            forgotten = db.execute(
-                update(schema.comments)
-                .where(and_(schema.comments.c.created < ip_older_than, schema.comments.c.ip_hash != ""))
-                .values(ip_hash="", ip_network="")
-            ).rowcount
-            reports = schema.reports  # a reader's keyed address hash, kept to count one report per reader
+                db.execute(update(comments).where(comments.c.parent_id.in_(ids)).values(parent_id=None))
+                db.execute(delete(comments).where(comments.c.id.in_(ids)))
+        forgotten = 0
+        for start in range(0, len(due), PURGE_BATCH):
+            with self.write() as db:
+                forgotten += int(db.execute(update(comments).where(and_(
+                    comments.c.id.in_(due[start:start + PURGE_BATCH]), comments.c.ip_hash != "")).values(
+                    ip_hash="", ip_network="")).rowcount or 0)
+        reports = schema.reports  # a reader's keyed address hash, kept to count one report per reader
+        with self.write() as db:
             db.execute(update(reports).where(and_(reports.c.created < ip_older_than, reports.c.reporter.like("h:%")))
                        .values(reporter=literal("forgotten:") + cast(reports.c.id, String)))
-            return len(ids), int(forgotten or 0)
+        return purged, forgotten
 
     def count_today(self, name: str, amount: int = 1) -> None:
         """A daily counter for what leaves no row behind, such as discarded spam."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
+import kiebitz.store.comments as comments_module
 from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.domain import Status
@@ -73,6 +74,23 @@ def test_retention_purges_old_spam_and_forgets_old_ips(tmp_path: Path):
     assert (purged, forgotten) == (1, 1)
     assert store.get_comment(spam_id) is None
     assert store.get_comment(ham_id).ip_hash == ""
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(comments_module, "PURGE_BATCH", 2)
+    store = fresh_store(tmp_path)
+    old = time.time() - 40 * 86400
+    spam = [add_comment(store, f"alter Spam Nummer {n}", created=old, status=Status.SPAM) for n in range(5)]
+    ham = [add_comment(store, f"alter guter Kommentar {n}", created=old) for n in range(5)]
+    commits = []
+    real_write = store.write
+    monkeypatch.setattr(store, "write", lambda *args, **kwargs: commits.append(1) or real_write(*args, **kwargs))
+    purged, forgotten = store.purge(spam_older_than=time.time() - 14 * 86400, ip_older_than=time.time() - 30 * 86400)
+    # two rows a transaction: the spam, the addresses of all ten (read before the spam went), then the reports
+    assert (purged, forgotten) == (5, 5) and len(commits) == 3 + 5 + 1
+    assert all(store.get_comment(comment_id) is None for comment_id in spam)
+    assert all(store.get_comment(comment_id).ip_hash == "" for comment_id in ham)
 
 
 @pytest.mark.usefixtures("database_backend")
