@@ -33,6 +33,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 PURGE_BATCH = 2000  # rows one retention transaction changes (Store.purge)
+PURGE_PAUSE = 0.05  # seconds between two of them, so that waiting posts take the write lock (it is not fair)
 BLOCK_RULES_MAX_AGE = 1.0  # seconds until a block rule added by another process holds here too
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -475,9 +476,10 @@ class Store:
     def purge(self, spam_older_than: float, ip_older_than: float) -> tuple[int, int]:
         """Retention: drop old spam, and forget IP data of old comments.
 
-        The rows are found by a read, then changed ``PURGE_BATCH`` at a time, each batch its own transaction:
-        posts are written between them. In one transaction, the first purge of a large site (a million
-        comments whose addresses were all due) held the write lock so long that posts timed out.
+        The rows are found by a read, then changed ``PURGE_BATCH`` at a time, each batch its own transaction,
+        with a pause after each: posts are written between them. In one transaction, and in batches without
+        the pause (the purging thread took the lock again at once), the first purge of a large site (a million
+        comments whose addresses were all due) kept posts waiting until they timed out.
         """
         comments = schema.comments
         with self.read() as db:
@@ -497,12 +499,14 @@ class Store:
                 db.execute(delete(schema.reports).where(schema.reports.c.comment_id.in_(ids)))
                 db.execute(update(comments).where(comments.c.parent_id.in_(ids)).values(parent_id=None))
                 db.execute(delete(comments).where(comments.c.id.in_(ids)))
+            time.sleep(PURGE_PAUSE)
         forgotten = 0
         for start in range(0, len(due), PURGE_BATCH):
             with self.write() as db:
                 forgotten += int(db.execute(update(comments).where(and_(
                     comments.c.id.in_(due[start:start + PURGE_BATCH]), comments.c.ip_hash != "")).values(
                     ip_hash="", ip_network="")).rowcount or 0)
+            time.sleep(PURGE_PAUSE)
         reports = schema.reports  # a reader's keyed address hash, kept to count one report per reader
         with self.write() as db:
             db.execute(update(reports).where(and_(reports.c.created < ip_older_than, reports.c.reporter.like("h:%")))

@@ -79,6 +79,7 @@ def test_retention_purges_old_spam_and_forgets_old_ips(tmp_path: Path):
 @pytest.mark.usefixtures("database_backend")
 def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(comments_module, "PURGE_BATCH", 2)
+    monkeypatch.setattr(comments_module, "PURGE_PAUSE", 0)
     store = fresh_store(tmp_path)
     old = time.time() - 40 * 86400
     spam = [add_comment(store, f"alter Spam Nummer {n}", created=old, status=Status.SPAM) for n in range(5)]
