@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from kiebitz.security import Signer
 from tests.api.test_nginx import NGINX, documented_configuration
 from tests.api.test_serve import serve
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
 ARTICLE = "/artikel/hinter-nginx"
@@ -71,27 +71,24 @@ http {{ access_log off;
         server.wait(15)
 
 
-def test_the_widget_works_through_nginx_over_tls_and_the_readers_address_is_kept(through_tls):
+def test_the_widget_works_through_nginx_over_tls_and_the_readers_address_is_kept(browser, through_tls):
     base, database = through_tls
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="de-DE", ignore_https_errors=True)
-        reader, other = context.new_page(), browser.new_context(locale="de-DE", ignore_https_errors=True).new_page()
-        for page in (reader, other):
-            page.set_default_timeout(10_000)
-            page.goto(base + ARTICLE)
-            expect(page.get_by_text("Noch keine Kommentare. Schreib den ersten!")).to_be_visible()
-        form = reader.locator("#kiebitz-thread > form")
-        form.get_by_role("textbox", name="Kommentar").fill("Gelesen und kommentiert über TLS hinter nginx.")
-        form.get_by_role("textbox", name="Name").fill("Tess")
-        form.get_by_role("textbox", name="E-Mail").fill("tess@example.org")
-        form.get_by_role("button", name="Kommentar abschicken").click()
-        expect(reader.locator(".kb-count")).to_have_text("1 Kommentar")
-        other.get_by_role("button", name="1 neuer Kommentar").click()  # the live stream passed nginx too
-        expect(other.get_by_text("Gelesen und kommentiert über TLS")).to_be_visible()
-        browser.close()
+    contexts = [browser.new_context(locale="de-DE", ignore_https_errors=True) for _ in range(2)]
+    reader, other = (context.new_page() for context in contexts)
+    for page in (reader, other):
+        page.set_default_timeout(10_000)
+        page.goto(base + ARTICLE)
+        expect(page.get_by_text("Noch keine Kommentare. Schreib den ersten!")).to_be_visible()
+    form = reader.locator("#kiebitz-thread > form")
+    form.get_by_role("textbox", name="Kommentar").fill("Gelesen und kommentiert über TLS hinter nginx.")
+    form.get_by_role("textbox", name="Name").fill("Tess")
+    form.get_by_role("textbox", name="E-Mail").fill("tess@example.org")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    expect(reader.locator(".kb-count")).to_have_text("1 Kommentar")
+    other.get_by_role("button", name="1 neuer Kommentar").click()  # the live stream passed nginx too
+    expect(other.get_by_text("Gelesen und kommentiert über TLS")).to_be_visible()
+    for context in contexts:
+        context.close()
     with sqlite3.connect(database) as db:
         ip_hash, network = db.execute("SELECT ip_hash, ip_network FROM comments").fetchone()
     assert ip_hash == Signer(SECRET).ip_hash("127.0.0.1") != Signer(SECRET).ip_hash("127.0.0.2")
