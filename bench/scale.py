@@ -136,11 +136,23 @@ def timed_requests(request: Any, times: int = 50) -> float:
     return percentile(spent, 99)
 
 
-def worker_memory(supervisor: int) -> list[float]:
-    """Resident memory of each worker process (not multiprocessing's resource tracker), in MiB."""
+def worker_memory(supervisor: int) -> list[tuple[float, float]]:
+    """Resident and proportional memory (RSS, PSS) of each worker process, in MiB.
+
+    PSS splits pages the workers share (the encoder's mapped table) between
+    them: the memory a worker really adds. Multiprocessing's resource tracker
+    is not a worker and is left out.
+    """
     children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
     workers = [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
-    return [rss_mib(pid) for pid in workers]
+    return [(rss_mib(pid), pss_mib(pid)) for pid in workers]
+
+
+def pss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def site_database(comments: int, threads: int) -> Path:
@@ -225,7 +237,8 @@ def measure(database: str, sizes: list[int], seconds: int) -> tuple[list[str], l
              f"| admin search for two words, p99 | {figures['search']:.1f} ms |",
              f"| POST /api/counts for 500 pages, p99 | {counts:.1f} ms |",
              f"| GET /metrics, p99 | {metrics:.1f} ms |",
-             f"| memory per worker, after the runs | {' and '.join(f'{mib:.0f}' for mib in memory)} MiB |"]
+             f"| memory per worker after the runs, RSS (PSS) | "
+             f"{' and '.join(f'{rss:.0f} ({pss:.0f})' for rss, pss in memory)} MiB |"]
     return rows, other, body, alone
 
 
