@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from http_thread import WORDS, free_port, nginx_server, rss_mib, stop  # bench/ is on the path
+from http_thread import WORDS, free_port, nginx_server, pss_mib, rss_mib, stop  # bench/ is on the path
 from report import publish
 from scale_data import generate, thread_sizes, uri_of
 
@@ -146,13 +146,6 @@ def worker_memory(supervisor: int) -> list[tuple[float, float]]:
     children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
     workers = [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
     return [(rss_mib(pid), pss_mib(pid)) for pid in workers]
-
-
-def pss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def site_database(comments: int, threads: int) -> Path:

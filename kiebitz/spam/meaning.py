@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kiebitz.domain import Reason
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 TOPICS = 24
 C = 0.3  # stronger regularisation than the n-grams': 512 dense dimensions learn a corpus's quirks fast
@@ -66,12 +70,21 @@ class Blend:
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
 
 
+def logistic_regression(**options: float | int | str) -> LogisticRegression:
+    """scikit-learn's LogisticRegression, imported only when a model is fitted.
+
+    scikit-learn and what it pulls in (scipy.stats, ...) cost a serving
+    worker about 90 MiB, and a worker only scores.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(**options)
+
+
 def fit_head(vectors: np.ndarray, is_spam: np.ndarray, weights: np.ndarray | None,
              spam_words: list[list[str]] | None = None) -> MeaningHead:
     """The regression, and (given each spam row's words) the spam topics for explanations."""
-    from sklearn.linear_model import LogisticRegression  # training only: scikit-learn costs a worker 90 MiB
-
-    classifier = LogisticRegression(C=C, max_iter=3000).fit(vectors, is_spam, sample_weight=weights)
+    classifier = logistic_regression(C=C, max_iter=3000).fit(vectors, is_spam, sample_weight=weights)
     centroids, topic_words = np.zeros((0, vectors.shape[1]), dtype=np.float32), list[str]()
     if spam_words is not None and is_spam.sum() >= TOPICS:
         centroids, topic_words = spam_topics(vectors[is_spam], spam_words)
@@ -104,9 +117,7 @@ def spam_topics(vectors: np.ndarray, words: list[list[str]], count: int = 3) -> 
 def fit_blend(ngram_margins: np.ndarray, meaning_margins: np.ndarray, is_spam: np.ndarray,
               weights: np.ndarray) -> tuple[Blend, tuple[float, float]]:
     """The blend and the n-gram model's own calibration, both from scores on left-out corpora."""
-    from sklearn.linear_model import LogisticRegression
-
-    both = LogisticRegression(C=100).fit(np.c_[ngram_margins, meaning_margins], is_spam, sample_weight=weights)
-    alone = LogisticRegression(C=100).fit(ngram_margins.reshape(-1, 1), is_spam, sample_weight=weights)
+    both = logistic_regression(C=100).fit(np.c_[ngram_margins, meaning_margins], is_spam, sample_weight=weights)
+    alone = logistic_regression(C=100).fit(ngram_margins.reshape(-1, 1), is_spam, sample_weight=weights)
     blend = Blend(float(both.coef_[0, 0]), float(both.coef_[0, 1]), float(both.intercept_[0]))
     return blend, (float(alone.coef_[0, 0]), float(alone.intercept_[0]))

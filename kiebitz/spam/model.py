@@ -36,7 +36,7 @@ from scipy import sparse
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
-from kiebitz.spam.meaning import Blend, MeaningHead
+from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize
 
@@ -197,9 +197,7 @@ class SpamModel:
         return self
 
     def _classifier(self) -> LogisticRegression:
-        from sklearn.linear_model import LogisticRegression  # training only: scikit-learn costs a worker 90 MiB
-
-        return LogisticRegression(C=self.C, max_iter=5000, solver="liblinear")
+        return logistic_regression(C=self.C, max_iter=5000, solver="liblinear")
 
     def _calibrate(
         self, X: sparse.csr_matrix, y: np.ndarray, sample_weight: np.ndarray | None, folds: int = 3
@@ -215,9 +213,7 @@ class SpamModel:
                 return (1.0, 0.0)
             weights = None if sample_weight is None else sample_weight[train]
             margins[test] = self._classifier().fit(X[train], y[train], sample_weight=weights).decision_function(X[test])
-        from sklearn.linear_model import LogisticRegression
-
-        platt = LogisticRegression(C=1e4).fit(margins.reshape(-1, 1), y, sample_weight=sample_weight)
+        platt = logistic_regression(C=1e4).fit(margins.reshape(-1, 1), y, sample_weight=sample_weight)
         return float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
     # -- scoring -----------------------------------------------------------------------
