@@ -14,6 +14,15 @@ from kiebitz.demo.site import create_demo_app
 from tests.conftest import free_port, make_settings
 
 
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """The admin's login form, filled as a moderator fills it (German labels)."""
+    if not page.url.endswith("/admin/login"):
+        page.goto(url + "/admin/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+
+
 class LiveServer:
     def __init__(self, tmp_path: Path, **settings: object) -> None:
         self.port = free_port()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from kiebitz.domain import Status
 from kiebitz.store.queues import QueueFilter
+from tests.browser.conftest import sign_in
 from tests.browser.test_widget import ARTICLE, open_article
 
 pytestmark = pytest.mark.browser
@@ -50,9 +51,7 @@ def test_the_admin_meets_wcag_aa(page, live):
     kiebitz.akismet.submit(key, {"blog": "https://blog.example", "comment_content": "Billige Uhren hier kaufen"}, True)
     page.goto(live.url + "/admin/login")
     assert violations(page) == []
-    page.get_by_label("Name").fill("mia")
-    page.get_by_label("Passwort").fill("ein-langes-passwort")
-    page.get_by_role("button", name="Anmelden").click()
+    sign_in(page, live.url, "mia", "ein-langes-passwort")
     expect(page.get_by_role("heading", name="Wartend (1)")).to_be_visible()
     for path in ("/admin/", "/admin/?status=published", "/admin/blocklist", "/admin/stats", "/admin/settings",
                  "/admin/users", "/admin/sites", "/admin/import", "/admin/lessons"):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kiebitz.domain import CommentDraft, Label
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
 ARTICLE = "/artikel/neue-radbruecke-verbindet-altstadt-und-hafen"
@@ -45,9 +45,7 @@ def test_moderator_approves_then_marks_spam(browser, moderated):
 
     page.goto(live.url + "/admin/")
     expect(page).to_have_url(live.url + "/admin/login")
-    page.get_by_label("Name").fill("mia")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    sign_in(page, live.url, "mia", PASSWORD)
     expect(page.get_by_role("heading", name="Wartend (2)")).to_be_visible()
     page.get_by_role("link", name=SPAMMY[:40]).click()
     expect(page.get_by_text("Wahrscheinlichkeit")).to_be_visible()
@@ -83,10 +81,7 @@ def test_admin_imports_a_wordpress_export(browser, tmp_path):
         context = browser.new_context(locale="de-DE")
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.goto(live.url + "/admin/login")
-        page.get_by_label("Name").fill("anna")
-        page.get_by_label("Passwort").fill(PASSWORD)
-        page.get_by_role("button", name="Anmelden").click()
+        sign_in(page, live.url, "anna", PASSWORD)
         page.get_by_role("link", name="Importieren").click()
         page.get_by_label("Export-Datei").set_input_files(str(export))
         page.get_by_role("button", name="Importieren").click()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kiebitz.domain import Status
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_accessibility import violations
 from tests.browser.test_widget import ARTICLE
 
@@ -61,10 +61,7 @@ def test_report_hide_remove_and_tell_author_and_reporter(browser, live, inbox):
 
     moderator = browser.new_context(locale="de-DE").new_page()
     moderator.set_default_timeout(10_000)
-    moderator.goto(live.url + "/admin/login")
-    moderator.get_by_label("Name").fill("mia")
-    moderator.get_by_label("Passwort").fill(PASSWORD)
-    moderator.get_by_role("button", name="Anmelden").click()
+    sign_in(moderator, live.url, "mia", PASSWORD)
     moderator.get_by_role("link", name="Gemeldet (1)").click()
     reported = moderator.locator(f'section.reported[data-id="{comment_id}"]')
     expect(reported).to_contain_text("Eine Drohung gegen eine andere Leserin.")
