@@ -82,6 +82,9 @@ comments = Table(
     Index("ix_comments_thread_parent", "thread_id", "parent_id", "status"),  # top-level comments, replies
     # each thread's pinned comments (migration 0012); "pinned = 1" is how SQLite's queries say it
     Index("ix_comments_thread_pinned", "thread_id", postgresql_where=text("pinned"), sqlite_where=text("pinned = 1")),
+    # replies by the comment they answer (migration 0013): a deleted comment's foreign key check finds them
+    Index("ix_comments_parent", "parent_id", postgresql_where=text("parent_id IS NOT NULL"),
+          sqlite_where=text("parent_id IS NOT NULL")),
 )
 
 # Comments per status, kept by triggers (migration 0009): the admin's queue sizes and /metrics read it.
