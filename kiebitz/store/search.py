@@ -5,7 +5,9 @@ tsvector on PostgreSQL; a LIKE over every comment took seconds at a million.
 "Brü sanier" finds "Die Brücke wird saniert"; "erika@exa" finds the address
 erika@example.org (its words erika, example, org). Accents count on neither
 side in SQLite ("Brucke" finds "Brücke"); PostgreSQL's 'simple' dictionary
-keeps them.
+keeps them. SQLite's index also holds each comment's status (migration 0014),
+so the words are intersected with one queue inside the index; a search lists
+the newest first by arrival (id), which the index gives in order.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, Dialect, Select, and_, literal_column, select, text
+from sqlalchemy.engine import Connection
 
 from kiebitz.store import schema
 
@@ -29,7 +32,30 @@ def words_of(typed: str) -> list[str]:
     return WORD.findall(typed.casefold())[:MAX_WORDS]
 
 
-def comments_matching(typed: str, dialect: Dialect) -> ColumnElement[bool] | None:
+def sqlite_match(words: list[str], status: str | None) -> str:
+    """FTS5's query: each word as the start of a word in the text, author or e-mail; and the queue, if named
+    (the status column is not searched for the words: "spam" would find the whole spam queue)."""
+    query = "{text author email} : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
+    return f'{query} AND status : "{status}"' if status else query
+
+
+def sqlite_matches(words: list[str], status: str | None) -> Select[Any]:
+    """Ids of the comments with the words (in the queue, if named), as FTS5 gives them."""
+    return (select(literal_column("rowid").label("id")).select_from(text("comments_search"))
+            .where(text("comments_search MATCH :search_match").bindparams(search_match=sqlite_match(words, status))))
+
+
+def newest_matching(db: Connection, typed: str, status: str, limit: int) -> list[int] | None:
+    """SQLite: ids of the queue's comments with the typed words, newest first, at most ``limit``; None where
+    this does not apply (PostgreSQL, or no word typed). One pass of the index gives a page and the count."""
+    words = words_of(typed)
+    if not words or db.dialect.name != "sqlite":
+        return None
+    newest = sqlite_matches(words, status).order_by(text("rowid DESC")).limit(limit)
+    return [row.id for row in db.execute(newest)]
+
+
+def comments_matching(typed: str, dialect: Dialect, status: str | None = None) -> ColumnElement[bool] | None:
     """A condition on comments for the typed words; None when they hold no word (only punctuation)."""
     words = words_of(typed)
     if not words:
@@ -38,7 +64,4 @@ def comments_matching(typed: str, dialect: Dialect) -> ColumnElement[bool] | Non
         query = " & ".join(f"{word}:*" for word in words)
         condition = text(f"{POSTGRESQL_WORDS} @@ to_tsquery('simple', :search_words)").bindparams(search_words=query)
         return and_(condition)
-    match = " ".join(f'"{word}"*' for word in words)
-    found: Select[Any] = (select(literal_column("rowid")).select_from(text("comments_search"))
-                          .where(text("comments_search MATCH :search_match").bindparams(search_match=match)))
-    return schema.comments.c.id.in_(found)
+    return schema.comments.c.id.in_(sqlite_matches(words, status))

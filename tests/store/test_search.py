@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
 from kiebitz.domain import Status
+from kiebitz.store import queues as queues_module
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 from kiebitz.store.dump import export_lines, import_lines
@@ -48,6 +50,26 @@ def test_the_search_index_follows_edits_erasure_deletion_and_an_import(tmp_path:
     copy = Store(open_engine(str(tmp_path / "copy.db")))
     import_lines(copy.engine, list(export_lines(store.engine)))
     assert found(copy, "Nummer 1") == found(store, "Nummer 1") and found(copy, "Nummer 2")
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_a_search_keeps_to_its_queue_and_follows_moderation(tmp_path: Path, monkeypatch) -> None:
+    """SQLite's index holds each comment's status (migration 0014): a decision moves the comment between the
+    queues' searches, the word "spam" is not the spam queue, and pages and counts come out of one pass."""
+    monkeypatch.setattr(queues_module, "PAGE_SIZE", 4)
+    store = fresh_store(tmp_path)
+    messy_thread(store, 9, size=30)
+    queues = Queues(store)
+    with store.write() as db:
+        db.execute(update(schema.comments).where(schema.comments.c.id <= 10).values(text="Spam am Hafen", status="spam"))
+    spam = QueueFilter(status=Status.SPAM, search="hafen")
+    assert [row.comment.id for row in queues.page(spam)[0]] == [10, 9, 8, 7]  # newest first
+    assert [row.comment.id for row in queues.page(replace(spam, page=3))[0]] == [2, 1]
+    assert queues.page(spam)[1] == 10
+    assert queues.page(QueueFilter(status=Status.PUBLISHED, search="spam"))[1] == 0
+    store.set_status(3, Status.PUBLISHED, actor="mod")
+    assert queues.page(spam)[1] == 9
+    assert [row.comment.id for row in queues.page(QueueFilter(status=Status.PUBLISHED, search="spam hafen"))[0]] == [3]
 
 
 @pytest.mark.usefixtures("database_backend")
