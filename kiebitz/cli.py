@@ -61,7 +61,15 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
                **server_options(settings)}
     if workers > 1:
         from kiebitz.api.workers import run_workers
+        from kiebitz.store.engine import migrate as run_migrations
+        from kiebitz.store.engine import open_engine
 
+        # Once, before the workers: each would wait for the other's migration on the write lock, and one
+        # that rebuilds an index of a large site (0014: about 15 s a million comments) could outlast the
+        # busy timeout of the second, which would then fail and be restarted.
+        engine = open_engine(settings.database)
+        run_migrations(engine)
+        engine.dispose()
         run_workers("kiebitz.asgi:app", host, port, workers, **options)
     else:
         uvicorn.run("kiebitz.asgi:app", host=host, port=port, **options)

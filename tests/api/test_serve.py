@@ -184,3 +184,26 @@ def test_sigterm_under_load_stops_the_workers_within_ten_seconds_keeping_every_a
     assert stopped < 10, stopped
     assert len(load.acknowledged) > 10 and load.reads > 10, (len(load.acknowledged), load.reads)
     assert set(load.acknowledged) <= stored_ids(tmp_path / "kiebitz.db")
+
+
+def test_serve_with_workers_migrates_once_before_starting_them(tmp_path: Path, monkeypatch) -> None:
+    """The workers find the schema at head: none of them waits for another's migration on the write lock."""
+    from click.testing import CliRunner
+
+    import kiebitz.api.workers
+    from kiebitz.cli import main
+    from kiebitz.store.engine import MIGRATIONS
+
+    database = tmp_path / "kiebitz.db"
+    found: list[str] = []
+
+    def run_workers(*_args: object, **_options: object) -> None:
+        with sqlite3.connect(database) as connection:
+            found.extend(row[0] for row in connection.execute("SELECT version_num FROM alembic_version"))
+
+    monkeypatch.setattr(kiebitz.api.workers, "run_workers", run_workers)
+    monkeypatch.setenv("KIEBITZ_DATABASE", str(database))
+    result = CliRunner().invoke(main, ["serve", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    head = sorted(path.name[:4] for path in (MIGRATIONS / "versions").glob("0*.py"))[-1]
+    assert found == [head]
