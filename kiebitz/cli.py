@@ -61,15 +61,12 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
                **server_options(settings)}
     if workers > 1:
         from kiebitz.api.workers import run_workers
-        from kiebitz.store.engine import migrate as run_migrations
-        from kiebitz.store.engine import open_engine
+        from kiebitz.store.engine import migrate_database
 
         # Once, before the workers: each would wait for the other's migration on the write lock, and one
         # that rebuilds an index of a large site (0014: about 15 s a million comments) could outlast the
         # busy timeout of the second, which would then fail and be restarted.
-        engine = open_engine(settings.database)
-        run_migrations(engine)
-        engine.dispose()
+        migrate_database(settings.database)
         run_workers("kiebitz.asgi:app", host, port, workers, **options)
     else:
         uvicorn.run("kiebitz.asgi:app", host=host, port=port, **options)
@@ -79,11 +76,10 @@ def serve(host: str, port: int, workers: int, config: str | None) -> None:
 @config_option
 def migrate(config: str | None) -> None:
     """Create or upgrade the database schema to the newest migration."""
-    from kiebitz.store.engine import migrate as run_migrations
-    from kiebitz.store.engine import open_engine
+    from kiebitz.store.engine import migrate_database
 
     settings = load_settings(config)
-    run_migrations(open_engine(settings.database))
+    migrate_database(settings.database)
     click.echo(f"database {settings.database} is up to date")
 
 

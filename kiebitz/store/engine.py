@@ -135,6 +135,15 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             command.upgrade(config, revision)
 
 
+def migrate_database(database: str) -> None:
+    """Migrate the database the setting names, then let its connections go (``kiebitz migrate``, ``serve``)."""
+    engine = open_engine(database)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]], chunk: int = 1000) -> None:
     """Many rows of one table. On PostgreSQL as multi-row statements of ``chunk`` rows: psycopg's executemany
     sends a statement per row, which fires the statement triggers (migrations 0008, 0009) once per row and,

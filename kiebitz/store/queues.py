@@ -92,6 +92,8 @@ class Queues:
         apply: other filters, a page's address typed, PostgreSQL."""
         if not chosen.search or "/" in chosen.search or chosen.site or chosen.thread_id is not None:
             return None
+        if self.store.engine.dialect.name != "sqlite":
+            return None
         with self.store.read() as db:
             newest = newest_matching(db, chosen.search, chosen.status.value, COUNT_LIMIT)
             if newest is None:

@@ -46,10 +46,10 @@ def sqlite_matches(words: list[str], status: str | None) -> Select[Any]:
 
 
 def newest_matching(db: Connection, typed: str, status: str, limit: int) -> list[int] | None:
-    """SQLite: ids of the queue's comments with the typed words, newest first, at most ``limit``; None where
-    this does not apply (PostgreSQL, or no word typed). One pass of the index gives a page and the count."""
+    """SQLite only: ids of the queue's comments with the typed words, newest first, at most ``limit``; None
+    when no word was typed. One pass of the index gives a page and the count."""
     words = words_of(typed)
-    if not words or db.dialect.name != "sqlite":
+    if not words:
         return None
     newest = sqlite_matches(words, status).order_by(text("rowid DESC")).limit(limit)
     return [row.id for row in db.execute(newest)]
