@@ -13,6 +13,7 @@ from kiebitz.store.schema import metadata
 
 EXPRESSION_INDEX = "ix_comments_thread_top"  # on (dislikes - likes): SQLAlchemy does not reflect expressions
 SEARCH = "comments_search"  # migration 0010: an FTS5 table (and its shadow tables) on SQLite, an index on PostgreSQL
+POSTGRESQL_SEARCH = ("ix_" + SEARCH, "ix_comments_search_held")  # migrations 0010 and 0015
 
 
 def schema_differences(connection: Any) -> list[Any]:
@@ -20,7 +21,7 @@ def schema_differences(connection: Any) -> list[Any]:
     def not_the_expression_index(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
         if kind == "table" and name and name.startswith(SEARCH):
             return False
-        return not (kind == "index" and name in (EXPRESSION_INDEX, "ix_" + SEARCH))
+        return not (kind == "index" and name in (EXPRESSION_INDEX, *POSTGRESQL_SEARCH))
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", exc.SAWarning)
@@ -30,8 +31,8 @@ def schema_differences(connection: Any) -> list[Any]:
         indexes = {index["name"] for index in inspect(connection).get_indexes("comments")}
     if EXPRESSION_INDEX not in indexes and connection.dialect.name == "postgresql":
         differences.append(("missing index", EXPRESSION_INDEX))
-    if "ix_" + SEARCH not in indexes and connection.dialect.name == "postgresql":
-        differences.append(("missing index", "ix_" + SEARCH))
+    if connection.dialect.name == "postgresql":
+        differences += [("missing index", name) for name in POSTGRESQL_SEARCH if name not in indexes]
     if connection.dialect.name == "sqlite":
         for kind, name in (("index", EXPRESSION_INDEX), ("table", SEARCH)):
             found = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
