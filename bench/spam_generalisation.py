@@ -110,7 +110,7 @@ def main() -> None:
     heads, margins = {}, {}
     for name in COMMENTS:
         inside = rows.source == name
-        model, head = fit_heads(rows, vectors, ~np.isin(rows.source, left_out_with((name,))))
+        model, head = fit_heads(rows, vectors, ~np.isin(rows.source, left_out_with((name,))), student=True)
         drafts = [draft for draft, kept in zip(rows.corpus.drafts, inside, strict=True) if kept]
         heads[name] = (model, head, drafts, inside)
         margins[name] = (ngram_margins(model, drafts), head.margins(vectors[inside]))
@@ -126,12 +126,12 @@ def main() -> None:
         videos = np.array([video_of.get(row_id, "") for row_id in rows.corpus.ids])
         for video in sorted(set(video_of.values())):
             inside = videos == video
-            model, head = fit_heads(rows, vectors, ~inside)
+            model, head = fit_heads(rows, vectors, ~inside, student=True)
             drafts = [draft for draft, kept in zip(rows.corpus.drafts, inside, strict=True) if kept]
             with_blend(model, head, rows, margins, YOUTUBE)
             lines.append(row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds, vectors[inside]))
             print(lines[-1], flush=True)
-    model, head = fit_heads(rows, vectors)
+    model, head = fit_heads(rows, vectors, student=True)
     with_blend(model, head, rows, margins, "")
     for name in HELD_OUT:
         german = read_corpus(args.data_dir / name, other_labels_as_ham=("offense",))

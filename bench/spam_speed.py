@@ -3,8 +3,8 @@
     .venv/bin/python bench/spam_speed.py [--data-dir ../shared/data] [--write docs/benchmarks.md]
 
 "Score one" is each comment on its own, as posting scores it, with reasons and,
-where the n-grams are in doubt or do not know the words, the sentence encoder
-(the share of comments that asked it is given). Memory is the process's
+where the student's estimate is near a threshold or the words are unfamiliar,
+the sentence encoder (model.py; the share of comments that asked it is given). Memory is the process's
 resident size after the model and the encoder are loaded and have scored.
 """
 
@@ -21,7 +21,7 @@ from report import publish  # bench/ is on the path when a script here runs
 
 from kiebitz.domain import CommentDraft
 from kiebitz.spam.corpus import read_corpus
-from kiebitz.spam.model import SpamModel, needs_meaning
+from kiebitz.spam.model import SpamModel
 from kiebitz.spam.store import DEFAULT_MODEL, load_base
 
 CORPORA = ("youtube_spam_collection.csv", "sms_spam_collection.csv", "german_germeval2021.csv")
@@ -52,13 +52,7 @@ def score_each(model: SpamModel, drafts: list[CommentDraft]) -> list[float]:
 
 def encoder_share(model: SpamModel, drafts: list[CommentDraft]) -> float:
     """Share of the drafts the encoder reads as well."""
-    asked = 0
-    for draft in drafts:
-        x = model.vector_of(draft)
-        margin = float(x.word_value @ model.weights_[x.word_index] + x.char_value @ model.weights_[x.char_index])
-        probability = float(model.probability(np.array([margin + model.intercept_]))[0])
-        asked += bool(needs_meaning(probability, x.familiarity))
-    return asked / len(drafts)
+    return sum(model.wants_meaning(draft) for draft in drafts) / len(drafts)
 
 
 def main() -> None:

@@ -102,8 +102,9 @@ def build(settings: Settings) -> Kiebitz:
     data_version = data_version_of(engine)
     cache = ThreadCache(ThreadChanges(store), data_version)
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
-    comments.reads_meaning = model.model.meaning_ is not None
-    if comments.reads_meaning:
+    model.model.verdict_points = (settings.unsure_threshold, settings.spam_threshold)
+    comments.wants_meaning = model.wants_meaning
+    if model.model.meaning_ is not None:
         encoder.load()  # about a second, here rather than in the first reader's post
     moderation = Moderation(store, model, cache)
     akismet_service = AkismetService(store, signer, spam_filter, model, site_settings.refresh)

@@ -166,9 +166,9 @@ async def post_without_waiting_threads(service: CommentService, site: str, uri: 
     ip_hash = service.signer.ip_hash(client.ip)
     with service.in_flight(ip_hash) as alongside:
         checked = await in_writer(service.check_post, site, uri, payload, client, ip_hash, alongside)
-        # Encoded here, batched with the other posts under way, rather than alone in the writer thread;
-        # only after the cheap checks, so that a refused post costs no encoding.
-        vector = await encoder.vector_for(meaning_text(checked.draft)) if service.reads_meaning else None
+        # Encoded here, batched with the other posts under way, rather than alone in the writer thread; only
+        # after the cheap checks, so that a refused post costs no encoding, and only if the model will ask.
+        vector = await encoder.vector_for(meaning_text(checked.draft)) if checked.reads_meaning else None
         prepared = await in_writer(service.judge_post, checked, vector)
         comment_id, thread_id = await asyncio.wrap_future(service.store.submit_comment(prepared.values, prepared.new_thread))
     return await in_writer(service.finish_post, prepared, comment_id, thread_id)  # type: ignore[no-any-return]

@@ -55,6 +55,7 @@ class Checked:
     thread: Any  # the page's thread row, None when its first comment is this one
     depth: int
     notify: bool
+    reads_meaning: bool  # whether the spam model will ask the sentence encoder (the web layer batches it)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ class CommentService:
         self._in_flight = InFlight()
         self.listeners: list[Listener] = []  # told ("created" or "edited", comment): moderator mail, webhooks
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
-        self.reads_meaning = False  # whether the spam model reads sentence vectors (the web layer batches them)
+        # whether the spam model will ask the sentence encoder about a draft (SpamModel.wants_meaning)
+        self.wants_meaning: Callable[[CommentDraft], bool] = lambda draft: False
         # takes up settings changed in the admin of another process (SiteSettings.refresh)
         self.refresh_settings = refresh_settings
 
@@ -280,7 +282,8 @@ class CommentService:
             if thread is not None and self._closed(thread):
                 raise Forbidden("this thread is closed for new comments", "uri")
             depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
-        return Checked(draft, fields, ip_hash, site_id, uri, thread, depth, data.get("notify") is True)
+        return Checked(draft, fields, ip_hash, site_id, uri, thread, depth, data.get("notify") is True,
+                       self.wants_meaning(draft))
 
     def judge_post(self, checked: Checked, sentence_vector: Any = None) -> Prepared:
         """The spam filter's verdict on a checked post, and the row it makes."""

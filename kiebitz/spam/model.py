@@ -5,12 +5,14 @@ blocks of hashed tokens (words+metadata, character n-grams), IDF-weighted as
 scikit-learn's TfidfVectorizer does. Scores are calibrated with Platt scaling
 on out-of-fold scores, so a probability of 0.9 means about that.
 
-With a meaning head (meaning.py, the shipped model has one), a comment the
-n-grams leave in doubt or do not know is also read by the sentence encoder,
-and the two opinions are blended; a comment whose words the model mostly does
-not know says so in its reasons (``UNFAMILIAR``), and the verdict (filter.py)
-then holds it for a person rather than sending it to the spam queue on the
-model's word alone.
+With a meaning head (meaning.py, the shipped model has one), the two opinions
+are blended. The encoder costs ten times the n-grams, so a stand-in for the
+meaning head (``Student``, a linear model on the same n-gram features) first
+estimates the blend; the encoder reads the comment only where that estimate
+is near a verdict's threshold, or where the model does not know most of the
+words. A comment whose words the model mostly does not know says so in its
+reasons (``UNFAMILIAR``), and the verdict (filter.py) then holds it for a
+person rather than sending it to the spam queue on the model's word alone.
 
 Learning from one decision (``learn``) is a passive-aggressive step: the
 smallest change of the weights of this comment's features that puts it on the
@@ -47,7 +49,12 @@ N_FEATURES = 2**20
 FORMAT_VERSION = 2
 UNFAMILIAR = "unfamiliar_text"
 FAMILIAR = 0.8  # share of a comment's words the model has seen below which it does not trust itself alone
-DOUBT = (0.02, 0.999)  # n-gram probabilities between which the encoder is asked too
+DOUBT = (0.02, 0.999)  # without a student: n-gram probabilities between which the encoder is asked too
+# With a student: how far (in logits) its estimate of the blend must be from a verdict's threshold for the
+# encoder not to be asked. On corpora left out of training its estimate of the meaning's margin is off by a
+# standard deviation of 1.2 to 1.5 (0.7 to 0.85 logits); 1.5 logits turned 4 of 7,400 left-out spam comments
+# from held to published, 2 logits 1 (docs/experiments.md).
+SURE = 1.5
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,25 @@ class Vector:
     word_value: np.ndarray
     char_index: np.ndarray
     char_value: np.ndarray
+
+
+@dataclass(frozen=True)
+class Student:
+    """A linear stand-in for the meaning head on the n-gram features: its margin, estimated without the encoder.
+
+    Ridge regression on the head's margins over every training row (training.py). It knows no word the
+    n-grams do not know, so it is trusted only on familiar text and only far from a threshold.
+    """
+
+    weights: np.ndarray  # (N_FEATURES,) float16: it only decides whether to ask the encoder; 2 MB, not 4
+    intercept: float
+
+    def margin(self, x: Vector) -> float:
+        return float(x.word_value @ self.weights[x.word_index] + x.char_value @ self.weights[x.char_index]
+                     + self.intercept)
+
+    def margins(self, X: sparse.csr_matrix) -> np.ndarray:
+        return row_products(X, self.weights) + self.intercept
 
 
 @dataclass(frozen=True)
@@ -105,6 +131,9 @@ class SpamModel:
         self.site_language = site_language
         self.meaning_: MeaningHead | None = None
         self.blend_: Blend | None = None
+        self.student_: Student | None = None
+        # the filter's unsure and spam thresholds, around which the student's estimate is not trusted
+        self.verdict_points = (0.5, 0.9)
         self.link_lists_: LinkLists | None = None
         self.learned_: np.ndarray | None = None  # features a moderator's lesson touched: known to this site
 
@@ -218,14 +247,8 @@ class SpamModel:
 
     # -- scoring -----------------------------------------------------------------------
     def margin(self, X: sparse.csr_matrix) -> np.ndarray:
-        """Raw scores w·x + b, row by row; gathers only the weights a row uses."""
-        products = X.data * self.weights_[X.indices]
-        sums = np.zeros(X.shape[0])
-        lengths = np.diff(X.indptr)
-        nonempty = lengths > 0
-        if products.size:
-            sums[nonempty] = np.add.reduceat(products, X.indptr[:-1][nonempty])
-        return sums + self.intercept_
+        """Raw scores w·x + b, row by row."""
+        return row_products(X, self.weights_) + self.intercept_
 
     def probability(self, margins: np.ndarray) -> np.ndarray:
         a, b = self.calibration_
@@ -234,12 +257,16 @@ class SpamModel:
     def score_many(self, drafts: list[CommentDraft], vectors: np.ndarray | None = None) -> np.ndarray:
         """Probabilities of many drafts at once; ``vectors``: their sentence vectors, if already encoded."""
         tokens, words, chars = self._tokens_and_counts(drafts)
-        margins = self.margin(self._weigh(words)) + self.margin(self._weigh(chars)) - self.intercept_
+        words, chars = self._weigh(words), self._weigh(chars)
+        margins = self.margin(words) + self.margin(chars) - self.intercept_
         probability = self.probability(margins)
         if self.meaning_ is None or self.blend_ is None:
             return probability
         familiar = np.array([self.familiarity(row) for row in tokens])
-        ask = np.flatnonzero(needs_meaning(probability, familiar))
+        guesses = None if self.student_ is None else self.student_.margins((words + chars).tocsr())
+        ask = np.flatnonzero(self.needs_meaning(margins, probability, familiar, guesses))
+        if guesses is not None:
+            probability = self.blend_.probabilities(margins, guesses)
         if len(ask):
             if vectors is None:
                 meant = self.meaning_.margins(encoder.encode([meaning_text(drafts[i]) for i in ask]))
@@ -248,25 +275,58 @@ class SpamModel:
             probability[ask] = self.blend_.probabilities(margins[ask], meant)
         return probability
 
-    def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
-        """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
+    def needs_meaning(self, margin: np.ndarray | float, probability: np.ndarray | float,
+                      familiarity: np.ndarray | float, guess: np.ndarray | float | None) -> np.ndarray:
+        """Whether the encoder must read the comment too: the model does not know most of its words, or the
+        student's estimate of the blend (``guess``: its margin for the meaning) is within ``SURE`` logits of
+        a verdict's threshold; without a student, whether the n-grams alone are in doubt."""
+        unfamiliar = np.asarray(familiarity) < FAMILIAR
+        if guess is None or self.blend_ is None:
+            p = np.asarray(probability)
+            return unfamiliar | ((p >= DOUBT[0]) & (p < DOUBT[1]))
+        blend = self.blend_
+        logit = blend.ngram * np.asarray(margin) + blend.meaning * np.asarray(guess) + blend.bias
+        unsure, spam = (math.log(point / (1 - point)) for point in self.verdict_points)
+        return unfamiliar | ((logit > unsure - SURE) & (logit < spam + SURE))
+
+    def wants_meaning(self, draft: CommentDraft) -> bool:
+        """Whether ``score`` will ask the encoder about this draft (posting encodes it beforehand, batched)."""
+        if self.meaning_ is None:
+            return False
         x = self.vector_of(draft)
+        margin = self._ngram_margin(x)
+        guess = None if self.student_ is None else self.student_.margin(x)
+        return bool(self.needs_meaning(margin, self._calibrated(margin), x.familiarity, guess))
+
+    def _ngram_margin(self, x: Vector, local: LocalWeights | None = None) -> float:
         margin = float(x.word_value @ self.weights_[x.word_index] + x.char_value @ self.weights_[x.char_index])
         if local is not None:
             margin += float(x.word_value @ local.at(x.word_index) + x.char_value @ local.at(x.char_index))
-        margin += self.intercept_
-        familiarity = x.familiarity if local is None else self.familiarity(x.tokens, x.token_index, local)
+        return margin + self.intercept_
+
+    def _calibrated(self, margin: float) -> float:
         a, b = self.calibration_
-        probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
+        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
+
+    def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
+        """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
+        x = self.vector_of(draft)
+        margin = self._ngram_margin(x, local)
+        familiarity = x.familiarity if local is None else self.familiarity(x.tokens, x.token_index, local)
+        probability = self._calibrated(margin)
         meaning_reason: list[Reason] = []
-        if self.meaning_ is not None and self.blend_ is not None and needs_meaning(probability, familiarity):
-            vector = sentence_vector(draft)
-            meant = float(self.meaning_.margins(vector[None])[0])
-            probability = self.blend_.probability(margin, meant)
-            pull = self.blend_.meaning * meant
-            if explain and pull > 0.5 and probability >= 0.5:
-                found = self.meaning_.reason(vector, pull)
-                meaning_reason = [found] if found else []
+        if self.meaning_ is not None and self.blend_ is not None:
+            guess = None if self.student_ is None else self.student_.margin(x)
+            if self.needs_meaning(margin, probability, familiarity, guess):
+                vector = sentence_vector(draft)
+                meant = float(self.meaning_.margins(vector[None])[0])
+                probability = self.blend_.probability(margin, meant)
+                pull = self.blend_.meaning * meant
+                if explain and pull > 0.5 and probability >= 0.5:
+                    found = self.meaning_.reason(vector, pull)
+                    meaning_reason = [found] if found else []
+            elif guess is not None:
+                probability = self.blend_.probability(margin, guess)
         # The words are weighed towards the final verdict's side, which the meaning may have turned.
         reasons = meaning_reason + (self.explain(x, probability, explain) if explain else [])
         reasons += self.listed_links(x.tokens)
@@ -376,6 +436,9 @@ class SpamModel:
             meaning = {"meaning_weights": head.weights, "meaning_intercept": np.array([head.intercept]),
                        "centroids": head.centroids, "topic_words": np.array(head.topic_words, dtype=np.str_),
                        "blend": np.array([self.blend_.ngram, self.blend_.meaning, self.blend_.bias])}
+        if self.student_ is not None:
+            meaning |= {"student_value": self.student_.weights[idf_nonzero],
+                        "student_intercept": np.array([self.student_.intercept])}
         if self.link_lists_ is not None:  # one string each: an array of strings is as wide as its longest pattern
             meaning |= {"listed_domains": np.array("\n".join(self.link_lists_.domains)),
                         "listed_websites": np.array("\n".join(self.link_lists_.websites))}
@@ -396,7 +459,8 @@ class SpamModel:
         twin.idf_ = self.idf_  # never changed after fit
         twin.intercept_ = self.intercept_
         twin.calibration_ = self.calibration_
-        twin.meaning_, twin.blend_ = self.meaning_, self.blend_  # never changed by learning
+        twin.meaning_, twin.blend_, twin.student_ = self.meaning_, self.blend_, self.student_  # never learn
+        twin.verdict_points = self.verdict_points
         twin.link_lists_ = self.link_lists_
         twin.learned_ = None if self.learned_ is None else self.learned_.copy()
         return twin
@@ -420,15 +484,15 @@ class SpamModel:
                 model.meaning_ = MeaningHead(saved["meaning_weights"], float(saved["meaning_intercept"][0]),
                                              saved["centroids"], [str(words) for words in saved["topic_words"]])
                 model.blend_ = Blend(*saved["blend"].tolist())
+            if "student_value" in saved.files:
+                student = np.zeros(N_FEATURES, dtype=np.float16)
+                student[saved["idf_index"]] = saved["student_value"]
+                model.student_ = Student(student, float(saved["student_intercept"][0]))
             if "listed_domains" in saved.files:
                 model.link_lists_ = LinkLists(*(str(saved[name]).split("\n") if str(saved[name]) else []
                                                 for name in ("listed_domains", "listed_websites")))
         return model
 
-
-def needs_meaning(probability: np.ndarray | float, familiarity: np.ndarray | float) -> np.ndarray | bool:
-    """Whether to ask the encoder too: the n-grams are in doubt, or do not know most of the words."""
-    return ((probability >= DOUBT[0]) & (probability < DOUBT[1])) | (familiarity < FAMILIAR)
 
 
 def sentence_vector(draft: CommentDraft) -> np.ndarray:
@@ -441,6 +505,17 @@ def sentence_vector(draft: CommentDraft) -> np.ndarray:
 def meaning_text(draft: CommentDraft) -> str:
     """What the encoder reads: the comment's text without markup."""
     return strip_tags(normalise(draft.text))
+
+
+def row_products(X: sparse.csr_matrix, weights: np.ndarray) -> np.ndarray:
+    """w·x for each row of X; gathers only the weights a row uses."""
+    products = X.data * weights[X.indices]
+    sums = np.zeros(X.shape[0])
+    lengths = np.diff(X.indptr)
+    nonempty = lengths > 0
+    if products.size:
+        sums[nonempty] = np.add.reduceat(products, X.indptr[:-1][nonempty])
+    return sums
 
 
 def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -98,6 +98,9 @@ class LearningModel:
         self.catch_up()
         return self.model.score(draft)
 
+    def wants_meaning(self, draft: CommentDraft) -> bool:
+        return self.model.wants_meaning(draft)
+
     def for_key(self, key: str) -> KeyScorer:
         """A scorer for one Akismet key's checks: the shared model plus what that key has taught."""
         return KeyScorer(self, KEY_BATCH + key)

@@ -26,7 +26,7 @@ import numpy as np
 from kiebitz.domain import CommentDraft
 from kiebitz.spam import encoder, meaning
 from kiebitz.spam.corpus import Corpus, read_corpus
-from kiebitz.spam.model import SpamModel, meaning_text
+from kiebitz.spam.model import SpamModel, Student, meaning_text
 from kiebitz.spam.patterns import LinkLists, read_lists
 from kiebitz.spam.tokenizer import tokenize
 
@@ -99,8 +99,9 @@ def sentence_vectors(corpus: Corpus) -> np.ndarray:
 
 
 def fit_heads(rows: TrainingSet, vectors: np.ndarray, mask: np.ndarray | None = None,
-              topics: bool = False) -> tuple[SpamModel, meaning.MeaningHead]:
-    """The n-gram model and the meaning head on the rows in ``mask`` (all by default), uncalibrated."""
+              topics: bool = False, student: bool = False) -> tuple[SpamModel, meaning.MeaningHead]:
+    """The n-gram model and the meaning head on the rows in ``mask`` (all by default), uncalibrated; with
+    ``student``, the model gets the head's stand-in too."""
     keep = np.ones(len(rows.weights), dtype=bool) if mask is None else mask
     drafts = [draft for draft, kept in zip(rows.corpus.drafts, keep, strict=True) if kept]
     y, weights = rows.is_spam[keep], rows.weights[keep]
@@ -109,7 +110,22 @@ def fit_heads(rows: TrainingSet, vectors: np.ndarray, mask: np.ndarray | None = 
     if topics:
         spam_words = [[token[2:] for token in tokenize(draft)[0] if token.startswith("w:") and len(token) > 4]
                       for draft, spam in zip(drafts, y, strict=True) if spam]
-    return model, meaning.fit_head(vectors[keep], y, weights, spam_words)
+    head = meaning.fit_head(vectors[keep], y, weights, spam_words)
+    if student:
+        model.student_ = fit_student(model, drafts, head.margins(vectors[keep]), weights)
+    return model, head
+
+
+def fit_student(model: SpamModel, drafts: list[CommentDraft], meant: np.ndarray, weights: np.ndarray) -> Student:
+    """Ridge regression of the meaning head's margins on the n-gram model's features (model.py, ``Student``).
+
+    It needs no labels, only the head's margins, and is fitted on every row the head was. About 20 s.
+    """
+    from sklearn.linear_model import Ridge
+
+    ridge = Ridge(alpha=1.0, solver="sparse_cg", max_iter=2000).fit(model.vectorize(drafts), meant,
+                                                                     sample_weight=weights)
+    return Student(ridge.coef_.astype(np.float16), float(ridge.intercept_))
 
 
 def ngram_margins(model: SpamModel, drafts: list[CommentDraft]) -> np.ndarray:
@@ -150,7 +166,7 @@ def fit_default(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[SpamMo
     """The shipped model's recipe, fitted (without the ``leave_out`` corpora), and the rows it saw."""
     rows = training_set(data_dir, leave_out)
     vectors = sentence_vectors(rows.corpus)
-    model, head = fit_heads(rows, vectors, topics=True)
+    model, head = fit_heads(rows, vectors, topics=True, student=True)
     blend, calibration = blend_from(rows, left_out_margins(rows, vectors))
     model.meaning_, model.blend_, model.calibration_ = head, blend, calibration
     model.link_lists_ = LinkLists(*read_lists(data_dir / "patterns"))

@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kiebitz.domain import CommentDraft, Label
+from kiebitz.spam import encoder
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.evaluation import verdict_labels
 from kiebitz.spam.filter import Thresholds
+from kiebitz.spam.model import SpamModel
 from kiebitz.spam.store import load_base
 from tests.spam.test_learning import EVERYDAY_GERMAN
 
@@ -47,3 +50,35 @@ def test_without_the_encoder_the_ngrams_judge_alone(tmp_path: Path) -> None:
     verdict = kiebitz.spam_filter.judge(CommentDraft("Заработок на дому от 5000 рублей в день, пишите в личку"))
     assert not any("reads like" in reason.message for reason in verdict.reasons)
     assert verdict.label != Label.DISCARD
+
+
+def test_the_encoder_reads_only_what_the_student_cannot_settle(monkeypatch) -> None:
+    """Familiar comments far from a threshold are judged on the n-grams and the student's estimate of their
+    meaning (model.py); text the model does not know, or one near a threshold, is read by the encoder."""
+    model = load_base("default")
+    assert model.student_ is not None
+    read: list[str] = []
+    real = encoder.encode
+
+    def counting(texts: list[str], batch: int = 128):
+        read.extend(texts)
+        return real(texts, batch)
+
+    monkeypatch.setattr(encoder, "encode", counting)
+    for text in EVERYDAY_GERMAN:
+        probability, _ = model.score(CommentDraft(text))
+        assert probability < 0.5
+    assert len(read) <= 2, read
+    assert not any(model.wants_meaning(CommentDraft(text)) for text in EVERYDAY_GERMAN if text not in read)
+    polish = CommentDraft("Zarabiaj w domu 500 złotych dziennie, napisz do mnie na priv")  # words it mostly lacks
+    assert model.wants_meaning(polish)
+    model.score(polish)
+    assert "Zarabiaj" in read[-1]
+
+
+def test_the_student_survives_the_model_file() -> None:
+    model = load_base("default")
+    again = SpamModel.from_bytes(model.to_bytes())
+    assert again.student_ is not None and model.student_ is not None
+    assert again.student_.intercept == model.student_.intercept
+    assert np.array_equal(again.student_.weights, model.student_.weights)
