@@ -7,9 +7,13 @@ afresh for each run) is served by `kiebitz serve --workers 2` on SQLite, or with
 --postgres on a throw-away PostgreSQL server (generated anew each run). wrk
 asks what the widget asks (`&sort=oldest&limit=20&offset=0`, 64 connections)
 while a client posts at 0, 5 or 25 comments a second to other threads (each
-post a new text from its own address, each with a form token fetched before
-the run). Then: the largest thread's first page on a cold cache (right after
-the thread changed, rendering alone, in-process), posts to the hot thread
+post from its own address, with a form token fetched before the run). The
+posts are everyday German comments, GermEval 2021's (../shared/data; the
+filter was never trained on them), none sent twice in a run: the filter then
+does for them what it does for a news site's comments (until bec3b5d they
+were generated word lists, for which the sentence encoder read every post).
+Then: the largest thread's first page on a cold cache (right after the thread
+changed, rendering alone, in-process), posts to the hot thread
 itself at 5/s while it is read, the admin's queue and a search, /api/counts for
 500 pages, /metrics, memory per worker, and nginx serving the same bytes.
 Needs Debian's wrk and nginx (`make bench` installs them).
@@ -30,6 +34,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -67,6 +72,7 @@ class Poster:
     the filter refuses where the model agrees (up to 20 of 103 posts per run were refused so before)."""
 
     runs = itertools.count(11)
+    texts: Iterator[str] | None = None  # shared by the run's posters: no text twice, which would be a repeat
 
     def __init__(self, base: str, uris: list[str], rate: float) -> None:
         self.base, self.uris, self.rate = base, uris, rate
@@ -95,9 +101,25 @@ class Poster:
             while not self.stopping.is_set():
                 n += 1
                 uri = rng.choice(self.uris)
-                text = f"Beitrag {n}: " + " ".join(rng.choice(WORDS) + str(rng.randint(1, 999)) for _ in range(12))
+                text = next(Poster.comment_texts())
                 pool.submit(self.post, client, uri, text, f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}")
                 self.stopping.wait(max(started + n / self.rate - time.monotonic(), 0))
+
+    @classmethod
+    def comment_texts(cls) -> Iterator[str]:
+        if cls.texts is None:
+            german = Path(__file__).resolve().parents[2] / "shared" / "data" / "german_germeval2021.csv"
+            if german.is_file():
+                from kiebitz.spam.corpus import read_corpus
+
+                rows = list(dict.fromkeys(draft.text for draft in read_corpus(german).drafts))
+                random.Random(7).shuffle(rows)
+            else:  # without the corpora: word lists, which the encoder reads
+                rng = random.Random(7)
+                rows = [f"Beitrag {n}: " + " ".join(rng.choice(WORDS) + str(rng.randint(1, 999)) for _ in range(12))
+                        for n in range(5000)]
+            cls.texts = itertools.cycle(rows)
+        return cls.texts
 
     def post(self, client: httpx.Client, uri: str, text: str, ip: str) -> None:
         began = time.monotonic()
