@@ -108,7 +108,8 @@ class Poster:
     @classmethod
     def comment_texts(cls) -> Iterator[str]:
         if cls.texts is None:
-            german = Path(__file__).resolve().parents[2] / "shared" / "data" / "german_germeval2021.csv"
+            shared = os.environ.get("KIEBITZ_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+            german = Path(shared) / "german_germeval2021.csv"
             if german.is_file():
                 from kiebitz.spam.corpus import read_corpus
 
