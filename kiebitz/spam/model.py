@@ -291,7 +291,7 @@ class SpamModel:
 
     def wants_meaning(self, draft: CommentDraft) -> bool:
         """Whether ``score`` will ask the encoder about this draft (posting encodes it beforehand, batched)."""
-        if self.meaning_ is None:
+        if self.meaning_ is None or self.blend_ is None:
             return False
         x = self.vector_of(draft)
         margin = self._ngram_margin(x)
