@@ -125,7 +125,7 @@ def fit_student(model: SpamModel, drafts: list[CommentDraft], meant: np.ndarray,
 
     ridge = Ridge(alpha=1.0, solver="sparse_cg", max_iter=2000).fit(model.vectorize(drafts), meant,
                                                                      sample_weight=weights)
-    return Student(ridge.coef_.astype(np.float16), float(ridge.intercept_))
+    return Student.quantised(ridge.coef_.astype(np.float16), float(ridge.intercept_))
 
 
 def ngram_margins(model: SpamModel, drafts: list[CommentDraft]) -> np.ndarray:
