@@ -85,14 +85,12 @@ class Student:
     def quantised(cls, weights: np.ndarray, intercept: float) -> Student:
         """The weights rounded to 255 steps, as the model file keeps them (0.4 MB there instead of 1.3): the
         error this adds to a margin is a few hundredths, against the 1.5 logits a skip must be clear by."""
-        scale = float(np.abs(weights).max()) / 127 or 1.0
-        steps = np.round(weights.astype(np.float32) / scale).astype(np.int8)
+        steps, scale = int8_steps(weights)
         return cls((steps * np.float32(scale)).astype(np.float16), intercept)
 
     def steps(self) -> tuple[np.ndarray, float]:
         """The int8 steps and their size, for the model file."""
-        scale = float(np.abs(self.weights.astype(np.float32)).max()) / 127 or 1.0
-        return np.round(self.weights.astype(np.float32) / scale).astype(np.int8), scale
+        return int8_steps(self.weights)
 
     def margin(self, x: Vector) -> float:
         return float(x.word_value @ self.weights[x.word_index] + x.char_value @ self.weights[x.char_index]
@@ -520,6 +518,12 @@ def sentence_vector(draft: CommentDraft) -> np.ndarray:
 def meaning_text(draft: CommentDraft) -> str:
     """What the encoder reads: the comment's text without markup."""
     return strip_tags(normalise(draft.text))
+
+
+def int8_steps(weights: np.ndarray) -> tuple[np.ndarray, float]:
+    """Weights as multiples (-127 to 127) of one step, and the step."""
+    scale = float(np.abs(weights.astype(np.float32)).max()) / 127 or 1.0
+    return np.round(weights.astype(np.float32) / scale).astype(np.int8), scale
 
 
 def row_products(X: sparse.csr_matrix, weights: np.ndarray) -> np.ndarray:
