@@ -110,7 +110,7 @@ def spam_topics(vectors: np.ndarray, words: list[list[str]], count: int = 3) -> 
             for word in set(words[member]):
                 inside[word] = inside.get(word, 0) + 1
         lift = {word: n / len(members) * math.log(len(words) / overall[word]) for word, n in inside.items() if n >= 3}
-        topic_words.append(", ".join(sorted(lift, key=lambda word: -lift[word])[:count]))
+        topic_words.append(", ".join(sorted(lift, key=lambda word: (-lift[word], word))[:count]))
     return centroids.astype(np.float32), topic_words
 
 
