@@ -104,6 +104,8 @@ def build(settings: Settings) -> Kiebitz:
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
     model.model.verdict_points = (settings.unsure_threshold, settings.spam_threshold)
     comments.wants_meaning = model.wants_meaning
+    if model.model.link_lists_ is not None:
+        model.model.link_lists_.compile()  # here rather than in the first post with a link
     if model.model.meaning_ is not None:
         encoder.load()  # about a second, here rather than in the first reader's post
     moderation = Moderation(store, model, cache)

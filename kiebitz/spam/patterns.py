@@ -46,6 +46,11 @@ class LinkLists:
         self.websites = websites
         self._domain_set = frozenset(domains)
 
+    def compile(self) -> None:
+        """Compile the SmokeDetector patterns now: about 0.7 s holding the GIL, which at a web worker's first post
+        with a link would stall every reader the worker serves meanwhile."""
+        _ = self._websites
+
     @functools.cached_property
     def _websites(self) -> regex.Pattern[str] | None:
         if not self.websites:

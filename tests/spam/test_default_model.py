@@ -52,6 +52,17 @@ def test_without_the_encoder_the_ngrams_judge_alone(tmp_path: Path) -> None:
     assert verdict.label != Label.DISCARD
 
 
+def test_a_worker_compiles_the_spam_lists_before_its_first_post(tmp_path: Path) -> None:
+    """Compiling SmokeDetector's patterns takes about 0.7 s holding the GIL; in the first post with a link it
+    stalled every reader of that worker (reads' p99 165-247 ms at a million comments, docs/benchmarks.md)."""
+    from kiebitz.app import build
+    from tests.conftest import make_settings
+
+    kiebitz = build(make_settings(tmp_path))
+    assert kiebitz.model.model.link_lists_ is not None
+    assert "_websites" in vars(kiebitz.model.model.link_lists_)
+
+
 def test_the_encoder_reads_only_what_the_student_cannot_settle(monkeypatch) -> None:
     """Familiar comments far from a threshold are judged on the n-grams and the student's estimate of their
     meaning (model.py); text the model does not know, or one near a threshold, is read by the encoder."""
