@@ -21,7 +21,6 @@ import threading
 import time
 import uuid
 
-import httpx
 import orjson
 
 from kiebitz.config import Settings
@@ -66,6 +65,8 @@ class Webhook:
 
     def _deliver(self, event: str, body: bytes) -> None:
         """POST until the receiver takes it, refuses it, or the retries run out; each outcome but success is logged."""
+        import httpx  # here: a site without a webhook does not load it into every worker (5 MiB)
+
         headers = {"Content-Type": "application/json", "User-Agent": "Kiebitz webhook", "X-Kiebitz-Event": event,
                    "X-Kiebitz-Delivery": str(uuid.uuid4())}
         if self.settings.webhook_secret:

@@ -114,3 +114,24 @@ def test_a_backup_taken_while_the_server_writes_is_whole_and_serves_again(tmp_pa
     finally:
         restored.terminate()
         restored.wait(15)
+
+
+def test_a_database_at_the_newest_migration_is_opened_without_alembic(tmp_path: Path) -> None:
+    """A web worker starting on an up-to-date database does not load Alembic and its scripts (12 MiB each); the
+    newest migration it compares with is Alembic's own head."""
+    from alembic.script import ScriptDirectory
+
+    from kiebitz.store.engine import HEAD_REVISION, alembic_config, revision_of
+
+    engine = open_engine(str(tmp_path / "kiebitz.db"))
+    assert revision_of(engine) is None
+    migrate(engine, "0014")
+    assert revision_of(engine) == "0014"
+    migrate(engine)
+    assert revision_of(engine) == HEAD_REVISION == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    engine.dispose()
+    worker = ("import sys; from kiebitz.app import build; from kiebitz.config import Settings; "
+              f"build(Settings({{'database': {str(tmp_path / 'kiebitz.db')!r}}})); "
+              "print(sorted(name for name in sys.modules if name.startswith('alembic')))")
+    loaded = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
