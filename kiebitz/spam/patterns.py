@@ -20,6 +20,8 @@ import regex
 
 LISTED_LINK = "listed_link"
 REGEX_TIMEOUT = 0.05
+SMOKEDETECTOR = "SmokeDetector's list of spam websites"
+PLAIN = regex.compile(r"(?:[\w-]|\\\.)+")  # a pattern that matches only itself: letters, digits, "-", "\."
 
 
 def read_lists(patterns_dir: Path) -> tuple[list[str], list[str]]:
@@ -41,31 +43,49 @@ def _lines(path: Path) -> list[str]:
 
 
 class LinkLists:
+    """The two lists, matched against a link's host.
+
+    Nearly all of SmokeDetector's patterns (3,239 of 3,367) are plain strings: letters, digits, hyphens and
+    escaped dots. Those are looked up as the host's substrings in a set; only the others are searched as one
+    regular expression. The whole list as one expression took about 0.5 ms a host, a quarter of the n-gram
+    model's time on YouTube comments, and 0.7 s to compile.
+    """
+
     def __init__(self, domains: list[str], websites: list[str]) -> None:
         self.domains = domains
         self.websites = websites
         self._domain_set = frozenset(domains)
+        plain = [pattern for pattern in websites if PLAIN.fullmatch(pattern)]
+        self._plain_websites = frozenset(pattern.replace("\\.", ".") for pattern in plain)
+        self._plain_lengths = sorted({len(website) for website in self._plain_websites})
+        self._other_websites = [pattern for pattern in websites if not PLAIN.fullmatch(pattern)]
 
     def compile(self) -> None:
-        """Compile the SmokeDetector patterns now: about 0.7 s holding the GIL, which at a web worker's first post
-        with a link would stall every reader the worker serves meanwhile."""
+        """Compile the patterns that are not plain strings now, not in a web worker's first post with a link."""
         _ = self._websites
 
     @functools.cached_property
     def _websites(self) -> regex.Pattern[str] | None:
-        if not self.websites:
+        if not self._other_websites:
             return None
-        return regex.compile("|".join(f"(?:{pattern})" for pattern in self.websites), regex.IGNORECASE)
+        return regex.compile("|".join(f"(?:{pattern})" for pattern in self._other_websites), regex.IGNORECASE)
 
     def listed(self, host: str) -> str:
         """Which list names the host ('' for none): Matomo by the host or a parent domain, SmokeDetector by pattern."""
         labels = host.split(".")
         if any(".".join(labels[start:]) in self._domain_set for start in range(len(labels) - 1)):
             return "Matomo's referrer-spam list"
+        if self._plain_listed(host.lower()):
+            return SMOKEDETECTOR
         pattern = self._websites
         try:
             if pattern is not None and pattern.search(host, timeout=REGEX_TIMEOUT):
-                return "SmokeDetector's list of spam websites"
+                return SMOKEDETECTOR
         except TimeoutError:
             return ""
         return ""
+
+    def _plain_listed(self, host: str) -> bool:
+        """Whether a plain pattern occurs in the host, as a search for it would find it."""
+        return any(host[start:start + length] in self._plain_websites
+                   for length in self._plain_lengths for start in range(len(host) - length + 1))

@@ -16,16 +16,21 @@ def write_lists(root: Path) -> Path:
     (root / "matomo-referrer-spam-list").mkdir(parents=True)
     (root / "matomo-referrer-spam-list" / "spammers.txt").write_text("best-seo-offer.example\n", encoding="utf-8")
     (root / "smokedetector").mkdir()
-    (root / "smokedetector" / "blacklisted_websites.txt").write_text("cheap-?pills\\.example\n(unclosed\n", encoding="utf-8")
+    (root / "smokedetector" / "blacklisted_websites.txt").write_text(
+        "cheap-?pills\\.example\n(unclosed\nessay-mill\\.example\nloan.shark\n", encoding="utf-8")
     return root
 
 
 def test_lists_are_read_and_matched_by_host_parent_domain_and_pattern(tmp_path: Path) -> None:
     domains, websites = read_lists(write_lists(tmp_path / "patterns"))
-    assert domains == ["best-seo-offer.example"] and websites == ["cheap-?pills\\.example"]  # what does not compile is left
+    # what does not compile is left out
+    assert domains == ["best-seo-offer.example"] and websites == ["cheap-?pills\\.example", "essay-mill\\.example", "loan.shark"]
     lists = LinkLists(domains, websites)
     assert lists.listed("shop.best-seo-offer.example") and lists.listed("cheappills.example")
     assert not lists.listed("example.org") and not lists.listed("offer.example")
+    # a plain pattern is found anywhere in the host, whatever its case; an unescaped dot still stands for any letter
+    assert lists.listed("www.Essay-Mill.example.net") and not lists.listed("essay-millXexample.net")
+    assert lists.listed("loan-shark.example") and lists.listed("loan.shark.example")
 
 
 def test_a_listed_link_sends_to_the_spam_queue_and_survives_the_model_file(tmp_path: Path) -> None:
