@@ -33,11 +33,15 @@ def binaries() -> Path:
 
 
 class PostgresServer:
-    def __init__(self, durable: bool = False) -> None:
-        """``durable``: fsync as a production server does (benchmarks); tests need not survive a crash."""
+    def __init__(self, durable: bool = False, kept_in: Path | None = None) -> None:
+        """``durable``: fsync as a production server does (benchmarks); tests need not survive a crash.
+        ``kept_in``: the cluster lives in this directory and outlives ``stop`` (a benchmark's generated site)."""
         self.durable = durable
         self.bin = binaries()
-        self.directory = Path(tempfile.mkdtemp(prefix="kiebitz-pg-"))
+        self.kept = kept_in is not None
+        if kept_in is not None:
+            kept_in.mkdir(parents=True, exist_ok=True)
+        self.directory = kept_in or Path(tempfile.mkdtemp(prefix="kiebitz-pg-"))
         self.data = self.directory / "data"
         self.port = 5432 + os.getpid() % 1000  # only names the socket file
         self.numbers = itertools.count(1)
@@ -53,13 +57,16 @@ class PostgresServer:
         subprocess.run([*self.as_server_user, *command], check=True, capture_output=True, cwd=self.directory)
 
     def start(self) -> PostgresServer:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "--no-sync", "-E", "UTF8")
+        created = not (self.data / "PG_VERSION").exists()
+        if created:
+            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "--no-sync", "-E", "UTF8")
         options = f"-k {self.directory} -p {self.port} -c listen_addresses='' -c max_connections=500"
         if not self.durable:
             options += " -c fsync=off -c full_page_writes=off"
         self._run(str(self.bin / "pg_ctl"), "start", "-w", "-D", str(self.data), "-l", str(self.directory / "log"), "-o", options)
         try:
-            self._admin(f"CREATE DATABASE {TEMPLATE}")
+            if created:
+                self._admin(f"CREATE DATABASE {TEMPLATE}")
             template = open_engine(self.url(TEMPLATE))
             migrate(template)
             template.dispose()
@@ -82,7 +89,20 @@ class PostgresServer:
         self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
         return self.url(name)
 
+    def create_database(self, name: str, template: str = TEMPLATE) -> str:
+        """The database ``name`` as a new copy of ``template`` (whatever had that name is dropped); its URL.
+
+        A copy needs the template to itself: connections left on it (a Kiebitz that filled it listens for
+        changes until its process ends) are ended first."""
+        self._admin(f"DROP DATABASE IF EXISTS {name}")
+        self._admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{template}'")
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return self.url(name)
+
     def stop(self) -> None:
+        if self.kept:
+            self._run(str(self.bin / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast")
+            return
         try:
             self._run(str(self.bin / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate")
         finally:
