@@ -55,7 +55,7 @@ def newest_matching(db: Connection, typed: str, status: str, limit: int) -> list
         return None
     if db.dialect.name == "postgresql":
         comments = schema.comments
-        matching = comments_matching(typed, db.dialect, status)
+        matching = postgresql_matches(words, status)
         newest = select(comments.c.id).where(comments.c.status == status, matching).order_by(comments.c.id.desc())
     else:
         newest = sqlite_matches(words, status).order_by(text("rowid DESC"))
@@ -68,11 +68,15 @@ def comments_matching(typed: str, dialect: Dialect, status: str | None = None) -
     if not words:
         return None
     if dialect.name == "postgresql":
-        query = " & ".join(f"{word}:*" for word in words)
-        condition = f"{POSTGRESQL_WORDS} @@ to_tsquery('simple', :search_words)"
-        if status in HELD_QUEUES:
-            # The queue as a constant, not a parameter: only then can PostgreSQL prove that the held comments'
-            # index covers the query, also in a prepared statement's generic plan.
-            condition += f" AND status = '{status}'"
-        return and_(text(condition).bindparams(search_words=query))
+        return postgresql_matches(words, status)
     return schema.comments.c.id.in_(sqlite_matches(words, status))
+
+
+def postgresql_matches(words: list[str], status: str | None) -> ColumnElement[bool]:
+    query = " & ".join(f"{word}:*" for word in words)
+    condition = f"{POSTGRESQL_WORDS} @@ to_tsquery('simple', :search_words)"
+    if status in HELD_QUEUES:
+        # The queue as a constant, not a parameter: only then can PostgreSQL prove that the held comments'
+        # index covers the query, also in a prepared statement's generic plan.
+        condition += f" AND status = '{status}'"
+    return and_(text(condition).bindparams(search_words=query))
