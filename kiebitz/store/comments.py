@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from kiebitz.domain import BlockRule, Comment, Status, Verdict
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
+from kiebitz.store.checkpoints import Checkpointer
 from kiebitz.store.engine import sqlite_file
 from kiebitz.store.group_commit import GroupCommit
 from kiebitz.store.transactions import ProcessLock, WriteTransaction
@@ -122,6 +123,7 @@ class Store:
         self._commits = itertools.count(1)
         self._shared = threading.local()
         self._wal = database + "-wal" if database else None
+        self.checkpointer = Checkpointer(engine)
         self.group_commit = self._group_commit(self._write_comments)  # new comments: three statements a batch
         self._shared_commit: GroupCommit[Callable[[Connection], Any], Any] = self._group_commit(_run_each)
 
@@ -194,17 +196,10 @@ class Store:
                 self._shared.connection = None
 
     def after_commit(self) -> None:
-        """Every CHECKPOINT_EVERY commits, copy the WAL into the database, with no write lock held.
-
-        Connections have SQLite's own automatic checkpoint switched off (store.engine):
-        it ran inside a COMMIT, so every writer of every process waited for its
-        fsync (p99 of the POST benchmark up to 670 ms). A passive checkpoint
-        runs beside the next writers; SQLite still checkpoints when the last
-        connection closes.
-        """
+        """Every CHECKPOINT_EVERY commits, ask for the WAL to be copied into the database (store/checkpoints.py),
+        beside the next writers; SQLite still checkpoints when the last connection closes."""
         if self._wal is not None and next(self._commits) % CHECKPOINT_EVERY == 0:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpointer.request()
 
     # -- meta -----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

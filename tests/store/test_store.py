@@ -154,6 +154,7 @@ def test_the_wal_is_copied_into_the_database_after_a_number_of_commits(tmp_path:
     assert database.stat().st_size == before  # in the WAL only
     for n in range(CHECKPOINT_EVERY):
         add_comment(store, f"Kommentar {n} " + "lang " * 400)
+    assert store.checkpointer.wait()  # it runs in a thread of its own, beside the writers
     assert database.stat().st_size > before + 100 * 2000  # 200 KB: SQLite alone would wait for 4 MB
 
 
