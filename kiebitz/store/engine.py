@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The newest migration (tests/store/test_migrations.py checks it against Alembic's head): a database there
+# The newest migration (tests/store/test_upgrade.py checks it against Alembic's head): a database there
 # needs no migration, and a web worker starting on it does not import Alembic and its scripts (12 MiB each).
 HEAD_REVISION = "0015"
 
