@@ -85,7 +85,10 @@ class Student:
     def quantised(cls, weights: np.ndarray, intercept: float) -> Student:
         """The weights rounded to 255 steps, as the model file keeps them (0.4 MB there instead of 1.3): the
         error this adds to a margin is a few hundredths, against the 1.5 logits a skip must be clear by."""
-        steps, scale = int8_steps(weights)
+        return cls.from_steps(*int8_steps(weights), intercept)
+
+    @classmethod
+    def from_steps(cls, steps: np.ndarray, scale: float, intercept: float) -> Student:
         return cls((steps * np.float32(scale)).astype(np.float16), intercept)
 
     def steps(self) -> tuple[np.ndarray, float]:
@@ -499,8 +502,8 @@ class SpamModel:
             if "student_steps" in saved.files:
                 steps = np.zeros(N_FEATURES, dtype=np.int8)
                 steps[saved["idf_index"]] = saved["student_steps"]
-                scale = np.float32(saved["student_scale"][0])
-                model.student_ = Student((steps * scale).astype(np.float16), float(saved["student_intercept"][0]))
+                model.student_ = Student.from_steps(steps, float(saved["student_scale"][0]),
+                                                    float(saved["student_intercept"][0]))
             if "listed_domains" in saved.files:
                 model.link_lists_ = LinkLists(*(str(saved[name]).split("\n") if str(saved[name]) else []
                                                 for name in ("listed_domains", "listed_websites")))

@@ -55,10 +55,10 @@ class LinkLists:
         self.domains = domains
         self.websites = websites
         self._domain_set = frozenset(domains)
-        plain = [pattern for pattern in websites if PLAIN.fullmatch(pattern)]
+        plain = {pattern for pattern in websites if PLAIN.fullmatch(pattern)}
         self._plain_websites = frozenset(pattern.replace("\\.", ".") for pattern in plain)
         self._plain_lengths = sorted({len(website) for website in self._plain_websites})
-        self._other_websites = [pattern for pattern in websites if not PLAIN.fullmatch(pattern)]
+        self._other_websites = [pattern for pattern in websites if pattern not in plain]
 
     def compile(self) -> None:
         """Compile the patterns that are not plain strings now, not in a web worker's first post with a link."""
