@@ -32,15 +32,31 @@ def data_version_of(engine: Engine) -> DataVersion | None:
 
 
 class SqliteDataVersion:
-    """SQLite's own counter of commits by other connections, on a connection of its own."""
+    """SQLite's own counter of commits by other connections, on a connection of its own, asked at most once
+    every ``FRESH_SECONDS``.
+
+    Every read asks, and each asking takes two ``fcntl`` calls on the WAL's
+    shared memory: at 20,000 reads a second that was a fifth of a worker's
+    time (docs/experiments.md). Another process's write is seen within 10 ms
+    instead of at once; this process's own writes are taken in at once anyway
+    (``ThreadCache.invalidate``).
+    """
+
+    FRESH_SECONDS = 0.01
 
     def __init__(self, path: str) -> None:
         self._connection = sqlite3.connect(path, check_same_thread=False)
         self._lock = threading.Lock()
+        self._version = 0
+        self._asked = -self.FRESH_SECONDS
 
     def __call__(self) -> int:
+        if time.monotonic() - self._asked < self.FRESH_SECONDS:
+            return self._version
         with self._lock:
-            return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+            self._version = int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+            self._asked = time.monotonic()
+            return self._version
 
 
 class PostgresChanges:
