@@ -2,7 +2,7 @@
 
 Each process keeps rendered threads (moderation/cache.py) and must drop them
 when any worker or instance writes. SQLite counts this itself (``PRAGMA
-data_version``, one cheap call per read). PostgreSQL cannot be asked so
+data_version``), asked at most once in 10 ms per process. PostgreSQL cannot be asked so
 cheaply; instead every write transaction sends a NOTIFY (``engine.begin_write``),
 delivered on commit, and a listener thread per process counts them, so a read
 costs no round trip. While the listener is not connected, every call counts as
@@ -36,10 +36,10 @@ class SqliteDataVersion:
     every ``FRESH_SECONDS``.
 
     Every read asks, and each asking takes two ``fcntl`` calls on the WAL's
-    shared memory: at 20,000 reads a second that was a fifth of a worker's
-    time (docs/experiments.md). Another process's write is seen within 10 ms
-    instead of at once; this process's own writes are taken in at once anyway
-    (``ThreadCache.invalidate``).
+    shared memory: at 20,000 reads a second that was an eighth to a fifth of
+    a worker's request handling (docs/benchmarks.md, "Big, busy threads").
+    Another process's write is seen within 10 ms instead of at once; this
+    process's own writes are taken in at once anyway (``ThreadCache.invalidate``).
     """
 
     FRESH_SECONDS = 0.01

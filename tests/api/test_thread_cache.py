@@ -133,4 +133,3 @@ def test_a_rendering_lives_at_most_its_maximum_age(client: TestClient, poster: P
     assert cached(client, HOT) is not None
     service_of(client).cache.max_age_seconds = 0
     assert cached(client, HOT) is None
-
