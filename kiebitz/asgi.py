@@ -7,7 +7,7 @@ from kiebitz.app import create_app
 from kiebitz.config import Settings
 from kiebitz.store.engine import database_url
 
-# A post reaches PostgreSQL about fifteen times from a writer thread, and each round trip gives up the GIL.
+# A post reaches PostgreSQL about a dozen times from its threads, and each round trip gives up the GIL.
 # While readers keep the event loop busy, the thread then waits up to the switch interval (5 ms by default)
 # to get it back. At 1 ms the posts' p99 under 25 posts/s fell from 172-209 to 133-150 ms at a million
 # comments, readers' rate unchanged (docs/benchmarks.md, "The same on PostgreSQL"). SQLite's calls are

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,14 @@ def cached(client: TestClient, uri: str) -> object:
     return rendering
 
 
+def until(condition: Callable[[], bool], seconds: float, failure: str) -> None:
+    """Wait for what another process's write brings about: it arrives within ``seconds``, not at once."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.005)
+
+
 def test_a_post_in_another_process_drops_only_its_own_threads_rendering(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     with TestClient(create_app(settings)) as reader, TestClient(create_app(settings), client=("198.51.100.4", 1)) as writer:
@@ -38,19 +47,15 @@ def test_a_post_in_another_process_drops_only_its_own_threads_rendering(tmp_path
         assert quiet_before is not None and cached(reader, HOT) is not None
 
         poster.post(HOT)  # the other process writes to one thread; the reader hears of it within a second
-        deadline = time.monotonic() + 1
-        while reader.get("/api/comments", params={"uri": HOT, "limit": 20}).json()["total"] != 2:
-            assert time.monotonic() < deadline, "the reader kept the hot thread's old rendering"
-            time.sleep(0.005)
+        until(lambda: reader.get("/api/comments", params={"uri": HOT, "limit": 20}).json()["total"] == 2, 1,
+              "the reader kept the hot thread's old rendering")
         assert cached(reader, QUIET) is quiet_before  # the other thread's rendering was kept
 
         writer.app.state.kiebitz.site_settings.change({"require_email": "on"})  # type: ignore[attr-defined]
         # a settings change renders every thread anew, once the reader hears of it (on PostgreSQL a notification
         # from the writer, delivered within milliseconds; under load a little later)
-        deadline = time.monotonic() + 5
-        while reader.get("/api/comments", params={"uri": QUIET, "limit": 20}).json()["require_name"]:
-            assert time.monotonic() < deadline, "the reader kept the rendering made under the old settings"
-            time.sleep(0.05)
+        until(lambda: not reader.get("/api/comments", params={"uri": QUIET, "limit": 20}).json()["require_name"], 5,
+              "the reader kept the rendering made under the old settings")
 
 
 def test_concurrent_misses_of_one_page_render_it_once(client: TestClient, poster: Poster) -> None:
