@@ -1,4 +1,10 @@
-"""``kiebitz spam eval | train | check | build-default``: the filter from the shell."""
+"""``kiebitz spam eval | train | check | build-default``: the filter from the shell.
+
+Evaluation and training are imported by the commands that use them, not with
+this module: ``kiebitz.cli`` registers this group, and every server process
+imports ``kiebitz.cli`` (a spawned worker imports the command's module again),
+where scikit-learn and scipy took 75 MiB of each worker's memory for nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,8 @@ import click
 from kiebitz.config import Settings
 from kiebitz.domain import CommentDraft
 from kiebitz.spam.corpus import read_corpus
-from kiebitz.spam.evaluation import cross_validate, evaluate_model
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.store import DEFAULT_MODEL, load_base
-from kiebitz.spam.training import build_default, train
 
 
 @click.group("spam")
@@ -37,6 +41,8 @@ def rounded(result: dict[str, object]) -> dict[str, object]:
 @click.option("--model", default=None, help="'default' or a model file: score every row with it, no training.")
 def evaluate(data: str, folds: int, model: str | None) -> None:
     """Cross-validate on a labelled CSV (or score it with a trained model); prints one JSON line."""
+    from kiebitz.spam.evaluation import cross_validate, evaluate_model
+
     settings = Settings.load()
     corpus = read_corpus(data)
     if not len(corpus):
@@ -54,6 +60,8 @@ def evaluate(data: str, folds: int, model: str | None) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 def train_command(data: tuple[str, ...], out: str) -> None:
     """Train a model on labelled CSV files (classes balanced) and write it to OUT."""
+    from kiebitz.spam.training import train
+
     report = train([Path(path) for path in data], Path(out))
     click.echo(json.dumps({"rows": report.rows, "spam": report.spam, "seconds": round(report.seconds, 1),
                            "bytes": report.size_bytes, "out": out}))
@@ -64,6 +72,8 @@ def train_command(data: tuple[str, ...], out: str) -> None:
 @click.option("--out", default=str(DEFAULT_MODEL), show_default=True, type=click.Path(dir_okay=False))
 def build_default_command(data_dir: str, out: str) -> None:
     """Rebuild the model Kiebitz ships from the shared corpora."""
+    from kiebitz.spam.training import build_default
+
     report = build_default(Path(data_dir), Path(out))
     click.echo(json.dumps({"rows": report.rows, "spam": report.spam, "seconds": round(report.seconds, 1),
                            "bytes": report.size_bytes, "out": out}))

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING
 
 import mmh3
 import numpy as np
-from scipy import sparse
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
@@ -43,6 +42,7 @@ from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize
 
 if TYPE_CHECKING:
+    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
 N_FEATURES = 2**20
@@ -567,6 +567,14 @@ def token_indices(tokens: list[str]) -> np.ndarray:
 
 
 def counts_matrix(rows: np.ndarray, indices: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    """Counts as a sparse matrix, for scoring and training in batches.
+
+    scipy is imported here, not with the module: a serving worker scores one
+    comment at a time without it (``vector_of``), and scipy.sparse with what
+    it pulls in is 22 MiB of each worker's memory.
+    """
+    from scipy import sparse
+
     matrix = sparse.csr_matrix((np.ones(len(indices)), (rows, indices)), shape=(n_rows, N_FEATURES))
     matrix.sum_duplicates()
     return matrix

@@ -86,6 +86,25 @@ def open_connections(pid: int) -> int:
     return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if os.readlink(fd).startswith("socket:"))
 
 
+def test_a_worker_serves_and_posts_without_loading_the_training_libraries(tmp_path: Path) -> None:
+    """scikit-learn and scipy (about 75 MiB a worker) are for training and evaluation, never for serving.
+
+    A spawned worker imports the command's module again, so this is checked on
+    real worker processes after a post, not on an import in this one.
+    """
+    server, base = serve(tmp_path, workers=2)
+    try:
+        wait_for_listeners(int(base.rsplit(":", 1)[1]), 2)
+        for worker in range(2):
+            post_through_proxy(base, f"203.0.113.{worker + 7}", f"Der {worker + 1}. Beitrag zum Thema, gut geschrieben.")
+        mapped = {pid: Path(f"/proc/{pid}/maps").read_text() for pid in [server.pid, *workers_of(server, 2)]}
+    finally:
+        server.terminate()
+        server.wait(10)
+    for pid, maps in mapped.items():
+        assert "site-packages/sklearn/" not in maps and "site-packages/scipy/" not in maps, pid
+
+
 def test_workers_share_keep_alive_connections_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     server, base = serve(tmp_path, workers=2)
     try:

@@ -31,10 +31,13 @@ def test_a_lone_surrogate_hashes_instead_of_crashing():
     assert 0 <= token_indices(["\ud800x"])[0] < N_FEATURES
 
 
-def test_a_serving_worker_does_not_import_scikit_learn():
-    """scikit-learn and what it pulls in (scipy.stats, ...) cost each worker about 90 MiB; only training needs it."""
+def test_a_serving_worker_does_not_import_scikit_learn_or_scipy():
+    """scikit-learn and scipy cost each worker about 75 MiB; only training and evaluation need them.
+
+    ``kiebitz.cli`` too: a worker that ``kiebitz serve`` spawns imports it again.
+    """
     import subprocess
     import sys
 
-    check = "import sys, kiebitz.app; print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn'}))"
+    check = "import sys, kiebitz.cli, kiebitz.app; print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))"
     assert subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True).stdout == "[]\n"
