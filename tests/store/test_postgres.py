@@ -159,3 +159,26 @@ def test_the_change_listener_comes_back_after_losing_its_connection(postgres_ser
     while b'"total":3' not in second.comments.thread_json("default", "/artikel/drei"):
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_a_pooled_connection_is_pinged_only_after_idling_and_replaced_when_gone(postgres_server: PostgresServer,
+                                                                             monkeypatch):
+    """No round trip at every checkout (pool_pre_ping's), but a connection a server restart ended is not used."""
+    import kiebitz.store.engine
+
+    engine = open_engine(postgres_server.new_database())
+    pings = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or real_ping(connection))
+    with engine.connect() as connection:
+        first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    with engine.connect() as connection:  # just given back: used without a ping
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() == first
+    assert pings == []
+
+    with open_engine(postgres_server.url("postgres")).connect() as other:  # what a server restart does to it
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    monkeypatch.setattr(kiebitz.store.engine, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != first
+    assert pings == [1]
