@@ -25,7 +25,7 @@ from kiebitz.domain import BlockRule, Comment, Status, Verdict
 from kiebitz.fingerprint import BANDS, band_keys
 from kiebitz.store import schema
 from kiebitz.store.checkpoints import Checkpointer
-from kiebitz.store.engine import sqlite_file
+from kiebitz.store.engine import reader, sqlite_file
 from kiebitz.store.group_commit import GroupCommit
 from kiebitz.store.transactions import ProcessLock, WriteTransaction
 
@@ -115,6 +115,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reader = reader(engine)
         self._write_lock = threading.Lock()
         database = sqlite_file(engine)
         self._process_lock = ProcessLock(database)
@@ -176,7 +177,7 @@ class Store:
     def read(self) -> AbstractContextManager[Connection]:
         """A connection for reading, ``with store.read() as db:``; the shared one inside ``one_connection``."""
         shared = getattr(self._shared, "connection", None)
-        return nullcontext(shared) if shared is not None else self.engine.connect()
+        return nullcontext(shared) if shared is not None else self._reader.connect()
 
     @contextmanager
     def one_connection(self) -> Iterator[None]:
@@ -188,7 +189,7 @@ class Store:
         if getattr(self._shared, "connection", None) is not None:
             yield
             return
-        with self.engine.connect() as connection:
+        with self._reader.connect() as connection:
             self._shared.connection = connection
             try:
                 yield

@@ -182,3 +182,21 @@ def test_a_pooled_connection_is_pinged_only_after_idling_and_replaced_when_gone(
     with engine.connect() as connection:
         assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != first
     assert pings == [1]
+
+
+def test_reads_open_no_transaction_and_writes_do(postgres_server: PostgresServer):
+    """A read sends no BEGIN and no ROLLBACK (two round trips each time); a write is one transaction."""
+    from psycopg.pq import TransactionStatus
+
+    from kiebitz.store.comments import Store
+
+    store = Store(open_engine(postgres_server.new_database()))
+    with store.read() as db:
+        db.execute(text("SELECT 1"))
+        assert db.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+    with store.write() as db:
+        db.execute(text("SELECT 1"))
+        assert db.connection.dbapi_connection.info.transaction_status == TransactionStatus.INTRANS
+    with store.one_connection(), store.read() as db:
+        db.execute(text("SELECT 1"))
+        assert db.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE
