@@ -100,6 +100,9 @@ class CommentDraft:
     # The spam filter's sentence vector of the text, when the web layer encoded it already (batched with
     # other posts: spam/encoder.py); None to let the model encode it if it needs to.
     sentence_vector: Any = field(default=None, compare=False, repr=False)
+    # The n-gram model's weighed features of the draft once it computed them (SpamModel.vector_of), with the
+    # IDF and language they were weighed with; only the model reads it.
+    features: Any = field(default=None, init=False, compare=False, repr=False)  # not copied by replace()
 
 
 @dataclass

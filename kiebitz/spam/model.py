@@ -212,10 +212,19 @@ class SpamModel:
         return unique, values / norm if norm else values
 
     def vector_of(self, draft: CommentDraft) -> Vector:
-        words, text = tokenize(draft, self.site_language)
-        token_index = token_indices(words)
-        word_index, word_value = self._weigh_one(token_index)
-        char_index, char_value = self._weigh_one(char_ngram_hashes([text], N_FEATURES)[1])
+        """The draft's features, weighed once per draft and kept on it (``draft.features``): posting asks the
+        model twice, whether it will read the meaning and then for the verdict, and weighing was a third of
+        the filter's time in a post. Familiarity is counted each time, since a lesson may teach a word."""
+        kept = draft.features
+        if kept is not None and kept[0] is self.idf_ and kept[1] == self.site_language:
+            words, token_index, word_index, word_value, char_index, char_value = kept[2]
+        else:
+            words, text = tokenize(draft, self.site_language)
+            token_index = token_indices(words)
+            word_index, word_value = self._weigh_one(token_index)
+            char_index, char_value = self._weigh_one(char_ngram_hashes([text], N_FEATURES)[1])
+            draft.features = (self.idf_, self.site_language,
+                              (words, token_index, word_index, word_value, char_index, char_value))
         familiarity = self.familiarity(words, token_index)
         return Vector(words, familiarity, token_index, word_index, word_value, char_index, char_value)
 

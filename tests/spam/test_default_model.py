@@ -93,3 +93,24 @@ def test_the_student_survives_the_model_file() -> None:
     assert again.student_ is not None and model.student_ is not None
     assert again.student_.intercept == model.student_.intercept
     assert np.array_equal(again.student_.weights, model.student_.weights)
+
+
+def test_a_draft_is_weighed_once_for_both_of_a_posts_questions(monkeypatch) -> None:
+    """Posting asks whether the encoder will read a draft, then for its verdict: one weighing serves both,
+    and a draft made from it with other text is weighed anew."""
+    import dataclasses
+
+    import kiebitz.spam.model
+
+    model = load_base("default")
+    draft = CommentDraft("Cheap pills without prescription, order now at our shop", website="http://pills.example")
+    fresh = model.score(CommentDraft(draft.text, website=draft.website))
+    weighed = []
+    real = kiebitz.spam.model.tokenize
+    monkeypatch.setattr(kiebitz.spam.model, "tokenize", lambda *args: weighed.append(1) or real(*args))
+    model.wants_meaning(draft)
+    assert model.score(draft) == fresh
+    assert weighed == [1]
+    other = dataclasses.replace(draft, text="Danke für den guten Artikel über die Brücke.")
+    assert model.score(other) == model.score(CommentDraft(other.text, website=other.website))
+    assert len(weighed) == 3  # the other draft, and the one it is compared with
