@@ -213,8 +213,8 @@ class SpamModel:
 
     def vector_of(self, draft: CommentDraft) -> Vector:
         """The draft's features, weighed once per draft and kept on it (``draft.features``): posting asks the
-        model twice, whether it will read the meaning and then for the verdict, and weighing was a third of
-        the filter's time in a post. Familiarity is counted each time, since a lesson may teach a word."""
+        model twice, whether it will read the meaning and then for the verdict, and the two weighings took
+        15 % of a post's time in the worker. Familiarity is counted each time: a lesson may teach a word."""
         kept = draft.features
         if kept is not None and kept[0] is self.idf_ and kept[1] == self.site_language:
             words, token_index, word_index, word_value, char_index, char_value = kept[2]
