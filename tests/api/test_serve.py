@@ -234,16 +234,18 @@ def test_a_server_process_on_postgresql_hands_the_gil_on_sooner(tmp_path: Path, 
     database = str(tmp_path / "kiebitz.db")
     if backend == "postgresql":
         database = request.getfixturevalue("postgres_server").new_database()
-    probe = "import sys, kiebitz.asgi; print(sys.getswitchinterval())"
-    result = subprocess.run([sys.executable, "-c", probe], env=dict(os.environ, KIEBITZ_DATABASE=database),
-                            capture_output=True, text=True, check=True)
-    assert float(result.stdout.split()[-1]) == (0.001 if backend == "postgresql" else 0.005)
+    assert float(in_a_server_process("sys.getswitchinterval()", database)) == (0.001 if backend == "postgresql" else 0.005)
 
 
 def test_a_server_process_leaves_what_it_loaded_out_of_the_garbage_collection(tmp_path: Path) -> None:
     """The model, the encoder and the modules stay for the process's life: a full collection walking them held
     the GIL for 68 ms, so they are frozen once the app is built."""
-    probe = "import gc, kiebitz.asgi; print(gc.get_freeze_count())"
-    result = subprocess.run([sys.executable, "-c", probe], env=dict(os.environ, KIEBITZ_DATABASE=str(tmp_path / "k.db")),
+    assert int(in_a_server_process("gc.get_freeze_count()", str(tmp_path / "k.db"))) > 50_000
+
+
+def in_a_server_process(expression: str, database: str) -> str:
+    """``expression`` (sys and gc imported) as printed by a process that has imported the server's app."""
+    probe = f"import gc, sys, kiebitz.asgi; print({expression})"
+    result = subprocess.run([sys.executable, "-c", probe], env=dict(os.environ, KIEBITZ_DATABASE=database),
                             capture_output=True, text=True, check=True)
-    assert int(result.stdout.split()[-1]) > 50_000
+    return result.stdout.split()[-1]
