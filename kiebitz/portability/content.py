@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from markdownify import markdownify
-
 from kiebitz import markup
 
 BLANK_LINE = re.compile(r"\n\s*\n")
@@ -29,6 +27,10 @@ KEPT_NEWLINE = "\x00"
 
 def markdown_from_html(html: str) -> str:
     html = ROW_END.sub("<br>", CELL_END.sub(" ", html))
+    # Imported here: markdownify brings BeautifulSoup, 4 MiB and 0.1 s to load, which a server worker that
+    # never receives an upload should not carry (the admin's upload route sits in every worker).
+    from markdownify import markdownify
+
     # Kiebitz renders a single newline as a line break, so markdownify's "two spaces, newline" is not needed.
     text = markdownify(markup.sanitize(html), heading_style="ATX", bullets="*").replace("  \n", "\n")
     return text.strip()

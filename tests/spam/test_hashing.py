@@ -31,13 +31,15 @@ def test_a_lone_surrogate_hashes_instead_of_crashing():
     assert 0 <= token_indices(["\ud800x"])[0] < N_FEATURES
 
 
-def test_a_serving_worker_does_not_import_scikit_learn_or_scipy():
+def test_a_serving_worker_does_not_import_what_only_training_or_imports_need():
     """scikit-learn and scipy cost each worker about 75 MiB; only training and evaluation need them.
+    markdownify and BeautifulSoup cost 4 MiB; only an import of another system's comments needs them.
 
     ``kiebitz.cli`` too: a worker that ``kiebitz serve`` spawns imports it again.
     """
     import subprocess
     import sys
 
-    check = "import sys, kiebitz.cli, kiebitz.app; print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))"
+    heavy = "{'sklearn', 'scipy', 'markdownify', 'bs4'}"
+    check = f"import sys, kiebitz.cli, kiebitz.app; print(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy}))"
     assert subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True).stdout == "[]\n"
