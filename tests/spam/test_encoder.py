@@ -42,7 +42,6 @@ def test_posts_under_way_are_encoded_together_with_the_same_vectors_as_alone() -
     assert np.abs(np.array(vectors) - alone).max() < 1e-5
 
 
-
 def test_the_library_cuts_text_into_the_ids_of_the_wheels_own_cutter() -> None:
     """The vectors the model learned from were cut by the wheel's port; runs of unknown characters are where
     the two would part."""
