@@ -53,6 +53,8 @@ def test_migrations_match_the_schema_and_use_wal(tmp_path: Path):
     with store.engine.connect() as connection:
         assert schema_differences(connection) == []
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        # a worker pools twenty connections and more, each with a page cache of its own: 500 KB, not SQLite's 2 MB
+        assert connection.execute(text("PRAGMA cache_size")).scalar() == -500
 
 
 @pytest.mark.usefixtures("database_backend")
