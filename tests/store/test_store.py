@@ -24,7 +24,7 @@ from kiebitz.store.comments import (
     SIMILAR_TEXTS,
     Store,
 )
-from kiebitz.store.engine import migrate, open_engine
+from kiebitz.store.engine import SQLITE_CACHE_KIB, migrate, open_engine
 from tests.conftest import database_for
 from tests.store.schema_check import schema_differences
 
@@ -54,7 +54,7 @@ def test_migrations_match_the_schema_and_use_wal(tmp_path: Path):
         assert schema_differences(connection) == []
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         # a worker pools twenty connections and more, each with a page cache of its own: 500 KB, not SQLite's 2 MB
-        assert connection.execute(text("PRAGMA cache_size")).scalar() == -500
+        assert connection.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB == -500
 
 
 @pytest.mark.usefixtures("database_backend")
