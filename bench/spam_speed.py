@@ -44,6 +44,8 @@ def best_of(passes: int, work: Callable[..., object], *arguments: object) -> flo
 def score_each(model: SpamModel, drafts: list[CommentDraft]) -> list[float]:
     """Milliseconds per comment, each a new draft as a post brings it: a draft keeps the features the model
     weighed (``CommentDraft.features``), which would make every pass after the first too fast."""
+    if model.link_lists_ is not None:  # a link's host is looked up once per worker: each pass as a new one
+        model.link_lists_.forget_hosts()
     times = []
     for draft in drafts:
         fresh = dataclasses.replace(draft)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from kiebitz.domain import CommentDraft, Label
+from kiebitz.spam import patterns
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists, read_lists
@@ -31,6 +33,22 @@ def test_lists_are_read_and_matched_by_host_parent_domain_and_pattern(tmp_path: 
     # a plain pattern is found anywhere in the host, whatever its case; an unescaped dot still stands for any letter
     assert lists.listed("www.Essay-Mill.example.net") and not lists.listed("essay-millXexample.net")
     assert lists.listed("loan-shark.example") and lists.listed("loan.shark.example")
+
+
+def test_a_hosts_verdict_is_kept_up_to_a_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lists = LinkLists(*read_lists(write_lists(tmp_path / "patterns")))
+    looked_up: list[str] = []
+    look_up = lists._look_up
+    monkeypatch.setattr(lists, "_look_up", lambda host: looked_up.append(host) or look_up(host))
+    monkeypatch.setattr(patterns, "HOSTS_KEPT", 2)
+    assert [lists.listed(host) for host in ("cheappills.example", "example.org", "cheappills.example")] == [
+        patterns.SMOKEDETECTOR, "", patterns.SMOKEDETECTOR]
+    assert looked_up == ["cheappills.example", "example.org"]
+    lists.listed("example.net")  # a third host: the two kept are dropped
+    lists.listed("example.org")
+    lists.forget_hosts()
+    lists.listed("example.org")
+    assert looked_up == ["cheappills.example", "example.org", "example.net", "example.org", "example.org"]
 
 
 def test_a_listed_link_sends_to_the_spam_queue_and_survives_the_model_file(tmp_path: Path) -> None:
