@@ -39,7 +39,7 @@ from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
 from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
-from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize
+from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -172,14 +172,14 @@ class SpamModel:
         (``local``: one Akismet key's too); 1 for no words."""
         if indices is None:
             indices = token_indices(tokens)
-        words = np.fromiter((token.startswith("w:") for token in tokens), dtype=bool, count=len(tokens))
-        if not words.any():
+        words = indices[:word_count(tokens)]
+        if not len(words):
             return 1.0
-        known = self.idf_[indices[words]] > 0
+        known = self.idf_[words] > 0
         if self.learned_ is not None:
-            known |= self.learned_[indices[words]]
+            known |= self.learned_[words]
         if local is not None:
-            known |= np.fromiter((index in local.values for index in indices[words].tolist()), dtype=bool)
+            known |= np.fromiter((index in local.values for index in words.tolist()), dtype=bool)
         return float(known.mean())
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -204,12 +204,22 @@ class SpamModel:
         combined.eliminate_zeros()
         return combined
 
-    def _weigh_one(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``_weigh`` for a single row, without scipy's per-call overhead."""
-        unique, counts = unique_counts(indices)
+    def _weigh_one(self, word_indices: np.ndarray, char_indices: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``_weigh`` for a single row's two blocks, without scipy's per-call overhead: (word indices, word
+        values, character indices, character values).
+
+        The blocks are counted in one sort, the characters' indices moved past the words' for it: every
+        numpy call costs a microsecond or two on arrays this small, whatever their size.
+        """
+        unique, counts = unique_counts(np.concatenate([word_indices, char_indices + N_FEATURES]))
+        split = int(np.searchsorted(unique, N_FEATURES))
+        unique[split:] -= N_FEATURES
         values = (np.log(counts) + 1.0) * self.idf_[unique]
-        norm = float(np.sqrt(values @ values))
-        return unique, values / norm if norm else values
+        blocks: list[np.ndarray] = []
+        for block in (slice(0, split), slice(split, None)):
+            norm = float(np.sqrt(values[block] @ values[block]))
+            blocks += [unique[block], values[block] / norm if norm else values[block]]
+        return tuple(blocks)
 
     def vector_of(self, draft: CommentDraft) -> Vector:
         """The draft's features, weighed once per draft and kept on it (``draft.features``): posting asks the
@@ -221,8 +231,8 @@ class SpamModel:
         else:
             words, text = tokenize(draft, self.site_language)
             token_index = token_indices(words)
-            word_index, word_value = self._weigh_one(token_index)
-            char_index, char_value = self._weigh_one(char_ngram_hashes([text], N_FEATURES)[1])
+            word_index, word_value, char_index, char_value = self._weigh_one(
+                token_index, char_ngram_hashes([text], N_FEATURES)[1])
             draft.features = (self.idf_, self.site_language,
                               (words, token_index, word_index, word_value, char_index, char_value))
         familiarity = self.familiarity(words, token_index)
@@ -299,16 +309,19 @@ class SpamModel:
         return probability
 
     def needs_meaning(self, margin: np.ndarray | float, probability: np.ndarray | float,
-                      familiarity: np.ndarray | float, guess: np.ndarray | float | None) -> np.ndarray:
+                      familiarity: np.ndarray | float, guess: np.ndarray | float | None) -> np.ndarray | bool:
         """Whether the encoder must read the comment too: the model does not know most of its words, or the
         student's estimate of the blend (``guess``: its margin for the meaning) is within ``SURE`` logits of
-        a verdict's threshold; without a student, whether the n-grams alone are in doubt."""
-        unfamiliar = np.asarray(familiarity) < FAMILIAR
+        a verdict's threshold; without a student, whether the n-grams alone are in doubt.
+
+        For arrays (``score_many``) and single floats (``score``) alike: the operators below work on both,
+        and a float is not made an array, which cost a single comment a dozen numpy calls.
+        """
+        unfamiliar = familiarity < FAMILIAR
         if guess is None or self.blend_ is None:
-            p = np.asarray(probability)
-            return unfamiliar | ((p >= DOUBT[0]) & (p < DOUBT[1]))
+            return unfamiliar | ((probability >= DOUBT[0]) & (probability < DOUBT[1]))
         blend = self.blend_
-        logit = blend.ngram * np.asarray(margin) + blend.meaning * np.asarray(guess) + blend.bias
+        logit = blend.ngram * margin + blend.meaning * guess + blend.bias
         unsure, spam = (math.log(point / (1 - point)) for point in self.verdict_points)
         return unfamiliar | ((logit > unsure - SURE) & (logit < spam + SURE))
 
@@ -381,8 +394,10 @@ class SpamModel:
         towards_spam = probability >= 0.5
         seen: set[str] = set()
         reasons = []
-        for position in np.argsort(-weights if towards_spam else weights)[: count * 3]:
-            token, weight = x.tokens[position], float(weights[position])
+        strongest = np.argsort(-weights if towards_spam else weights)[: count * 3].tolist()
+        weight_of = weights.tolist()  # Python floats: numpy's scalars cost a microsecond each below
+        for position in strongest:
+            token, weight = x.tokens[position], weight_of[position]
             if token in seen or (weight > 0) != towards_spam or abs(weight) < 0.05:
                 continue
             seen.add(token)
@@ -557,8 +572,8 @@ def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ordered = np.sort(indices)
     if not len(ordered):
         return ordered, np.zeros(0, dtype=np.intp)
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+    bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
+    return ordered[bounds[:-1]], np.diff(bounds)
 
 
 def token_indices(tokens: list[str]) -> np.ndarray:
@@ -572,7 +587,7 @@ def token_indices(tokens: list[str]) -> np.ndarray:
     hashes = np.fromiter(
         (mmh3.hash(token.encode("utf-8", "replace"), 0) for token in tokens), dtype=np.int64, count=len(tokens)
     )
-    return np.abs(hashes) % N_FEATURES
+    return (np.abs(hashes) % N_FEATURES).astype(np.int32)  # as ``char_ngram_hashes``
 
 
 def counts_matrix(rows: np.ndarray, indices: np.ndarray, n_rows: int) -> sparse.csr_matrix:

@@ -9,6 +9,7 @@ Character n-grams are hashed straight to feature indices (see
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import re
@@ -53,6 +54,12 @@ def word_tokens(text: str) -> list[str]:
     return ["w:" + word for word in words] + ["b:" + a + " " + b for a, b in zip(words, words[1:], strict=False)]
 
 
+def word_count(tokens: list[str]) -> int:
+    """How many of ``tokenize``'s tokens are single words (``w:``): they come first, so a binary search finds
+    the end of them in a few steps rather than a look at every token."""
+    return bisect.bisect_left(tokens, True, key=lambda token: not token.startswith("w:"))
+
+
 def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashed character n-grams (1 to 5) inside word boundaries, like scikit-learn's ``char_wb``.
 
@@ -71,7 +78,7 @@ def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np
             pieces.append(piece)
             rows.append(row)
     if not pieces:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     codes = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     # One text (scoring one comment) needs no owner per position: a few numpy calls fewer.
     row_of = None if len(texts) == 1 else np.repeat(np.array(rows, dtype=np.int64), [len(piece) for piece in pieces])
@@ -93,7 +100,8 @@ def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np
                 hashes.append(rolling[inside] + _SIZES[size])
                 if row_of is not None:
                     owners.append(row_of[:count][inside])
-    indices = (_splitmix64(np.concatenate(hashes)) % np.uint64(n_features)).astype(np.int64)
+    # int32: numpy sorts them two and a half times as fast as int64 (model.unique_counts)
+    indices = (_splitmix64(np.concatenate(hashes)) % np.uint64(n_features)).astype(np.int32)
     return (np.concatenate(owners) if row_of is not None else np.zeros(len(indices), dtype=np.int64)), indices
 
 
@@ -224,7 +232,8 @@ def line_tokens(marked: str) -> list[str]:
 
 
 def tokenize(draft: CommentDraft, site_language: str = "") -> tuple[list[str], str]:
-    """Tokens of a comment (words, URLs, metadata) and the text for ``char_ngram_hashes``.
+    """Tokens of a comment (single words first, then word pairs, URLs, metadata) and the text for
+    ``char_ngram_hashes``.
 
     Words are read from the prose alone. The character n-grams read the markup
     too (how a mail or an Akismet client's HTML comment is marked up is

@@ -48,6 +48,8 @@ def test_shortcuts_match_the_plain_definitions(text: str):
     assert f"meta:capitals={int(capitals * 5)}" in shape_tokens(text)
     assert ("meta:phone_number" in shape_tokens(text)) == bool(tokenizer.PHONE.search(text))
     assert ("meta:money" in shape_tokens(text)) == bool(tokenizer.MONEY.search(text))
+    tokens = tokenize(CommentDraft(text=text, author="A. Reader", website="http://shop.example"))[0]
+    assert tokenizer.word_count(tokens) == sum(token.startswith("w:") for token in tokens)
 
 
 def test_letters_are_alphanumerics_that_are_not_decimal_digits():
