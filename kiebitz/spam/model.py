@@ -180,7 +180,7 @@ class SpamModel:
             known |= self.learned_[words]
         if local is not None:
             known |= np.fromiter((index in local.values for index in words.tolist()), dtype=bool)
-        return float(known.mean())
+        return np.count_nonzero(known) / len(words)  # known.mean() costs ten times as much
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """Sublinear TF times IDF, then unit length per row (in place)."""
@@ -217,7 +217,7 @@ class SpamModel:
         values = (np.log(counts) + 1.0) * self.idf_[unique]
         blocks: list[np.ndarray] = []
         for block in (slice(0, split), slice(split, None)):
-            norm = float(np.sqrt(values[block] @ values[block]))
+            norm = math.sqrt(values[block] @ values[block])
             blocks += [unique[block], values[block] / norm if norm else values[block]]
         return tuple(blocks)
 
@@ -572,8 +572,8 @@ def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ordered = np.sort(indices)
     if not len(ordered):
         return ordered, np.zeros(0, dtype=np.intp)
-    bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
-    return ordered[bounds[:-1]], np.diff(bounds)
+    bounds = np.concatenate(([True], ordered[1:] != ordered[:-1], [True])).nonzero()[0]
+    return ordered[bounds[:-1]], bounds[1:] - bounds[:-1]
 
 
 def token_indices(tokens: list[str]) -> np.ndarray:

@@ -86,20 +86,22 @@ def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np
     spaces = codes == 32
     segment = np.zeros(length, dtype=np.int64)
     segment[1:] = np.cumsum(spaces[1:] & spaces[:-1])
-    rolling = np.zeros(length, dtype=np.uint64)
+    rolling = codes  # the hash of each 1-gram is its code point
     hashes, owners = [], []
     low, high = CHAR_NGRAMS
-    with np.errstate(over="ignore"):
-        for size in range(1, high + 1):
-            count = length - size + 1
-            if count <= 0:
-                break
+    # numpy does not check integer arrays for overflow: they wrap, as a rolling hash wants (np.errstate
+    # would cost a microsecond each time for nothing)
+    for size in range(1, high + 1):
+        count = length - size + 1
+        if count <= 0:
+            break
+        if size > 1:
             rolling = rolling[:count] * _PRIME + codes[size - 1 :]
-            if size >= low:
-                inside = segment[:count] == segment[size - 1 :]
-                hashes.append(rolling[inside] + _SIZES[size])
-                if row_of is not None:
-                    owners.append(row_of[:count][inside])
+        if size >= low:
+            inside = segment[:count] == segment[size - 1 :] if size > 1 else slice(None)  # one character is inside
+            hashes.append(rolling[inside] + _SIZES[size])
+            if row_of is not None:
+                owners.append(row_of[:count][inside])
     # int32: numpy sorts them two and a half times as fast as int64 (model.unique_counts)
     indices = (_splitmix64(np.concatenate(hashes)) % np.uint64(n_features)).astype(np.int32)
     return (np.concatenate(owners) if row_of is not None else np.zeros(len(indices), dtype=np.int64)), indices
@@ -110,13 +112,13 @@ _SIZES = [np.uint64(size) for size in range(CHAR_NGRAMS[1] + 1)]
 
 
 def _splitmix64(values: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):  # in place: ``values`` is the caller's fresh array
-        values ^= values >> _SHIFTS[0]
-        values *= _MIX[0]
-        values ^= values >> _SHIFTS[1]
-        values *= _MIX[1]
-        values ^= values >> _SHIFTS[2]
-        return values
+    # in place (``values`` is the caller's fresh array); integer arrays wrap silently
+    values ^= values >> _SHIFTS[0]
+    values *= _MIX[0]
+    values ^= values >> _SHIFTS[1]
+    values *= _MIX[1]
+    values ^= values >> _SHIFTS[2]
+    return values
 
 
 _SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
