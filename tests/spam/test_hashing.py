@@ -7,6 +7,7 @@ import random
 from sklearn.utils import murmurhash3_32
 
 from kiebitz.spam.model import N_FEATURES, token_indices
+from kiebitz.spam.tokenizer import char_ngram_hashes
 
 # Indices the shipped model was built with (scikit-learn 1.x, murmurhash3_32(token, seed=0)).
 REFERENCE = {
@@ -25,6 +26,40 @@ def test_token_indices_match_scikit_learn_on_mixed_scripts():
     tokens = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(5_000)]
     expected = [abs(murmurhash3_32(token, seed=0)) % N_FEATURES for token in tokens]
     assert token_indices(tokens).tolist() == expected
+
+
+MASK = 2**64 - 1
+
+
+def plain_char_ngrams(text: str) -> list[int]:
+    """What ``char_ngram_hashes`` computes, one n-gram at a time: each word with a space on either side, its
+    1- to 5-grams as a polynomial hash of the code points (prime 1,000,003) plus the size, then splitmix64."""
+    indices = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        for size in range(1, 6):
+            for start in range(len(padded) - size + 1):
+                value = 0
+                for char in padded[start:start + size]:
+                    value = (value * 1_000_003 + ord(char)) & MASK
+                value = (value + size) & MASK
+                value ^= value >> 30
+                value = (value * 0xBF58476D1CE4E5B9) & MASK
+                value ^= value >> 27
+                value = (value * 0x94D049BB133111EB) & MASK
+                value ^= value >> 31
+                indices.append(value % N_FEATURES)
+    return sorted(indices)
+
+
+def test_character_ngrams_are_the_plain_definition_alone_and_in_a_batch():
+    """The shipped model's character weights sit at these indices: a faster hashing must give the same."""
+    texts = ["Schöne Grüße,  Köln!", "a", "", "Привет 😀 check out my channel", "ab\tcd\nefghijkl"]
+    for text in texts:
+        assert sorted(char_ngram_hashes([text], N_FEATURES)[1].tolist()) == plain_char_ngrams(text)
+    rows, indices = char_ngram_hashes(texts, N_FEATURES)
+    for row, text in enumerate(texts):
+        assert sorted(indices[rows == row].tolist()) == plain_char_ngrams(text)
 
 
 def test_a_lone_surrogate_hashes_instead_of_crashing():
