@@ -74,11 +74,19 @@ def workers_of(server: subprocess.Popen[bytes], count: int) -> list[int]:
     deadline = time.time() + 30
     while time.time() < deadline:
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        workers = [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+        workers = [int(child) for child in children if b"spawn_main" in command_line(int(child))]
         if len(workers) >= count:  # not counting multiprocessing's resource tracker
             return workers
         time.sleep(0.1)
     raise RuntimeError(f"fewer than {count} workers started")
+
+
+def command_line(pid: int) -> bytes:
+    """A process's command line; empty once it has gone (a killed worker is listed until it is reaped)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def open_connections(pid: int) -> int:
