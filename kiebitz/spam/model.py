@@ -204,7 +204,8 @@ class SpamModel:
         combined.eliminate_zeros()
         return combined
 
-    def _weigh_one(self, word_indices: np.ndarray, char_indices: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _weigh_one(self, word_indices: np.ndarray, char_indices: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``_weigh`` for a single row's two blocks, without scipy's per-call overhead: (word indices, word
         values, character indices, character values).
 
@@ -215,11 +216,8 @@ class SpamModel:
         split = int(np.searchsorted(unique, N_FEATURES))
         unique[split:] -= N_FEATURES
         values = (np.log(counts) + 1.0) * self.idf_[unique]
-        blocks: list[np.ndarray] = []
-        for block in (slice(0, split), slice(split, None)):
-            norm = math.sqrt(values[block] @ values[block])
-            blocks += [unique[block], values[block] / norm if norm else values[block]]
-        return tuple(blocks)
+        words, chars = values[:split], values[split:]
+        return unique[:split], unit_length(words), unique[split:], unit_length(chars)
 
     def vector_of(self, draft: CommentDraft) -> Vector:
         """The draft's features, weighed once per draft and kept on it (``draft.features``): posting asks the
@@ -562,6 +560,12 @@ def row_products(X: sparse.csr_matrix, weights: np.ndarray) -> np.ndarray:
     if products.size:
         sums[nonempty] = np.add.reduceat(products, X.indptr[:-1][nonempty])
     return sums
+
+
+def unit_length(values: np.ndarray) -> np.ndarray:
+    """The values divided by their Euclidean norm; all zeros stay as they are."""
+    norm = math.sqrt(values @ values)
+    return values / norm if norm else values
 
 
 def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

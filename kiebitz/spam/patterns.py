@@ -22,7 +22,7 @@ LISTED_LINK = "listed_link"
 REGEX_TIMEOUT = 0.05
 SMOKEDETECTOR = "SmokeDetector's list of spam websites"
 PLAIN = regex.compile(r"(?:[\w-]|\\\.)+")  # a pattern that matches only itself: letters, digits, "-", "\."
-HOSTS_KEPT = 10_000  # verdicts kept per worker, a few hundred kilobytes
+HOSTS_KEPT = 10_000  # verdicts kept per worker, about 1 MB
 
 
 def read_lists(patterns_dir: Path) -> tuple[list[str], list[str]]:

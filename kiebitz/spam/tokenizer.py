@@ -86,7 +86,8 @@ def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np
     spaces = codes == 32
     segment = np.zeros(length, dtype=np.int64)
     segment[1:] = np.cumsum(spaces[1:] & spaces[:-1])
-    rolling = codes  # the hash of each 1-gram is its code point
+    rolling = codes  # the hash of each 1-gram is its code point, and one character is inside its word
+    inside: np.ndarray | slice = slice(None)
     hashes, owners = [], []
     low, high = CHAR_NGRAMS
     # numpy does not check integer arrays for overflow: they wrap, as a rolling hash wants (np.errstate
@@ -97,8 +98,8 @@ def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np
             break
         if size > 1:
             rolling = rolling[:count] * _PRIME + codes[size - 1 :]
+            inside = segment[:count] == segment[size - 1 :]
         if size >= low:
-            inside = segment[:count] == segment[size - 1 :] if size > 1 else slice(None)  # one character is inside
             hashes.append(rolling[inside] + _SIZES[size])
             if row_of is not None:
                 owners.append(row_of[:count][inside])

@@ -39,7 +39,12 @@ def test_a_hosts_verdict_is_kept_up_to_a_bound(tmp_path: Path, monkeypatch: pyte
     lists = LinkLists(*read_lists(write_lists(tmp_path / "patterns")))
     looked_up: list[str] = []
     look_up = lists._look_up
-    monkeypatch.setattr(lists, "_look_up", lambda host: looked_up.append(host) or look_up(host))
+
+    def counted_look_up(host: str) -> str:
+        looked_up.append(host)
+        return look_up(host)
+
+    monkeypatch.setattr(lists, "_look_up", counted_look_up)
     monkeypatch.setattr(patterns, "HOSTS_KEPT", 2)
     assert [lists.listed(host) for host in ("cheappills.example", "example.org", "cheappills.example")] == [
         patterns.SMOKEDETECTOR, "", patterns.SMOKEDETECTOR]
