@@ -10,6 +10,9 @@ for each run). wrk
 asks what the widget asks (`&sort=oldest&limit=20&offset=0`, 64 connections)
 while a client posts at 0, 5 or 25 comments a second to other threads (each
 post from its own address, with a form token fetched before the run). The
+three rates run in turn, in rounds (three by default): this machine's speed
+swings by up to a half from minute to minute, and each round's rate under
+posts is compared with the same round's rate without them. The
 posts are everyday German comments, GermEval 2021's (../shared/data; the
 filter was never trained on them), none sent twice in a run: the filter then
 does for them what it does for a news site's comments (until bec3b5d they
@@ -138,12 +141,17 @@ class Poster:
         self.answers.append((status, (time.monotonic() - began) * 1000))
 
     def summary(self) -> str:
-        if not self.answers:
+        return Poster.summary_of([self])
+
+    @staticmethod
+    def summary_of(posters: list[Poster]) -> str:
+        answers = [answer for poster in posters for answer in poster.answers]
+        if not answers:
             return "—"
-        accepted = sum(status in (201, 202) for status, _ in self.answers)
-        refused = Counter(status for status, _ in self.answers if status not in (201, 202))
+        accepted = sum(status in (201, 202) for status, _ in answers)
+        refused = Counter(status for status, _ in answers if status not in (201, 202))
         statuses = "".join(f", {count} × {status or 'no answer'}" for status, count in sorted(refused.items()))
-        return f"{accepted}/{len(self.answers)}{statuses}, p99 {percentile([ms for _, ms in self.answers], 99):.0f} ms"
+        return f"{accepted}/{len(answers)}{statuses}, p99 {percentile([ms for _, ms in answers], 99):.0f} ms"
 
 
 def percentile(values: list[float], percent: float) -> float:
@@ -166,6 +174,18 @@ def first_then_p99(request: Any, times: int) -> tuple[float, float]:
     began = time.perf_counter()
     request()
     return (time.perf_counter() - began) * 1000, timed_requests(request, times)
+
+
+def phase_row(name: str, rate: int, runs: list[tuple[dict[str, float], Poster]],
+              quiet: list[tuple[dict[str, float], Poster]]) -> str:
+    """One table row for a thread at one post rate over the rounds: the median rate and each round's share of
+    the same round's rate without posts; the worst round's latencies."""
+    share = "" if rate == 0 else " (" + ", ".join(
+        f"{got['rps'] / alone['rps']:.0%}" for (got, _), (alone, _) in zip(runs, quiet, strict=True)) + ")"
+    return (f"| {name}, first page | {rate} | {statistics.median(got['rps'] for got, _ in runs):,.0f}{share} | "
+            f"{max(got['p50'] for got, _ in runs):.1f} | {max(got['p99'] for got, _ in runs):.1f} | "
+            f"{max(got['max'] for got, _ in runs):.0f} | {sum(got['errors'] for got, _ in runs)}, "
+            f"{sum(got['timeouts'] for got, _ in runs)} | {Poster.summary_of([poster for _, poster in runs])} |")
 
 
 def worker_memory(supervisor: int) -> list[tuple[float, float]]:
@@ -227,7 +247,7 @@ def serve(database: str, port: int) -> subprocess.Popen[bytes]:
                             env=environment, start_new_session=True)
 
 
-def measure(database: str, sizes: list[int], seconds: int) -> tuple[list[str], list[str], bytes, float]:
+def measure(database: str, sizes: list[int], seconds: int, rounds: int) -> tuple[list[str], list[str], bytes, float]:
     """The table's rows for one database, the other figures' rows, the largest page's bytes and its rate alone."""
     small = uri_of(min(range(len(sizes)), key=lambda rank: abs(sizes[rank] - 100)) + 1)
     largest = uri_of(1)
@@ -237,17 +257,21 @@ def measure(database: str, sizes: list[int], seconds: int) -> tuple[list[str], l
     port = free_port()
     server = serve(database, port)
     base = f"http://127.0.0.1:{port}"
-    alone = 0.0
     try:
         wait_for_listeners(port, 2)
+        threads = ((f"{sizes[int(small.rsplit('/', 1)[1]) - 1]}-comment thread", small),
+                   (f"largest thread ({sizes[0]:,})", largest))
+        phases: dict[tuple[str, int], list[tuple[dict[str, float], Poster]]] = {}
+        for _ in range(rounds):  # a slow phase of the machine falls on a round's rates alike, not on one of them
+            for name, uri in threads:
+                for rate in (0, 5, 25):
+                    with Poster(base, others, rate) as poster:
+                        got = wrk(f"{base}/api/comments?uri={uri}{PAGE}", seconds)
+                    phases.setdefault((name, rate), []).append((got, poster))
         for rate in (0, 5, 25):
-            for name, uri in ((f"{sizes[int(small.rsplit('/', 1)[1]) - 1]}-comment thread", small),
-                              (f"largest thread ({sizes[0]:,})", largest)):
-                with Poster(base, others, rate) as poster:
-                    got = wrk(f"{base}/api/comments?uri={uri}{PAGE}", seconds)
-                alone = got["rps"] if rate == 0 and uri == largest else alone
-                rows.append(f"| {name}, first page | {rate} | {got['rps']:,.0f} | {got['p50']:.1f} | {got['p99']:.1f} | "
-                            f"{got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
+            for name, _ in threads:
+                rows.append(phase_row(name, rate, phases[name, rate], phases[name, 0]))
+        alone = statistics.median(got["rps"] for got, _ in phases[threads[1][0], 0])
         with Poster(base, [largest], 5) as poster:
             got = wrk(f"{base}/api/comments?uri={largest}{PAGE}", seconds)
         rows.append(f"| largest thread, while it gets 5 posts/s itself | — | {got['rps']:,.0f} | {got['p50']:.1f} | "
@@ -277,6 +301,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the 0, 5 and 25 posts/s phases")
     parser.add_argument("--postgres", action="store_true", help="on a throw-away PostgreSQL server instead of SQLite")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
@@ -285,9 +310,12 @@ def main() -> None:
     backend = "PostgreSQL (fsync on, on the same two cores)" if args.postgres else "SQLite"
     rows = [f"`bench/scale.py --comments {args.comments}{' --postgres' if args.postgres else ''}` at commit {commit}: "
             f"{args.comments:,} comments in {args.threads:,} threads (largest {sizes[0]:,}), {backend}, "
-            f"`kiebitz serve --workers 2`, wrk 64 connections {args.seconds} s, on this 2-core machine "
-            "(wrk, the poster and nginx share it)", "",
-            "| request | posts/s elsewhere | req/s | p50 ms | p99 ms | max ms | errors, timeouts | posts accepted, p99 |",
+            f"`kiebitz serve --workers 2`, wrk 64 connections {args.seconds} s a phase, {args.rounds} rounds of the three "
+            "rates, on this 2-core machine (wrk, the poster and nginx share it). req/s: the median of the rounds, and "
+            "in brackets each round's share of the same round's rate without posts; p50, p99 and max: the worst round",
+            "",
+            "| request | posts/s elsewhere | req/s (each round's share) | p50 ms | p99 ms | max ms | errors, timeouts | "
+            "posts accepted, p99 |",
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     with tempfile.TemporaryDirectory() as directory:
         tmp = Path(directory)
@@ -302,13 +330,14 @@ def main() -> None:
                     made = generate(postgres.create_database("site"), args.comments, args.threads)
                     print(f"generated {args.comments:,} comments in {made['seconds']:.0f} s")
                     (kept / "generated").touch()
-                table, other, body, alone = measure(postgres.create_database("run", template="site"), sizes, args.seconds)
+                table, other, body, alone = measure(postgres.create_database("run", template="site"), sizes, args.seconds,
+                                                     args.rounds)
             finally:
                 postgres.stop()
         else:
             shutil.copy(site_database(args.comments, args.threads), tmp / "kiebitz.db")
             os.sync()  # the copy's 800 MB on disk before the measuring starts, not written back during it
-            table, other, body, alone = measure(str(tmp / "kiebitz.db"), sizes, args.seconds)
+            table, other, body, alone = measure(str(tmp / "kiebitz.db"), sizes, args.seconds, args.rounds)
         nginx_port = free_port()
         nginx = nginx_server(tmp, nginx_port, body)
         try:
