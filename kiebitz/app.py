@@ -27,7 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from kiebitz import __version__
+from kiebitz import __version__, markup
 from kiebitz.admin import views as admin_views
 from kiebitz.api import akismet, feeds, fragments, live, metrics, personal_data, public, reports, schemas, subscriptions, widget
 from kiebitz.api.connections import HEADER_TIMEOUT_STATE
@@ -153,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        await asyncio.to_thread(markup.prepare)
         retention = asyncio.create_task(keep_retention(kiebitz))
         try:
             yield {HEADER_TIMEOUT_STATE: max(1.0, settings.header_timeout)}  # read by each connection (api.connections)
