@@ -6,9 +6,11 @@ tsvector on PostgreSQL; a LIKE over every comment took seconds at a million.
 erika@example.org (its words erika, example, org). Accents count on neither
 side in SQLite ("Brucke" finds "Brücke"); PostgreSQL's 'simple' dictionary
 keeps them. SQLite's index also holds each comment's status (migration 0014),
-so the words are intersected with one queue inside the index; PostgreSQL has a
-second index over the held queues' comments alone (migration 0015). A search
-lists the newest first by arrival (id).
+so the words are intersected with one queue inside the index. Both have a
+second index over the held queues' comments alone (PostgreSQL migration 0015,
+SQLite 0016), which answers a search of the pending or spam queue without
+reading the published comments' words. A search lists the newest first by
+arrival (id).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ MAX_WORDS = 10
 # read erika@example.org as one token, which "example" could not find.
 POSTGRESQL_WORDS = ("to_tsvector('simple', regexp_replace(coalesce(text, '') || ' ' || coalesce(author, '') || ' ' || "
                     "coalesce(email, ''), '[[:space:][:punct:]]+', ' ', 'g'))")
-HELD_QUEUES = ("pending", "spam")  # migration 0015's index covers these, as its WHERE names them
+HELD_QUEUES = ("pending", "spam")  # the held indexes cover these (migrations 0015 and 0016)
 
 
 def words_of(typed: str) -> list[str]:
@@ -43,8 +45,9 @@ def sqlite_match(words: list[str], status: str | None) -> str:
 
 def sqlite_matches(words: list[str], status: str | None) -> Select[Any]:
     """Ids of the comments with the words (in the queue, if named), as FTS5 gives them."""
-    return (select(literal_column("rowid").label("id")).select_from(text("comments_search"))
-            .where(text("comments_search MATCH :search_match").bindparams(search_match=sqlite_match(words, status))))
+    index = "comments_search_held" if status in HELD_QUEUES else "comments_search"
+    return (select(literal_column("rowid").label("id")).select_from(text(index))
+            .where(text(f"{index} MATCH :search_match").bindparams(search_match=sqlite_match(words, status))))
 
 
 def newest_matching(db: Connection, typed: str, status: str, limit: int) -> list[int] | None:

@@ -13,6 +13,7 @@ from kiebitz.store.schema import metadata
 
 EXPRESSION_INDEX = "ix_comments_thread_top"  # on (dislikes - likes): SQLAlchemy does not reflect expressions
 SEARCH = "comments_search"  # migration 0010: an FTS5 table (and its shadow tables) on SQLite, an index on PostgreSQL
+SQLITE_HELD_SEARCH = "comments_search_held"  # migration 0016
 POSTGRESQL_SEARCH = ("ix_" + SEARCH, "ix_comments_search_held")  # migrations 0010 and 0015
 
 
@@ -34,7 +35,7 @@ def schema_differences(connection: Any) -> list[Any]:
     if connection.dialect.name == "postgresql":
         differences += [("missing index", name) for name in POSTGRESQL_SEARCH if name not in indexes]
     if connection.dialect.name == "sqlite":
-        for kind, name in (("index", EXPRESSION_INDEX), ("table", SEARCH)):
+        for kind, name in (("index", EXPRESSION_INDEX), ("table", SEARCH), ("table", SQLITE_HELD_SEARCH)):
             found = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
                                                (kind, name)).first()
             if found is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kiebitz.domain import Status
 from kiebitz.store import queues as queues_module
@@ -74,8 +75,6 @@ def test_a_search_keeps_to_its_queue_and_follows_moderation(tmp_path: Path, monk
 
 @pytest.mark.usefixtures("database_backend")
 def test_a_search_reads_the_index_not_every_comment(tmp_path: Path) -> None:
-    from sqlalchemy import select
-
     from kiebitz.store.search import comments_matching
 
     store = fresh_store(tmp_path)
@@ -105,4 +104,47 @@ def test_a_search_reads_the_index_not_every_comment(tmp_path: Path) -> None:
             connection.rollback()
         else:
             plan = " ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-            assert "VIRTUAL TABLE INDEX" in plan and "SCAN comments " not in plan, plan
+            assert "SCAN comments_search VIRTUAL TABLE INDEX" in plan and "SCAN comments " not in plan, plan
+            held = comments_matching("brücke hafen", store.engine.dialect, "pending")  # migration 0016's index
+            assert held is not None
+            sql = str(select(schema.comments.c.id).where(held).compile(connection, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "SCAN comments_search_held VIRTUAL TABLE INDEX" in plan and "SCAN comments " not in plan, plan
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_a_held_queues_search_finds_what_its_words_say_after_moves_edits_and_deletions(tmp_path: Path, monkeypatch) -> None:
+    """The pending and spam queues are searched in an index of the held comments alone (migrations 0015 and
+    0016), which triggers keep as comments are stored, moved between queues, edited and deleted. Each search
+    finds exactly the queue's comments whose words start with the typed ones."""
+    monkeypatch.setattr(queues_module, "PAGE_SIZE", 100)
+    store = fresh_store(tmp_path)
+    messy_thread(store, 5, size=60)
+    texts = ["Spam am Hafen", "Die Brücke am Hafen wird saniert", "Hafenkräne und Brückenbau", "Nichts davon"]
+    with store.write() as db:
+        for comment_id in range(1, 41):
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(
+                text=texts[comment_id % 4], status=("pending", "spam", "published")[comment_id % 3]))
+    store.set_status(4, Status.PUBLISHED, actor="mod")  # leaves the held index
+    store.set_status(9, Status.SPAM, actor="mod")  # enters it
+    store.set_status(10, Status.PENDING, actor="mod")  # moves within it
+    store.edit_comment(13, "Neuer Text über Kräne", "<p>Neuer Text über Kräne</p>")
+    with store.write() as db:
+        for comment_id in (2, 14):
+            db.execute(schema.comment_bands.delete().where(schema.comment_bands.c.comment_id == comment_id))
+            db.execute(schema.audit_log.delete().where(schema.audit_log.c.comment_id == comment_id))
+            db.execute(update(schema.comments).where(schema.comments.c.parent_id == comment_id).values(parent_id=None))
+            db.execute(schema.comments.delete().where(schema.comments.c.id == comment_id))
+    with store.read() as db:
+        stored = db.execute(select(schema.comments.c.id, schema.comments.c.status, schema.comments.c.text,
+                                   schema.comments.c.author, schema.comments.c.email)).all()
+    queues = Queues(store)
+    for status in (Status.PENDING, Status.SPAM):
+        for typed in ("hafen", "brü sanier", "kräne", "spam", "neuer", "nummer 5"):
+            words = typed.split()
+            expected = {row.id for row in stored if row.status == status.value and all(
+                any(word.startswith(typed_word) for word in re.findall(r"[^\W_]+", f"{row.text} {row.author} {row.email}".casefold()))
+                for typed_word in words)}
+            rows, count = queues.page(QueueFilter(status=status, search=typed))
+            assert {row.comment.id for row in rows} == expected and count == len(expected), (status, typed)
+    assert {row.comment.id for row in queues.page(QueueFilter(status=Status.SPAM, search="hafen"))[0]}
