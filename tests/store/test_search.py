@@ -14,9 +14,10 @@ from kiebitz.store import queues as queues_module
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 from kiebitz.store.dump import export_lines, import_lines
-from kiebitz.store.engine import open_engine
+from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.queues import QueueFilter, Queues
-from tests.store.test_store import fresh_store
+from tests.conftest import database_for
+from tests.store.test_store import add_comment, fresh_store
 from tests.store.test_thread_pages import messy_thread
 
 
@@ -148,3 +149,18 @@ def test_a_held_queues_search_finds_what_its_words_say_after_moves_edits_and_del
             rows, count = queues.page(QueueFilter(status=status, search=typed))
             assert {row.comment.id for row in rows} == expected and count == len(expected), (status, typed)
     assert {row.comment.id for row in queues.page(QueueFilter(status=Status.SPAM, search="hafen"))[0]}
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_an_upgrade_indexes_the_comments_already_held(tmp_path: Path) -> None:
+    """Migration 0016 fills SQLite's index of the held comments from those a site already has."""
+    engine = open_engine(database_for(tmp_path, "upgraded.db"))
+    migrate(engine, "0015")
+    store = Store(engine)
+    for number, status in enumerate(("pending", "spam", "published"), start=1):
+        add_comment(store, f"Die Brücke, Fall {number}", status=Status(status))
+    migrate(engine)
+    queues = Queues(store)
+    for status in (Status.PENDING, Status.SPAM):
+        rows, _ = queues.page(QueueFilter(status=status, search="brü"))
+        assert [row.comment.text for row in rows] == [f"Die Brücke, Fall {1 if status is Status.PENDING else 2}"]
