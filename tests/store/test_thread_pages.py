@@ -14,7 +14,15 @@ from kiebitz.store import schema
 from kiebitz.store.comments import Store, _comment
 from kiebitz.store.dump import export_lines, import_lines
 from kiebitz.store.engine import open_engine
-from kiebitz.store.thread_pages import ORDER, PUBLIC, PUBLISHED_IN_THREAD, TOP_LEVEL, TOP_LEVEL_IN_THREAD, thread_page
+from kiebitz.store.thread_pages import (
+    ORDER,
+    PINNED_IN_THREAD,
+    PUBLIC,
+    PUBLISHED_IN_THREAD,
+    TOP_LEVEL,
+    TOP_LEVEL_IN_THREAD,
+    thread_page,
+)
 from tests.store.test_store import fresh_store
 
 
@@ -68,7 +76,8 @@ def test_every_page_in_every_order_matches_the_whole_thread(tmp_path: Path, seed
 
 
 def test_a_page_of_a_large_thread_is_read_from_indexes(tmp_path: Path) -> None:
-    """No query of a page walks the comments table; only the order of replies is sorted, and they are few."""
+    """No query of a page walks the comments table; only the order of replies is sorted, and they are few. The
+    pinned comments come from their own index, not from a walk of the thread."""
     store = fresh_store(tmp_path)
     thread_id = messy_thread(store, 4, size=400)
     queries = [select(schema.comments).where(TOP_LEVEL).order_by(*order).limit(20) for order in ORDER.values()]
@@ -78,6 +87,9 @@ def test_a_page_of_a_large_thread_is_read_from_indexes(tmp_path: Path) -> None:
             plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
             assert not [step for step in plan if step.startswith("SCAN") and step != "SCAN CONSTANT ROW"], (sql, plan)
             assert not [step for step in plan if "TEMP B-TREE" in step], (sql, plan)
+        sql = str(PINNED_IN_THREAD.params(thread_id=thread_id).compile(connection, compile_kwargs={"literal_binds": True}))
+        plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+        assert plan == ["SEARCH comments USING INDEX ix_comments_thread_pinned (thread_id=?)"], plan
 
 
 def counted(store: Store) -> tuple[dict[int, int], dict[str, int], dict[int, int], dict[str, int]]:
