@@ -15,6 +15,7 @@ as a placeholder while a reply to it is still shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +48,15 @@ ORDER = {
     "top": (literal_column("(dislikes - likes)"), comments.c.created, comments.c.id),  # ix_comments_thread_top
 }
 PUBLISHED_IN_THREAD = select(schema.threads.c.published).where(schema.threads.c.id == bindparam("thread_id"))
-# The thread's pinned comments from their partial index (migration 0012), asked alone: with the page's conditions
-# and order beside it, SQLite walked the whole thread in the order's index instead (14 ms at 41,902 comments).
+# The thread's pinned comments from their partial index (migration 0012), asked alone, then read by id and put in
+# ORDER's order here: with the page's conditions or its order beside them, SQLite walked the whole thread in the
+# order's index instead (14-15 ms at 41,902 comments).
 PINNED_IN_THREAD = select(comments.c.id).where(and_(comments.c.thread_id == bindparam("thread_id"), comments.c.pinned == true()))
+PINNED_ORDER: dict[str, Callable[[Comment], tuple[float, ...]]] = {
+    "oldest": lambda comment: (comment.created, comment.id),
+    "newest": lambda comment: (-comment.created, -comment.id),
+    "top": lambda comment: (comment.dislikes - comment.likes, comment.created, comment.id),
+}
 # TOP_LEVEL counted in three parts, each an index range of ix_comments_thread_parent (thread, parent, status):
 # published below no parent, published below a hidden one, and deleted placeholders that still have replies.
 # Counted as one condition, PostgreSQL tested every comment of the thread: 36-48 ms at 41,902, against 6 ms.
@@ -81,9 +88,9 @@ def thread_page(store: Store, thread_id: int, sort: str, limit: int | None, offs
     order = ORDER[sort]
     with store.read() as db:
         pinned_ids = list(db.execute(PINNED_IN_THREAD, {"thread_id": thread_id}).scalars())
-        pinned = [_comment(row) for row in db.execute(
-            select(comments).where(and_(TOP_LEVEL, comments.c.id.in_(pinned_ids))).order_by(*order),
-            {"thread_id": thread_id})] if pinned_ids else []
+        pinned = sorted((_comment(row) for row in db.execute(
+            select(comments).where(and_(TOP_LEVEL, comments.c.id.in_(pinned_ids))), {"thread_id": thread_id})),
+            key=PINNED_ORDER[sort]) if pinned_ids else []
         page = pinned[offset:] if limit is None else pinned[offset:offset + limit]
         wanted = None if limit is None else limit - len(page)
         first = max(offset - len(pinned), 0)

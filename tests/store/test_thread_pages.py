@@ -90,6 +90,10 @@ def test_a_page_of_a_large_thread_is_read_from_indexes(tmp_path: Path) -> None:
         sql = str(PINNED_IN_THREAD.params(thread_id=thread_id).compile(connection, compile_kwargs={"literal_binds": True}))
         plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
         assert plan == ["SEARCH comments USING INDEX ix_comments_thread_pinned (thread_id=?)"], plan
+        by_id = select(schema.comments).where(and_(TOP_LEVEL, schema.comments.c.id.in_([1, 2, 3])))  # then the few pinned
+        sql = str(by_id.params(thread_id=thread_id).compile(connection, compile_kwargs={"literal_binds": True}))
+        plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+        assert "rowid=?" in plan[0], plan
 
 
 def counted(store: Store) -> tuple[dict[int, int], dict[str, int], dict[int, int], dict[str, int]]:
