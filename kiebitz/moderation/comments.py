@@ -27,7 +27,7 @@ from kiebitz.moderation.decisions import draft_of
 from kiebitz.security import Signer, ip_network
 from kiebitz.spam.filter import History, SpamFilter
 from kiebitz.store.comments import NewThread, Store
-from kiebitz.store.thread_pages import thread_page
+from kiebitz.store.thread_pages import SORT_KEYS, thread_page
 
 SORTS = ("oldest", "newest", "top")
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.DELETED)
@@ -465,10 +465,8 @@ def build_tree(comments: list[Comment], sort: str, avatar: Any) -> list[dict[str
             roots.append((comment, document))
 
     def order(items: list[tuple[Comment, dict[str, Any]]], top_level: bool) -> list[dict[str, Any]]:
-        if sort == "newest" and top_level:
-            items.sort(key=lambda item: (-item[0].created, -item[0].id))
-        elif sort == "top" and top_level:
-            items.sort(key=lambda item: (-(item[0].likes - item[0].dislikes), item[0].created))
+        if sort in ("newest", "top") and top_level:  # "oldest" comes so from the store
+            items.sort(key=lambda item: SORT_KEYS[sort](item[0]))
         if top_level:
             items.sort(key=lambda item: not item[0].pinned)
         kept = []

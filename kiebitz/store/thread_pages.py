@@ -49,10 +49,11 @@ ORDER = {
 }
 PUBLISHED_IN_THREAD = select(schema.threads.c.published).where(schema.threads.c.id == bindparam("thread_id"))
 # The thread's pinned comments from their partial index (migration 0012), asked alone, then read by id and put in
-# ORDER's order here: with the page's conditions or its order beside them, SQLite walked the whole thread in the
+# order by SORT_KEYS: with the page's conditions or its order beside them, SQLite walked the whole thread in the
 # order's index instead (14-15 ms at 41,902 comments).
 PINNED_IN_THREAD = select(comments.c.id).where(and_(comments.c.thread_id == bindparam("thread_id"), comments.c.pinned == true()))
-PINNED_ORDER: dict[str, Callable[[Comment], tuple[float, ...]]] = {
+# ORDER as Python sort keys, for what is ordered after reading (the pinned comments, build_tree's top level)
+SORT_KEYS: dict[str, Callable[[Comment], tuple[float, ...]]] = {
     "oldest": lambda comment: (comment.created, comment.id),
     "newest": lambda comment: (-comment.created, -comment.id),
     "top": lambda comment: (comment.dislikes - comment.likes, comment.created, comment.id),
@@ -90,7 +91,7 @@ def thread_page(store: Store, thread_id: int, sort: str, limit: int | None, offs
         pinned_ids = list(db.execute(PINNED_IN_THREAD, {"thread_id": thread_id}).scalars())
         pinned = sorted((_comment(row) for row in db.execute(
             select(comments).where(and_(TOP_LEVEL, comments.c.id.in_(pinned_ids))), {"thread_id": thread_id})),
-            key=PINNED_ORDER[sort]) if pinned_ids else []
+            key=SORT_KEYS[sort]) if pinned_ids else []
         page = pinned[offset:] if limit is None else pinned[offset:offset + limit]
         wanted = None if limit is None else limit - len(page)
         first = max(offset - len(pinned), 0)
