@@ -1,6 +1,6 @@
 """Big, busy threads: reads of a small and of the largest thread while other threads receive posts, at a million comments.
 
-    .venv/bin/python bench/scale.py [--comments 1000000] [--threads 10000] [--seconds 10] [--postgres] [--write docs/benchmarks.md]
+    .venv/bin/python bench/scale.py [--comments 1000000] [--threads 10000] [--windows 12] [--postgres] [--write docs/benchmarks.md]
 
 A generated site (bench/scale_data.py; kept in $TMPDIR between runs, copied
 afresh for each run) is served by `kiebitz serve --workers 2` on SQLite, or with
@@ -10,9 +10,13 @@ for each run). wrk
 asks what the widget asks (`&sort=oldest&limit=20&offset=0`, 64 connections)
 while a client posts at 0, 5 or 25 comments a second to other threads (each
 post from its own address, with a form token fetched before the run). The
-three rates run in turn, in rounds (three by default): this machine's speed
-swings by a third and more from one 10-s phase to the next, and each round's
-rate under posts is compared with the same round's rate without them. The
+three rates take turns in short windows (3 s, twelve of each rate by
+default, the order rotating): this machine's speed swings by a third and
+more from one 10-s phase to the next, and in 10-s rounds the share of one
+round's rate under posts ranged from 58 to 98 %. Side by side, 3-s windows
+see the same phase of the machine, so the rate under posts is the mean of
+its windows against the mean of the windows without posts, with the
+standard error of the window pairs' shares. The
 posts are everyday German comments, GermEval 2021's (../shared/data; the
 filter was never trained on them), none sent twice in a run: the filter then
 does for them what it does for a news site's comments (until bec3b5d they
@@ -55,6 +59,8 @@ from scale_data import generate, thread_sizes, uri_of
 from kiebitz.api.workers import wait_for_listeners
 
 PAGE = "&sort=oldest&limit=20&offset=0"
+RATES = (0, 5, 25)  # posts a second to other threads
+SETTLE_SECONDS = 0.3  # between a window's posts starting or ending and its readers' count
 
 
 def wrk(url: str, seconds: int, connections: int = 64) -> dict[str, float]:
@@ -82,10 +88,9 @@ class Poster:
     runs = itertools.count(11)
     texts: Iterator[str] | None = None  # shared by the run's posters: no text twice, which would be a repeat
 
-    def __init__(self, base: str, uris: list[str], rate: float) -> None:
-        self.base, self.uris, self.rate = base, uris, rate
-        self.tokens = {uri: httpx.get(f"{base}/api/comments", params={"uri": uri, "limit": 1}).json()["form_token"]
-                       for uri in uris}
+    def __init__(self, base: str, tokens: dict[str, str], rate: float) -> None:
+        self.base, self.tokens, self.rate = base, tokens, rate
+        self.uris = list(tokens)
         self.answers: list[tuple[int, float]] = []
         self.first_refusals: dict[int, str] = {}
         self.stopping = threading.Event()
@@ -171,6 +176,11 @@ class Poster:
         return f"{accepted}/{len(answers)}{statuses}, p99 {percentile([ms for _, ms in answers], 99):.0f} ms"
 
 
+def form_tokens(base: str, uris: list[str]) -> dict[str, str]:
+    """A form token for each page, fetched once: each window's poster uses them again."""
+    return {uri: httpx.get(f"{base}/api/comments", params={"uri": uri, "limit": 1}).json()["form_token"] for uri in uris}
+
+
 def percentile(values: list[float], percent: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
@@ -195,14 +205,29 @@ def first_then_p99(request: Any, times: int) -> tuple[float, float]:
 
 def phase_row(name: str, rate: int, runs: list[tuple[dict[str, float], Poster]],
               quiet: list[tuple[dict[str, float], Poster]]) -> str:
-    """One table row for a thread at one post rate over the rounds: the median rate and each round's share of
-    the same round's rate without posts; the worst round's latencies."""
-    share = "" if rate == 0 else " (" + ", ".join(
-        f"{got['rps'] / alone['rps']:.0%}" for (got, _), (alone, _) in zip(runs, quiet, strict=True)) + ")"
-    return (f"| {name}, first page | {rate} | {statistics.median(got['rps'] for got, _ in runs):,.0f}{share} | "
+    """One table row for a thread at one post rate over its windows: the mean rate, its share of the mean rate of
+    the windows without posts and that share's standard error over the pairs of windows taken side by side; the
+    worst window's latencies."""
+    mean = statistics.mean(got["rps"] for got, _ in runs)
+    share = ""
+    if rate:
+        shares = [got["rps"] / alone["rps"] for (got, _), (alone, _) in zip(runs, quiet, strict=True)]
+        error = statistics.stdev(shares) / len(shares) ** 0.5
+        share = f" ({mean / statistics.mean(alone['rps'] for alone, _ in quiet):.0%} ± {error:.0%})"
+    return (f"| {name}, first page | {rate} | {mean:,.0f}{share} | "
             f"{max(got['p50'] for got, _ in runs):.1f} | {max(got['p99'] for got, _ in runs):.1f} | "
             f"{max(got['max'] for got, _ in runs):.0f} | {sum(got['errors'] for got, _ in runs)}, "
             f"{sum(got['timeouts'] for got, _ in runs)} | {Poster.summary_of([poster for _, poster in runs])} |")
+
+
+def window(base: str, url: str, tokens: dict[str, str], rate: int, seconds: int) -> tuple[dict[str, float], Poster]:
+    """wrk for one window while ``rate`` posts a second go to the pages of ``tokens``. The posts start a moment
+    before wrk and the last ones end a moment before the next window, so each window sees its own rate alone."""
+    with Poster(base, tokens, rate) as poster:
+        time.sleep(SETTLE_SECONDS)
+        got = wrk(url, seconds)
+    time.sleep(SETTLE_SECONDS)
+    return got, poster
 
 
 def worker_memory(supervisor: int) -> list[tuple[float, float]]:
@@ -264,7 +289,8 @@ def serve(database: str, port: int) -> subprocess.Popen[bytes]:
                             env=environment, start_new_session=True)
 
 
-def measure(database: str, sizes: list[int], seconds: int, rounds: int) -> tuple[list[str], list[str], bytes, float]:
+def measure(database: str, sizes: list[int], seconds: int, windows: int,
+            window_seconds: int) -> tuple[list[str], list[str], bytes, float]:
     """The table's rows for one database, the other figures' rows, the largest page's bytes and its rate alone."""
     small = uri_of(min(range(len(sizes)), key=lambda rank: abs(sizes[rank] - 100)) + 1)
     largest = uri_of(1)
@@ -278,18 +304,19 @@ def measure(database: str, sizes: list[int], seconds: int, rounds: int) -> tuple
         wait_for_listeners(port, 2)
         threads = ((f"{sizes[int(small.rsplit('/', 1)[1]) - 1]}-comment thread", small),
                    (f"largest thread ({sizes[0]:,})", largest))
+        tokens = form_tokens(base, others)
         phases: dict[tuple[str, int], list[tuple[dict[str, float], Poster]]] = {}
-        for _ in range(rounds):  # a slow phase of the machine falls on a round's rates alike, not on one of them
-            for name, uri in threads:
-                for rate in (0, 5, 25):
-                    with Poster(base, others, rate) as poster:
-                        got = wrk(f"{base}/api/comments?uri={uri}{PAGE}", seconds)
-                    phases.setdefault((name, rate), []).append((got, poster))
-        for rate in (0, 5, 25):
+        for name, uri in threads:
+            wrk(f"{base}/api/comments?uri={uri}{PAGE}", window_seconds)  # the thread's rendering made and warm
+            for turn in range(windows):  # the rates side by side, in an order that rotates
+                for rate in RATES[turn % 3:] + RATES[:turn % 3]:
+                    got = window(base, f"{base}/api/comments?uri={uri}{PAGE}", tokens, rate, window_seconds)
+                    phases.setdefault((name, rate), []).append(got)
+        for rate in RATES:
             for name, _ in threads:
                 rows.append(phase_row(name, rate, phases[name, rate], phases[name, 0]))
-        alone = statistics.median(got["rps"] for got, _ in phases[threads[1][0], 0])
-        with Poster(base, [largest], 5) as poster:
+        alone = statistics.mean(got["rps"] for got, _ in phases[threads[1][0], 0])
+        with Poster(base, form_tokens(base, [largest]), 5) as poster:
             got = wrk(f"{base}/api/comments?uri={largest}{PAGE}", seconds)
         rows.append(f"| largest thread, while it gets 5 posts/s itself | — | {got['rps']:,.0f} | {got['p50']:.1f} | "
                     f"{got['p99']:.1f} | {got['max']:.0f} | {got['errors']}, {got['timeouts']} | {poster.summary()} |")
@@ -317,8 +344,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=10_000)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the 0, 5 and 25 posts/s phases")
+    parser.add_argument("--seconds", type=int, default=10, help="the hot thread's phase and nginx's")
+    parser.add_argument("--windows", type=int, default=12, help="windows of each post rate, for each thread")
+    parser.add_argument("--window-seconds", type=int, default=3)
     parser.add_argument("--postgres", action="store_true", help="on a throw-away PostgreSQL server instead of SQLite")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
@@ -327,11 +355,12 @@ def main() -> None:
     backend = "PostgreSQL (fsync on, on the same two cores)" if args.postgres else "SQLite"
     rows = [f"`bench/scale.py --comments {args.comments}{' --postgres' if args.postgres else ''}` at commit {commit}: "
             f"{args.comments:,} comments in {args.threads:,} threads (largest {sizes[0]:,}), {backend}, "
-            f"`kiebitz serve --workers 2`, wrk 64 connections {args.seconds} s a phase, {args.rounds} rounds of the three "
-            "rates, on this 2-core machine (wrk, the poster and nginx share it). req/s: the median of the rounds, and "
-            "in brackets each round's share of the same round's rate without posts; p50, p99 and max: the worst round",
+            f"`kiebitz serve --workers 2`, wrk 64 connections in {args.window_seconds}-s windows, {args.windows} of each "
+            "rate side by side in a rotating order, on this 2-core machine (wrk, the poster and nginx share it). req/s: "
+            "the mean of the windows, and in brackets its share of the mean without posts ± the standard error of the "
+            "pairs' shares; p50, p99 and max: the worst window",
             "",
-            "| request | posts/s elsewhere | req/s (each round's share) | p50 ms | p99 ms | max ms | errors, timeouts | "
+            "| request | posts/s elsewhere | req/s (share ± error) | p50 ms | p99 ms | max ms | errors, timeouts | "
             "posts accepted, p99 |",
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     with tempfile.TemporaryDirectory() as directory:
@@ -348,13 +377,14 @@ def main() -> None:
                     print(f"generated {args.comments:,} comments in {made['seconds']:.0f} s")
                     (kept / "generated").touch()
                 table, other, body, alone = measure(postgres.create_database("run", template="site"), sizes, args.seconds,
-                                                     args.rounds)
+                                                     args.windows, args.window_seconds)
             finally:
                 postgres.stop()
         else:
             shutil.copy(site_database(args.comments, args.threads), tmp / "kiebitz.db")
             os.sync()  # the copy's 800 MB on disk before the measuring starts, not written back during it
-            table, other, body, alone = measure(str(tmp / "kiebitz.db"), sizes, args.seconds, args.rounds)
+            table, other, body, alone = measure(str(tmp / "kiebitz.db"), sizes, args.seconds, args.windows,
+                                                 args.window_seconds)
         nginx_port = free_port()
         nginx = nginx_server(tmp, nginx_port, body)
         try:
