@@ -71,6 +71,18 @@ def test_exact_and_near_duplicates():
     assert "duplicate" not in codes(judge(CommentDraft(text="Danke!"), history=History(texts=["Danke!"])))
 
 
+def test_a_shared_link_is_no_repeat_but_the_same_words_with_other_links_are():
+    link = ("http://juedischerundschau.de/aegyptischer-praesident-sisi-verurteilt-das-selbstgerechte-anspruchsdenken"
+            "-der-araber-135911300/?fbclid=IwAR1uxVU8O6DJjNX3ZHt0OZHKDDllqLdf8SszCyoUQ07uAsHTBwEOI0F4FvU")
+    earlier = History(texts=[f"Bitte erstmal lesen vor dem „Reflexe rausholen“. {link}"])
+    bare = judge(CommentDraft(text=link), probability=0.95, history=earlier)  # the model is sure of a bare link
+    assert "duplicate" not in codes(bare) and bare.label == Label.SPAM  # in the spam queue, not discarded
+    pitch = "Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse: "
+    again = judge(CommentDraft(text=pitch + "https://b.example/join"), probability=0.95,
+                  history=History(texts=[pitch + "https://a.example/start?ref=1"]))
+    assert "duplicate" in codes(again) and again.label == Label.DISCARD
+
+
 def test_block_lists_by_kind():
     cases = [
         (BlockRule("word", "casino"), CommentDraft(text="Bestes Casino der Stadt")),
