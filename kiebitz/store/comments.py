@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, String, and_, bindparam, cast, delete, distinct, func, insert, literal, select, update
+from sqlalchemy import Engine, String, and_, bindparam, cast, delete, distinct, func, insert, literal, literal_column, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -481,8 +481,8 @@ class Store:
         with self.read() as db:
             spam = [row.id for row in db.execute(select(comments.c.id).where(
                 and_(comments.c.status == Status.SPAM.value, comments.c.created < spam_older_than)))]
-            due = [row.id for row in db.execute(select(comments.c.id).where(
-                and_(comments.c.created < ip_older_than, comments.c.ip_hash != "")))]
+            due = [row.id for row in db.execute(select(comments.c.id).where(  # a literal '': the partial index's
+                and_(comments.c.created < ip_older_than, comments.c.ip_hash != literal_column("''"))))]  # condition
         purged = 0
         for start in range(0, len(spam), PURGE_BATCH):
             with self.write() as db:  # still spam: a moderator may have approved one since the read

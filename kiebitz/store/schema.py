@@ -82,6 +82,8 @@ comments = Table(
     Index("ix_comments_thread_parent", "thread_id", "parent_id", "status"),  # top-level comments, replies
     # each thread's pinned comments (migration 0012); "pinned = 1" is how SQLite's queries say it
     Index("ix_comments_thread_pinned", "thread_id", postgresql_where=text("pinned"), sqlite_where=text("pinned = 1")),
+    Index("ix_comments_created_with_ip", "created", postgresql_where=text("ip_hash <> ''"),
+          sqlite_where=text("ip_hash <> ''")),  # the retention purge's comments still holding an address (0017)
     # replies by the comment they answer (migration 0013): a deleted comment's foreign key check finds them
     Index("ix_comments_parent", "parent_id", postgresql_where=text("parent_id IS NOT NULL"),
           sqlite_where=text("parent_id IS NOT NULL")),
@@ -133,6 +135,7 @@ audit_log = Table(
     Column("to_status", String(20), nullable=False),
     Column("note", Text, nullable=False, default=""),
     Index("ix_audit_comment", "comment_id"),
+    Index("ix_audit_at", "at"),  # the statistics' last 30 days (0017)
 )
 
 meta = Table(
