@@ -104,6 +104,8 @@ def build(settings: Settings) -> Kiebitz:
     comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
     model.model.verdict_points = (settings.unsure_threshold, settings.spam_threshold)
     comments.wants_meaning = model.wants_meaning
+    site_origins = SiteOrigins(settings, store)
+    comments.own_hosts = site_origins.own_hosts
     if model.model.link_lists_ is not None:
         model.model.link_lists_.compile()  # here rather than in the first post with a link
     if model.model.meaning_ is not None:
@@ -119,7 +121,7 @@ def build(settings: Settings) -> Kiebitz:
     comments.subscribe = replies.subscribe
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
-                   Users(store), Queues(store), links, site_settings, SiteOrigins(settings, store), replies,
+                   Users(store), Queues(store), links, site_settings, site_origins, replies,
                    DataRequests(settings, store, mailer, signer),
                    ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret),
                                  moderator_mail.reported),

@@ -97,6 +97,10 @@ class CommentDraft:
     honeypot: str = ""
     comment_type: str = "comment"
     extra: dict[str, str] = field(default_factory=dict)
+    # Hosts of the site the comment is posted on, as its operator named them (the site's or the instance's
+    # origins, Kiebitz's public address, an Akismet client's blog): readers linking to the site's own pages
+    # are no link spam. Never taken from what the poster sends (Origin, Referer, the page address).
+    own_hosts: frozenset[str] = frozenset()
     # The spam filter's sentence vector of the text, when the web layer encoded it already (batched with
     # other posts: spam/encoder.py); None to let the model encode it if it needs to.
     sentence_vector: Any = field(default=None, compare=False, repr=False)

@@ -31,6 +31,7 @@ from kiebitz.moderation import validation
 from kiebitz.security import Signer
 from kiebitz.spam.filter import SpamFilter, decide
 from kiebitz.spam.store import KEY_BATCH, LearningModel
+from kiebitz.spam.tokenizer import hostname
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
@@ -74,6 +75,7 @@ def draft_from(fields: Mapping[str, str]) -> CommentDraft:
         referrer=fields.get("referrer", ""), language=fields.get("blog_lang", ""),
         honeypot=fields.get(honeypot_name, "") if honeypot_name else "",
         comment_type=fields.get("comment_type", "comment") or "comment",
+        own_hosts=frozenset({hostname(fields.get("blog", "")).removeprefix("www.")} - {""}),  # the key holder's
     )
 
 

@@ -132,6 +132,8 @@ class CommentService:
         self.subscribe: Any = None  # asks a commenter who ticked "notify me" to confirm (notify.replies)
         # whether the spam model will ask the sentence encoder about a draft (SpamModel.wants_meaning)
         self.wants_meaning: Callable[[CommentDraft], bool] = lambda draft: False
+        # the hosts of a site's own pages, whose links the filter does not count (SiteOrigins.own_hosts)
+        self.own_hosts: Callable[[str], frozenset[str]] = lambda site: frozenset()
         # takes up settings changed in the admin of another process (SiteSettings.refresh)
         self.refresh_settings = refresh_settings
 
@@ -276,6 +278,7 @@ class CommentService:
                 uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
                 language=client.language, seconds_to_submit=time.time() - token.issued,
                 honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
+                own_hosts=self.own_hosts(site),
             )
             site_id = self.store.site_id(site)
             thread = self.store.find_thread(site_id, uri)
@@ -372,7 +375,8 @@ class CommentService:
         data = validation.json_object(payload, validation.EDIT_FIELDS)
         comment = self._own(comment_id, token)
         text = validation.text(data)
-        draft = replace(draft_of(comment, self.store.comment_signals(comment_id)), text=text, seconds_to_submit=None)
+        draft = replace(draft_of(comment, self.store.comment_signals(comment_id)), text=text, seconds_to_submit=None,
+                        own_hosts=self.own_hosts(self.store.site_of_comment(comment_id) or ""))
         verdict = self.spam_filter.judge(draft, self.history, edited=comment_id)
         self.store.edit_comment(comment_id, text, markup.render(text), verdict)
         acting = self.spam_filter.acting_label(verdict).status

@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from kiebitz.config import Settings
 from kiebitz.errors import Forbidden, InvalidInput
 from kiebitz.moderation import validation
+from kiebitz.spam.tokenizer import hostname
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
@@ -89,6 +90,13 @@ class SiteOrigins:
             return True
         self.refresh()
         return origin in self._listed
+
+    def own_hosts(self, site: str) -> frozenset[str]:
+        """The hosts of the pages ``site`` is on, as named (its own list, else the instance's) and Kiebitz's own:
+        the spam filter's link rules do not count links there (CommentDraft.own_hosts)."""
+        self.refresh()
+        hosts = (hostname(origin).removeprefix("www.") for origin in (*self._by_site.get(site, self.instance), self.own))
+        return frozenset(host for host in hosts if host)
 
     def allows_without_reading(self, origin: str) -> bool:
         """Whether ``check_write`` would let ``origin`` write without a look at the database.

@@ -97,9 +97,10 @@ class SpamFilter:
 
     def link_flood(self, draft: CommentDraft, history: History) -> list[Reason]:
         """The same link host posted site-wide by many addresses within the hour: a flood from an address pool,
-        which per-address rate limits do not see (Waline's and Twikoo's users report them getting past Akismet)."""
+        which per-address rate limits do not see (Waline's and Twikoo's users report them getting past Akismet).
+        The site's own host is no flood: many readers link to its other articles."""
         limits = self.thresholds
-        for host in sorted(set(rules.link_hosts(draft.text)))[:3]:
+        for host in sorted(set(rules.offsite_hosts(draft)))[:3]:
             posters = history.link_posters(host.removeprefix("www."), time.time() - limits.flood_window)
             if posters >= limits.flood_addresses:
                 return [Reason(rules.LINK_FLOOD, f"{posters} addresses posted links to {host} within the hour", 0.8)]

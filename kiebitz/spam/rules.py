@@ -63,6 +63,17 @@ def link_hosts(text: str) -> list[str]:
     return hosts
 
 
+def is_own(host: str, own_hosts: frozenset[str]) -> bool:
+    """Whether ``host`` is the site's own or one of its subdomains ("www." aside)."""
+    host = host.removeprefix("www.")
+    return any(host == own or host.endswith("." + own) for own in own_hosts)
+
+
+def offsite_hosts(draft: CommentDraft) -> list[str]:
+    """The hosts the text links to, the site's own left out."""
+    return [host for host in link_hosts(draft.text) if not is_own(host, draft.own_hosts)]
+
+
 def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reason]:
     reasons = []
     if draft.honeypot.strip():
@@ -93,8 +104,12 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
 
 
 def link_rules(draft: CommentDraft, link_limit: int) -> list[Reason]:
+    """Too many links, BBCode links. Links to the site's own pages do not count: on a news site readers
+    point to its other articles."""
     reasons = []
     links = count_links(draft.text)
+    if draft.own_hosts and links > link_limit:
+        links -= len(link_hosts(draft.text)) - len(offsite_hosts(draft))
     if links > link_limit:
         reasons.append(Reason(TOO_MANY_LINKS, f"{links} links, more than the limit of {link_limit}", 0.5))
     if re.search(r"\[url=", draft.text, re.IGNORECASE):

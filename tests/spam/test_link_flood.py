@@ -23,3 +23,14 @@ def test_the_same_host_from_many_addresses_is_held(tmp_path: Path) -> None:
             assert answer.status_code in (201, 202), answer.text  # 202: held
             statuses.append(answer.json()["status"])
     assert statuses == ["published"] * 5 + ["pending"]
+
+
+def test_readers_linking_to_the_sites_own_articles_are_no_flood(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, allowed_origins="https://www.zeitung.example")
+    statuses = []
+    for number, text in enumerate(TEXTS):
+        with TestClient(create_app(settings), client=(f"198.51.{number}.7", 50000)) as reader:
+            answer = Poster(reader).post(text=text.format(f"https://www.zeitung.example/politik/{number}"),
+                                         email=f"reader{number}@example.org")
+            statuses.append(answer.json()["status"])
+    assert statuses == ["published"] * 6

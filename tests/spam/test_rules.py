@@ -153,3 +153,21 @@ def test_a_link_many_addresses_posted_within_the_hour_is_held_or_with_the_model_
     flooded = judge(draft, history=History(posters=5))
     assert flooded.label == Label.UNSURE and "link_flood" in codes(flooded)
     assert judge(draft, probability=0.6, history=History(posters=5)).label == Label.SPAM
+
+
+def test_links_to_the_sites_own_pages_count_neither_for_the_limit_nor_as_a_flood():
+    own = frozenset({"zeitung.example"})
+    text = ("Dazu https://www.zeitung.example/a, https://zeitung.example/b und "
+            "https://m.zeitung.example/c, außerdem https://zeitung.example.evil.test/d")
+    assert rules.offsite_hosts(CommentDraft(text=text, own_hosts=own)) == ["zeitung.example.evil.test"]
+    assert rules.link_rules(CommentDraft(text=text, own_hosts=own), link_limit=2) == []
+    assert [r.code for r in rules.link_rules(CommentDraft(text=text), link_limit=2)] == [rules.TOO_MANY_LINKS]
+    ours = CommentDraft(text="Look at https://www.zeitung.example/wahl", own_hosts=own)
+    assert judge(ours, history=History(posters=50)).label == Label.HAM
+
+
+def test_an_akismet_clients_blog_is_the_sites_own_host():
+    from kiebitz.moderation.akismet import draft_from
+
+    assert draft_from({"blog": "https://www.blog.example/", "comment_content": "x"}).own_hosts == {"blog.example"}
+    assert draft_from({"blog": "not an address"}).own_hosts == frozenset()
