@@ -34,7 +34,7 @@ class History(Protocol):
 
     def block_rules(self) -> list[BlockRule]: ...
 
-    def link_posters(self, host: str, since: float) -> int: ...
+    def link_posters(self, host: str, since: float, until: float | None = None) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class Thresholds:
     duplicate_window: float = 7 * 24 * 3600
     flood_window: float = 3600
     flood_addresses: int = 5
+    flood_usual_days: float = 1.0  # the host's usual rate: addresses linking to it in the day before the window
+    flood_burst: float = 3.0  # a flood is this many times the usual rate, and at least flood_addresses
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:
@@ -98,12 +100,22 @@ class SpamFilter:
     def link_flood(self, draft: CommentDraft, history: History) -> list[Reason]:
         """The same link host posted site-wide by many addresses within the hour: a flood from an address pool,
         which per-address rate limits do not see (Waline's and Twikoo's users report them getting past Akismet).
-        The site's own host is no flood: many readers link to its other articles."""
+
+        A burst, not a busy host: on a large site five readers an hour link to YouTube or Wikipedia every
+        hour, so the hour must also bring ``flood_burst`` times the host's rate of the day before. The
+        site's own host is no flood either: many readers link to its other articles."""
         limits = self.thresholds
+        now = time.time()
         for host in sorted(set(rules.offsite_hosts(draft)))[:3]:
-            posters = history.link_posters(host.removeprefix("www."), time.time() - limits.flood_window)
-            if posters >= limits.flood_addresses:
-                return [Reason(rules.LINK_FLOOD, f"{posters} addresses posted links to {host} within the hour", 0.8)]
+            host = host.removeprefix("www.")
+            posters = history.link_posters(host, now - limits.flood_window)
+            if posters < limits.flood_addresses:
+                continue
+            day_before = limits.flood_usual_days * 86400
+            usual = history.link_posters(host, now - limits.flood_window - day_before, now - limits.flood_window)
+            if posters >= limits.flood_burst * usual * limits.flood_window / day_before:
+                return [Reason(rules.LINK_FLOOD, f"{posters} addresses posted links to {host} within the hour "
+                                                 f"({usual} in the day before)", 0.8)]
         return []
 
 

@@ -449,14 +449,16 @@ class Store:
             rows = db.execute(SIMILAR_TEXTS, bands | {"since": since, "limit": limit})
             return [row.text for row in rows]
 
-    def link_posters(self, host: str, since: float) -> int:
-        """How many addresses posted a comment naming ``host`` since then.
+    def link_posters(self, host: str, since: float, until: float | None = None) -> int:
+        """How many addresses posted a comment naming ``host`` from ``since`` (until ``until``).
 
-        Only comments with a link ask, and only the last hour's comments (ix_comments_created) are read."""
+        Only comments with a link ask, and only that span's comments (ix_comments_created) are read: the
+        last hour's, and the day before it when the hour already brought many (filter.py, ``link_flood``)."""
         pattern = "%" + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         comments = schema.comments.c
+        span = comments.created >= since if until is None else comments.created.between(since, until)
         query = select(func.count(distinct(comments.ip_hash))).where(
-            and_(comments.created >= since, comments.ip_hash != "", comments.text.like(pattern, escape="\\"))
+            and_(span, comments.ip_hash != "", comments.text.like(pattern, escape="\\"))
         )
         with self.read() as db:
             return int(db.execute(query).scalar() or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -22,7 +23,11 @@ def test_the_same_host_from_many_addresses_is_held(tmp_path: Path) -> None:
                                          email=f"reader{number}@example.org")
             assert answer.status_code in (201, 202), answer.text  # 202: held
             statuses.append(answer.json()["status"])
+            store = reader.app.state.kiebitz.store
     assert statuses == ["published"] * 5 + ["pending"]
+    now = time.time()
+    assert store.link_posters("pool-offer.example", now - 60) == 6
+    assert store.link_posters("pool-offer.example", now - 3600 - 86400, now - 3600) == 0  # the day before: none
 
 
 def test_readers_linking_to_the_sites_own_articles_are_no_flood(tmp_path: Path) -> None:

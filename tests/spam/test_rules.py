@@ -18,8 +18,9 @@ class FixedModel:
 
 
 class History:
-    def __init__(self, texts=(), approved=(), block=(), posters=0):
+    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0):
         self.texts, self.approved, self.block, self.posters = list(texts), set(approved), list(block), posters
+        self.usual = usual  # addresses linking to the host in the day before the hour
 
     def similar_texts(self, text, since, limit=20):
         return self.texts
@@ -30,8 +31,8 @@ class History:
     def block_rules(self):
         return self.block
 
-    def link_posters(self, host, since):
-        return self.posters
+    def link_posters(self, host, since, until=None):
+        return self.posters if until is None else self.usual
 
 
 def codes(verdict):
@@ -153,6 +154,13 @@ def test_a_link_many_addresses_posted_within_the_hour_is_held_or_with_the_model_
     flooded = judge(draft, history=History(posters=5))
     assert flooded.label == Label.UNSURE and "link_flood" in codes(flooded)
     assert judge(draft, probability=0.6, history=History(posters=5)).label == Label.SPAM
+
+
+def test_a_host_the_site_links_to_every_hour_is_no_flood_but_a_burst_above_its_rate_is():
+    video = CommentDraft(text="Das Interview in voller Länge: https://www.youtube.com/watch?v=abc")
+    assert judge(video, history=History(posters=12, usual=240)).label == Label.HAM  # 10 an hour, every hour
+    assert judge(video, history=History(posters=30, usual=240)).label == Label.UNSURE  # three times that
+    assert judge(video, history=History(posters=5, usual=1)).label == Label.UNSURE
 
 
 def test_links_to_the_sites_own_pages_count_neither_for_the_limit_nor_as_a_flood():

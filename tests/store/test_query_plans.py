@@ -1,4 +1,5 @@
-"""The admin's queues and statistics, the counts, /metrics and the retention purge read with indexes.
+"""The admin's queues and statistics, the counts, /metrics, the link flood rule and the retention purge read
+with indexes.
 
 At a million comments a plan that walks the comments table takes seconds; the
 bench (bench/scale.py) measures these at that size, and this test holds every
@@ -57,6 +58,8 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "counts": lambda: kiebitz.comments.counts("default", uris),
         "metrics": lambda: read_totals(store),
         "retention purge": lambda: store.purge(now - 30 * 86_400, now - 7 * 86_400),
+        "link flood": lambda: (store.link_posters("pool.example", now - 3600),
+                               store.link_posters("pool.example", now - 90_000, now - 3600)),
     }
     with store.engine.connect() as connection:
         for name, run in work.items():
