@@ -17,7 +17,9 @@ Then each YouTube video is left out in turn (every other row still trained on),
 the German comments held out of training are judged by the full recipe, and
 the left-out model learns from its corpus's moderators: half of the corpus's
 rows, shuffled, are decisions (one `learn` each), the other half is scored after
-0, 25, 100 and 400 of them.
+0, 25, 100 and 400 of them. Last, what a probability means on a kind of comment
+not trained on: the share of spam per tenth of the probability, over the five
+corpora left out.
 """
 
 from __future__ import annotations
@@ -61,12 +63,46 @@ def shares_cell(shares: dict[str, float] | None) -> str:
 
 
 def row(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray, thresholds: Thresholds,
-        vectors: np.ndarray) -> str:
+        vectors: np.ndarray) -> tuple[str, np.ndarray]:
+    """The table's line for these comments, and their probabilities."""
     probability = model.score_many(drafts, vectors)
     auc = f"{metrics(is_spam, probability, thresholds.spam)['roc_auc']:.4f}" if is_spam.any() else "—"
     labels: list[Label] = verdict_labels(model, drafts, thresholds)
     shares = verdict_shares(labels, is_spam)
-    return f"| {name} | {len(drafts)} | {auc} | {shares_cell(shares['spam_verdicts'])} | {shares_cell(shares['ham_verdicts'])} |"
+    cells = f"{shares_cell(shares['spam_verdicts'])} | {shares_cell(shares['ham_verdicts'])}"
+    return f"| {name} | {len(drafts)} | {auc} | {cells} |", probability
+
+
+def balanced(is_spam: np.ndarray) -> np.ndarray:
+    """Weights under which spam and ham count half each, as the blend was fitted."""
+    return np.where(is_spam, 0.5 / max(1, is_spam.sum()), 0.5 / max(1, (~is_spam).sum()))
+
+
+def calibration(scored: dict[str, tuple[np.ndarray, np.ndarray]]) -> list[str]:
+    """What a probability means on comments of a kind not trained on: per tenth of the probability, the
+    share of spam among the left-out corpora's comments there, each corpus and class counting the same;
+    and each corpus's expected calibration error (the weighed mean gap between the two)."""
+    bins = {name: np.minimum((probability * 10).astype(int), 9) for name, (probability, _) in scored.items()}
+    lines = ["| probability | comments | mean probability | share of spam |", "|---|---:|---:|---:|"]
+    probability, is_spam = (np.concatenate([pair[i] for pair in scored.values()]) for i in (0, 1))
+    weights = np.concatenate([balanced(pair[1]) for pair in scored.values()])
+    every_bin = np.concatenate(list(bins.values()))
+    for tenth in range(10):
+        inside = every_bin == tenth
+        if inside.any():
+            share = (weights[inside] * is_spam[inside]).sum() / weights[inside].sum()
+            lines.append(f"| {tenth / 10:.1f}–{(tenth + 1) / 10:.1f} | {inside.sum()} | "
+                         f"{probability[inside].mean():.3f} | {share:.3f} |")
+    errors = []
+    for name, (own_probability, own_spam) in scored.items():
+        own_weights, gap = balanced(own_spam), 0.0
+        for tenth in np.unique(bins[name]).tolist():
+            inside = bins[name] == tenth
+            share = (own_weights[inside] * own_spam[inside]).sum() / own_weights[inside].sum()
+            gap += abs(share - own_probability[inside].mean()) * own_weights[inside].sum()
+        errors.append(f"{name.removesuffix('.csv')} {gap:.3f}")
+    lines.append(f"\nExpected calibration error of each corpus left out: {', '.join(errors)}.")
+    return lines
 
 
 def with_blend(model: SpamModel, head, rows: TrainingSet, margins, leave_out: str) -> SpamModel:  # type: ignore[no-untyped-def]
@@ -107,7 +143,7 @@ def main() -> None:
     print("encoded", len(vectors), flush=True)
     lines, learning = list(HEADER), ["| site's comments | decisions learned | AUC | spam held or blocked "
                                       "| ham held or blocked |", "|---|---:|---:|---:|---:|"]
-    heads, margins = {}, {}
+    heads, margins, scored = {}, {}, {}
     for name in COMMENTS:
         inside = rows.source == name
         model, head = fit_heads(rows, vectors, ~np.isin(rows.source, left_out_with((name,))), student=True)
@@ -116,8 +152,11 @@ def main() -> None:
         margins[name] = (ngram_margins(model, drafts), head.margins(vectors[inside]))
     for name, (model, head, drafts, inside) in heads.items():
         with_blend(model, head, rows, margins, name)
-        lines.append(row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds, vectors[inside]))
-        print(lines[-1], flush=True)
+        line, probability = row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds,
+                                vectors[inside])
+        lines.append(line)
+        scored[name] = (probability, rows.is_spam[inside])
+        print(line, flush=True)
         learning += adaptation(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], vectors[inside],
                                thresholds)
     if not args.no_videos:
@@ -129,17 +168,18 @@ def main() -> None:
             model, head = fit_heads(rows, vectors, ~inside, student=True)
             drafts = [draft for draft, kept in zip(rows.corpus.drafts, inside, strict=True) if kept]
             with_blend(model, head, rows, margins, YOUTUBE)
-            lines.append(row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds, vectors[inside]))
+            lines.append(row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds, vectors[inside])[0])
             print(lines[-1], flush=True)
     model, head = fit_heads(rows, vectors, student=True)
     with_blend(model, head, rows, margins, "")
     for name in HELD_OUT:
         german = read_corpus(args.data_dir / name, other_labels_as_ham=("offense",))
         lines.append(row(f"{name.removesuffix('.csv')} (held out, all ham)", model, german.drafts,
-                         np.array(german.is_spam, dtype=bool), thresholds, sentence_vectors(german)))
+                         np.array(german.is_spam, dtype=bool), thresholds, sentence_vectors(german))[0])
         print(lines[-1], flush=True)
     publish(lines, args.write, "spam-generalisation")
     publish(learning, args.write, "spam-adaptation")
+    publish(calibration(scored), args.write, "spam-calibration")
 
 
 if __name__ == "__main__":
