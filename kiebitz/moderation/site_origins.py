@@ -8,8 +8,10 @@ that one newspaper's pages cannot write into another's comments. Reading
 stays open: published comments are public anyway.
 
 The lists live in the ``sites`` table. Every process reads them again at most
-a second after another one changed them, and never while the instance-wide
-setting already answers the question (with the default "*", never at all).
+a second after another one changed them. A browser's write asks them only when
+the instance-wide setting does not answer (with the default "*", never); a
+post's spam check asks them for the site's own hosts, whose links are no link
+spam (``own_hosts``), at most once a second.
 """
 
 from __future__ import annotations

@@ -163,6 +163,20 @@ def test_a_host_the_site_links_to_every_hour_is_no_flood_but_a_burst_above_its_r
     assert judge(video, history=History(posters=5, usual=1)).label == Label.UNSURE
 
 
+def test_a_busy_hosts_day_is_read_once_for_many_posts():
+    class Counting(History):
+        days_read = 0
+
+        def link_posters(self, host, since, until=None):
+            self.days_read += until is not None
+            return super().link_posters(host, since, until)
+
+    history, spam_filter = Counting(posters=12, usual=240), SpamFilter(FixedModel(0.1), Thresholds())
+    for _ in range(20):
+        assert spam_filter.judge(CommentDraft(text="https://youtube.com/watch?v=x"), history).label == Label.HAM
+    assert history.days_read == 1
+
+
 def test_links_to_the_sites_own_pages_count_neither_for_the_limit_nor_as_a_flood():
     own = frozenset({"zeitung.example"})
     text = ("Dazu https://www.zeitung.example/a, https://zeitung.example/b und "
