@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -47,6 +48,13 @@ def origin_of(url: str) -> str:
     """'https://kommentare.example' of 'https://kommentare.example/pfad': what a browser sends as Origin."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}".lower()
+
+
+@lru_cache(maxsize=256)
+def hosts_of(origins: tuple[str, ...]) -> frozenset[str]:
+    """The hosts of these origins, "www." aside; kept, as every post asks for the same few."""
+    hosts = (hostname(origin).removeprefix("www.") for origin in origins)
+    return frozenset(host for host in hosts if host)
 
 
 def parse_origins(raw: str | Iterable[str], field: str = "origins") -> tuple[str, ...]:
@@ -97,8 +105,7 @@ class SiteOrigins:
         """The hosts of the pages ``site`` is on, as named (its own list, else the instance's) and Kiebitz's own:
         the spam filter's link rules do not count links there (CommentDraft.own_hosts)."""
         self.refresh()
-        hosts = (hostname(origin).removeprefix("www.") for origin in (*self._by_site.get(site, self.instance), self.own))
-        return frozenset(host for host in hosts if host)
+        return hosts_of((*self._by_site.get(site, self.instance), self.own))
 
     def allows_without_reading(self, origin: str) -> bool:
         """Whether ``check_write`` would let ``origin`` write without a look at the database.

@@ -109,7 +109,7 @@ def link_rules(draft: CommentDraft, link_limit: int) -> list[Reason]:
     reasons = []
     links = count_links(draft.text)
     if draft.own_hosts and links > link_limit:
-        links -= len(link_hosts(draft.text)) - len(offsite_hosts(draft))
+        links -= sum(is_own(host, draft.own_hosts) for host in link_hosts(draft.text))
     if links > link_limit:
         reasons.append(Reason(TOO_MANY_LINKS, f"{links} links, more than the limit of {link_limit}", 0.5))
     if re.search(r"\[url=", draft.text, re.IGNORECASE):
