@@ -36,6 +36,8 @@ class History(Protocol):
 
     def link_posters(self, host: str, since: float, until: float | None = None) -> int: ...
 
+    def moderator_published_link(self, host: str, since: float) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -68,6 +70,7 @@ class SpamFilter:
         self.thresholds = thresholds or Thresholds()
         self.shadow = shadow
         self._usual: dict[str, tuple[float, int]] = {}  # host: (when read, addresses in the day before the hour)
+        self._vouched: dict[str, float] = {}  # host: when a moderator's publishing a comment naming it was read
 
     def acting_label(self, verdict: Verdict) -> Label:
         """What posting does with a verdict: in shadow mode every comment is let through (the verdict is
@@ -105,7 +108,9 @@ class SpamFilter:
 
         A burst, not a busy host: on a large site five readers an hour link to YouTube or Wikipedia every
         hour, so the hour must also bring ``flood_burst`` times the host's rate of the day before. The
-        site's own host is no flood either: many readers link to its other articles."""
+        site's own host is no flood either: many readers link to its other articles. Nor is a host a moderator
+        vouched for by publishing a held comment naming it: when a story breaks, readers link to the same
+        report all at once, and after the first approval the next readers are not held as well."""
         limits = self.thresholds
         now = time.time()
         for host in sorted(set(rules.offsite_hosts(draft)))[:3]:
@@ -115,10 +120,24 @@ class SpamFilter:
                 continue
             day_before = limits.flood_usual_days * 86400
             usual = self.usual_posters(history, host, now, day_before)
-            if posters >= limits.flood_burst * usual * limits.flood_window / day_before:
+            if posters < limits.flood_burst * usual * limits.flood_window / day_before:
+                continue
+            if not self.vouched_for(history, host, now, limits.flood_window + day_before):
                 return [Reason(rules.LINK_FLOOD, f"{posters} addresses posted links to {host} within the hour "
                                                  f"({usual} in the day before)", 0.8)]
         return []
+
+    def vouched_for(self, history: History, host: str, now: float, span: float) -> bool:
+        """Whether a moderator published a held comment naming ``host`` in the last ``span`` seconds; a yes is
+        kept for ``USUAL_FOR`` seconds, since every post of a vouched-for burst would ask again."""
+        if now - self._vouched.get(host, float("-inf")) <= USUAL_FOR:
+            return True
+        if not history.moderator_published_link(host, now - span):
+            return False
+        if len(self._vouched) >= USUAL_HOSTS:
+            self._vouched.clear()
+        self._vouched[host] = now
+        return True
 
     def usual_posters(self, history: History, host: str, now: float, day_before: float) -> int:
         """Addresses linking to ``host`` in the day before the flood window, read again after ``USUAL_FOR``

@@ -78,6 +78,14 @@ SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(_M
 INSERT_COMMENTS = insert(schema.comments).returning(schema.comments.c.id, sort_by_parameter_order=True)
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)
+FILTER_ACTOR = "filter"  # the audit log's actor for what posting decided
+
+
+def like_pattern(fragment: str) -> str:
+    """A LIKE pattern (escape character "\\") for texts that contain ``fragment`` as it is."""
+    return "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
     and_(schema.comments.c.email == bindparam("email"), schema.comments.c.status == Status.PUBLISHED.value,
          schema.comments.c.id != bindparam("other_than"))
@@ -280,7 +288,7 @@ class Store:
         return self.insert_comments(db, [values])[0]
 
     def insert_comments(
-        self, db: Connection, rows: list[dict[str, Any]], actor: str = "filter", note: str | None = None
+        self, db: Connection, rows: list[dict[str, Any]], actor: str = FILTER_ACTOR, note: str | None = None
     ) -> list[int]:
         """Comments with their band keys and audit lines: three statements however many comments.
 
@@ -454,14 +462,27 @@ class Store:
 
         Only comments with a link ask, and only that span's comments (ix_comments_created) are read: the
         last hour's, and the day before it when the hour already brought many (filter.py, ``link_flood``)."""
-        pattern = "%" + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         comments = schema.comments.c
         span = comments.created >= since if until is None else comments.created.between(since, until)
         query = select(func.count(distinct(comments.ip_hash))).where(
-            and_(span, comments.ip_hash != "", comments.text.like(pattern, escape="\\"))
+            and_(span, comments.ip_hash != "", comments.text.like(like_pattern(host), escape="\\"))
         )
         with self.read() as db:
             return int(db.execute(query).scalar() or 0)
+
+    def moderator_published_link(self, host: str, since: float) -> bool:
+        """Whether a moderator published, since ``since``, a held comment that names ``host``.
+
+        Read from the audit log (ix_audit_at) rather than the comments: a moderator's decision is the
+        evidence, and only the span's decisions are joined to their comments."""
+        log, comments = schema.audit_log.c, schema.comments.c
+        query = select(log.id).join_from(schema.audit_log, schema.comments, log.comment_id == comments.id).where(
+            and_(log.at >= since, log.to_status == Status.PUBLISHED.value, log.actor != FILTER_ACTOR,
+                 log.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
+                 comments.text.like(like_pattern(host), escape="\\"))
+        ).limit(1)
+        with self.read() as db:
+            return db.execute(query).first() is not None
 
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""

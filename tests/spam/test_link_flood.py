@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
+from tests.admin.conftest import PASSWORD, Admin
 from tests.conftest import Poster, make_settings
 
 TEXTS = ["Guter Punkt, mehr dazu hier: {}", "Das sehe ich auch so, siehe {}", "Interessant, vergleiche {}",
@@ -39,3 +40,19 @@ def test_readers_linking_to_the_sites_own_articles_are_no_flood(tmp_path: Path) 
                                          email=f"reader{number}@example.org")
             statuses.append(answer.json()["status"])
     assert statuses == ["published"] * 6
+
+
+def test_once_a_moderator_publishes_a_held_link_the_next_readers_naming_its_host_are_not_held(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    report = "https://regionalzeitung.example/brand-lagerhalle"
+    answers = []
+    for number, text in enumerate(TEXTS + ["Hier die Bilder vom Brand: {}"]):
+        with TestClient(create_app(settings), client=(f"198.51.{number}.7", 50000)) as reader:
+            answers.append(Poster(reader).post(text=text.format(report), email=f"reader{number}@example.org").json())
+            if number == len(TEXTS) - 1:  # the sixth is held; a moderator reads it and publishes it
+                reader.app.state.kiebitz.users.add("anna", "moderator", PASSWORD)
+                assert Admin(reader, "anna").post(f"/admin/comments/{answers[-1]['id']}/approve").status_code == 303
+    assert [answer["status"] for answer in answers] == ["published"] * 5 + ["pending", "published"]
+    store = reader.app.state.kiebitz.store
+    assert store.moderator_published_link("regionalzeitung.example", time.time() - 60)
+    assert not store.moderator_published_link("pool-offer.example", time.time() - 60)

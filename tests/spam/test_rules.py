@@ -18,9 +18,11 @@ class FixedModel:
 
 
 class History:
-    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0):
+    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0, vouched=False):
         self.texts, self.approved, self.block, self.posters = list(texts), set(approved), list(block), posters
         self.usual = usual  # addresses linking to the host in the day before the hour
+        self.vouched = vouched  # a moderator published a held comment naming the host
+        self.vouches_read = 0
 
     def similar_texts(self, text, since, limit=20):
         return self.texts
@@ -33,6 +35,10 @@ class History:
 
     def link_posters(self, host, since, until=None):
         return self.posters if until is None else self.usual
+
+    def moderator_published_link(self, host, since):
+        self.vouches_read += 1
+        return self.vouched
 
 
 def codes(verdict):
@@ -175,6 +181,17 @@ def test_a_busy_hosts_day_is_read_once_for_many_posts():
     for _ in range(20):
         assert spam_filter.judge(CommentDraft(text="https://youtube.com/watch?v=x"), history).label == Label.HAM
     assert history.days_read == 1
+
+
+def test_a_host_a_moderator_vouched_for_is_no_flood_and_is_asked_about_once():
+    report = CommentDraft(text="Der Bericht dazu: https://regionalzeitung.example/brand-lagerhalle")
+    assert judge(report, history=History(posters=8)).label == Label.UNSURE
+    history, spam_filter = History(posters=8, vouched=True), SpamFilter(FixedModel(0.1), Thresholds())
+    for _ in range(20):
+        assert spam_filter.judge(report, history).label == Label.HAM
+    assert history.vouches_read == 1
+    quiet = History(posters=3)  # no flood: nothing to vouch for, and the audit log is not read
+    assert judge(report, history=quiet).label == Label.HAM and quiet.vouches_read == 0
 
 
 def test_links_to_the_sites_own_pages_count_neither_for_the_limit_nor_as_a_flood():

@@ -59,7 +59,8 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "metrics": lambda: read_totals(store),
         "retention purge": lambda: store.purge(now - 30 * 86_400, now - 7 * 86_400),
         "link flood": lambda: (store.link_posters("pool.example", now - 3600),
-                               store.link_posters("pool.example", now - 90_000, now - 3600)),
+                               store.link_posters("pool.example", now - 90_000, now - 3600),
+                               store.moderator_published_link("pool.example", now - 90_000)),
     }
     with store.engine.connect() as connection:
         for name, run in work.items():
