@@ -26,7 +26,7 @@ from kiebitz.moderation.cache import Rendering, ThreadCache
 from kiebitz.moderation.decisions import draft_of
 from kiebitz.security import Signer, ip_network
 from kiebitz.spam.filter import History, SpamFilter
-from kiebitz.store.comments import NewThread, Store
+from kiebitz.store.comments import FILTER_ACTOR, NewThread, Store
 from kiebitz.store.thread_pages import SORT_KEYS, thread_page
 
 SORTS = ("oldest", "newest", "top")
@@ -382,7 +382,7 @@ class CommentService:
         acting = self.spam_filter.acting_label(verdict).status
         status = _status_after_edit(comment.status, acting, self.settings.moderation == "all")
         if status != comment.status:
-            self.store.set_status(comment_id, status, actor="filter", note=f"the author's edit was judged {verdict.label.value}")
+            self.store.set_status(comment_id, status, actor=FILTER_ACTOR, note=f"the author's edit was judged {verdict.label.value}")
         self.cache.invalidate()
         edited = self.store.get_comment(comment_id)
         assert edited is not None

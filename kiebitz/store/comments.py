@@ -479,6 +479,7 @@ class Store:
         query = select(log.id).join_from(schema.audit_log, schema.comments, log.comment_id == comments.id).where(
             and_(log.at >= since, log.to_status == Status.PUBLISHED.value, log.actor != FILTER_ACTOR,
                  log.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
+                 comments.status == Status.PUBLISHED.value,  # not since taken back
                  comments.text.like(like_pattern(host), escape="\\"))
         ).limit(1)
         with self.read() as db:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from kiebitz.domain import Comment, Status
 from kiebitz.store import schema
-from kiebitz.store.comments import Store, _comment
+from kiebitz.store.comments import FILTER_ACTOR, Store, _comment
 from kiebitz.store.search import comments_matching, newest_matching
 
 PAGE_SIZE = 50
@@ -128,9 +128,9 @@ class Queues:
         day = func.strftime("%Y-%m-%d", log.c.at, "unixepoch") if self.store.engine.dialect.name == "sqlite" \
             else func.to_char(func.to_timestamp(log.c.at), "YYYY-MM-DD")
         decided = select(day.label("day"), log.c.to_status, func.count()).where(
-            and_(log.c.actor == "filter", log.c.at >= since)).group_by("day", log.c.to_status)
+            and_(log.c.actor == FILTER_ACTOR, log.c.at >= since)).group_by("day", log.c.to_status)
         corrected = select(day.label("day"), log.c.from_status, log.c.to_status, func.count()).where(
-            and_(log.c.actor != "filter", log.c.at >= since, log.c.from_status.is_not(None))
+            and_(log.c.actor != FILTER_ACTOR, log.c.at >= since, log.c.from_status.is_not(None))
         ).group_by("day", log.c.from_status, log.c.to_status)
         table: dict[str, dict[str, Any]] = {}
 

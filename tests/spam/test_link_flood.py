@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
+from kiebitz.domain import Status
 from tests.admin.conftest import PASSWORD, Admin
 from tests.conftest import Poster, make_settings
 
@@ -56,3 +57,5 @@ def test_once_a_moderator_publishes_a_held_link_the_next_readers_naming_its_host
     store = reader.app.state.kiebitz.store
     assert store.moderator_published_link("regionalzeitung.example", time.time() - 60)
     assert not store.moderator_published_link("pool-offer.example", time.time() - 60)
+    store.set_status(answers[5]["id"], Status.SPAM, actor="anna")  # taken back: no longer vouched for
+    assert not store.moderator_published_link("regionalzeitung.example", time.time() - 60)
