@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
@@ -43,6 +44,7 @@ def test_readers_linking_to_the_sites_own_articles_are_no_flood(tmp_path: Path) 
     assert statuses == ["published"] * 6
 
 
+@pytest.mark.usefixtures("database_backend")
 def test_once_a_moderator_publishes_a_held_link_the_next_readers_naming_its_host_are_not_held(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     report = "https://regionalzeitung.example/brand-lagerhalle"
