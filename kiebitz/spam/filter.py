@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
 from kiebitz.spam import rules
@@ -60,8 +60,27 @@ class Thresholds:
 
 WOULD = {Label.UNSURE: "held it for moderation", Label.SPAM: "sent it to the spam queue",
          Label.DISCARD: "refused it"}
-USUAL_FOR, USUAL_HOSTS = 600.0, 1000  # how long, and for how many hosts, a host's usual rate is kept
+USUAL_FOR, USUAL_HOSTS = 600.0, 1000  # how long, and for how many hosts, what the log said of a host is kept
 HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE, LISTED_LINK}
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """What the store said of each host, for ``USUAL_FOR`` seconds after it was read; beyond ``USUAL_HOSTS``
+    hosts all is forgotten at once (a flood of made-up hosts must not grow a worker)."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, tuple[float, T]] = {}  # host: (when read, what was read)
+
+    def get(self, host: str, now: float) -> T | None:
+        read_at, value = self._read.get(host, (float("-inf"), None))
+        return value if now - read_at <= USUAL_FOR else None
+
+    def put(self, host: str, now: float, value: T) -> T:
+        if len(self._read) >= USUAL_HOSTS:
+            self._read.clear()
+        self._read[host] = (now, value)
+        return value
 
 
 class SpamFilter:
@@ -69,8 +88,8 @@ class SpamFilter:
         self.model = model
         self.thresholds = thresholds or Thresholds()
         self.shadow = shadow
-        self._usual: dict[str, tuple[float, int]] = {}  # host: (when read, addresses in the day before the hour)
-        self._vouched: dict[str, float] = {}  # host: when a moderator's publishing a comment naming it was read
+        self._usual: Kept[int] = Kept()  # addresses linking to a host in the day before the hour
+        self._vouched: Kept[bool] = Kept()  # hosts a moderator vouched for (only a yes is kept)
 
     def acting_label(self, verdict: Verdict) -> Label:
         """What posting does with a verdict: in shadow mode every comment is let through (the verdict is
@@ -130,26 +149,18 @@ class SpamFilter:
     def vouched_for(self, history: History, host: str, now: float, span: float) -> bool:
         """Whether a moderator published a held comment naming ``host`` in the last ``span`` seconds; a yes is
         kept for ``USUAL_FOR`` seconds, since every post of a vouched-for burst would ask again."""
-        if now - self._vouched.get(host, float("-inf")) <= USUAL_FOR:
+        if self._vouched.get(host, now):
             return True
-        if not history.moderator_published_link(host, now - span):
-            return False
-        if len(self._vouched) >= USUAL_HOSTS:
-            self._vouched.clear()
-        self._vouched[host] = now
-        return True
+        return history.moderator_published_link(host, now - span) and self._vouched.put(host, now, True)
 
     def usual_posters(self, history: History, host: str, now: float, day_before: float) -> int:
         """Addresses linking to ``host`` in the day before the flood window, read again after ``USUAL_FOR``
         seconds: on a large site a busy host reaches five addresses every hour, and the day's comments
         would be read for each of its posts."""
-        read_at, usual = self._usual.get(host, (float("-inf"), 0))
-        if now - read_at > USUAL_FOR:
+        usual = self._usual.get(host, now)
+        if usual is None:
             window = self.thresholds.flood_window
-            usual = history.link_posters(host, now - window - day_before, now - window)
-            if len(self._usual) >= USUAL_HOSTS:
-                self._usual.clear()
-            self._usual[host] = (now, usual)
+            usual = self._usual.put(host, now, history.link_posters(host, now - window - day_before, now - window))
         return usual
 
 
