@@ -2,7 +2,9 @@
 
 Of a check, only what statistics and learning need is kept: a keyed
 fingerprint of the comment (to pair a later submit-spam/ham with the check),
-the verdict, the key, the site and the month. No text, e-mail or IP.
+the verdict, the key, the site and the month. No text, e-mail or IP. For the
+link flood, its link hosts and a keyed hash of its address are kept for a day
+and an hour (akismet_links).
 
 What a key reports teaches only that key's own checks (spam.store), at most
 ``KEY_LESSONS_PER_HOUR`` an hour: a plugin with a bug or a leaked key sending
@@ -27,9 +29,11 @@ from sqlalchemy.engine import Connection
 
 from kiebitz.domain import CommentDraft, Label, Verdict
 from kiebitz.errors import InvalidInput
-from kiebitz.moderation import validation
+from kiebitz.moderation import akismet_links, validation
+from kiebitz.moderation.akismet_links import KeyHistory
 from kiebitz.security import Signer
-from kiebitz.spam.filter import SpamFilter, decide
+from kiebitz.spam import rules
+from kiebitz.spam.filter import FloodMemory, SpamFilter, decide
 from kiebitz.spam.store import KEY_BATCH, LearningModel
 from kiebitz.spam.tokenizer import hostname
 from kiebitz.store import schema
@@ -89,6 +93,7 @@ class AkismetService:
         self.model = model
         self.refresh_settings = refresh_settings  # as CommentService's
         self._warned: dict[str, float] = {}  # when a key's reports over the limit were last logged
+        self._flood_memory: dict[str, FloodMemory] = {}  # per key: its checks are a site of their own
 
     # -- keys -------------------------------------------------------------------
     def add_key(self, site_url: str) -> str:
@@ -141,13 +146,14 @@ class AkismetService:
             acting = self.spam_filter.acting_label(verdict)  # shadow mode: ham, whatever the verdict
             is_spam = acting in (Label.SPAM, Label.DISCARD)
             discard = acting == Label.DISCARD
-        guid = str(uuid.uuid4())
-        blog = fields.get("blog", "")
-        row = {"guid": guid, "key": key, "month": month_now(), "site_url": blog, "fingerprint": self.fingerprint(fields),
-               "result": "true" if is_spam else "false", "created": time.time()}
+        guid, blog, fingerprint, now = str(uuid.uuid4()), fields.get("blog", ""), self.fingerprint(fields), time.time()
+        row = {"guid": guid, "key": key, "month": month_now(), "site_url": blog, "fingerprint": fingerprint,
+               "result": "true" if is_spam else "false", "created": now}
+        ip_hash = self.signer.ip_hash(draft.ip)
 
         def log(db: Connection) -> None:
             db.execute(insert(schema.akismet_checks).values(**row))
+            akismet_links.record_check(db, key, draft, ip_hash, fingerprint, now)
             self._count(db, key, blog, api_calls=1, spam=int(is_spam), ham=int(not is_spam))
 
         self.store.write_shared(log)  # checks come many at a time: they share commits and fsyncs
@@ -155,14 +161,25 @@ class AkismetService:
 
     def judge_for_key(self, key: str, draft: CommentDraft) -> Verdict:
         """The filter with this key's own lessons, which may send a comment to spam but never make it discarded:
-        a discard stands only where the shared model, without them, would discard it too."""
+        a discard stands only where the shared model, without them, would discard it too.
+
+        The key's own checks are the history of the link flood (akismet_links). Akismet's answer has no
+        "hold": a flood our widget would hold goes to the site's spam folder instead, where a moderator
+        finds it, and whose "Not Spam" (a submit-ham) vouches for the host."""
         thresholds = self.spam_filter.thresholds
-        verdict = SpamFilter(self.model.for_key(key), thresholds).judge(draft, None)
+        memory = self._flood_memory.setdefault(key, FloodMemory())
+        verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, KeyHistory(self.store, key))
+        if verdict.label == Label.UNSURE and any(reason.code == rules.LINK_FLOOD for reason in verdict.reasons):
+            return replace(verdict, label=Label.SPAM)
         if verdict.label == Label.DISCARD:
             shared_probability = self.model.score(draft)[0]
             if decide(shared_probability, list(verdict.reasons), thresholds, trusted=False) != Label.DISCARD:
                 return replace(verdict, label=Label.SPAM)
         return verdict
+
+    def forget_old_links(self, now: float) -> int:
+        """The retention purge's part: link hosts the link flood no longer reads."""
+        return akismet_links.forget_links(self.store, now - akismet_links.LINKS_KEPT)
 
     def submit(self, key: str, fields: Mapping[str, str], is_spam: bool) -> None:
         """submit-spam / submit-ham: teach the filter at once (unless is_test) and count corrections."""
@@ -177,15 +194,18 @@ class AkismetService:
         batch = KEY_BATCH + key
         learn = not is_truthy(fields.get("is_test"))
         over_limit = learn and self.model.lessons_since(batch, time.time() - 3600) >= KEY_LESSONS_PER_HOUR
+        draft = draft_from(fields)
         with self.store.write() as db:
             self._count(
                 db, key, blog, api_calls=1, reports_over_limit=int(over_limit),
                 missed_spam=int(is_spam and earlier == "false"), false_positives=int(not is_spam and earlier == "true"),
             )
+            if learn and not over_limit:
+                akismet_links.record_report(db, key, draft, is_spam, fingerprint, time.time())
         if over_limit:
             self._warn_over_limit(key, blog)
         elif learn:
-            self.model.learn(draft_from(fields), is_spam=is_spam, source="akismet", ref=f"akismet:{key}:{fingerprint}",
+            self.model.learn(draft, is_spam=is_spam, source="akismet", ref=f"akismet:{key}:{fingerprint}",
                              batch=batch)
 
     def _warn_over_limit(self, key: str, blog: str) -> None:

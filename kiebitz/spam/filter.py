@@ -7,7 +7,7 @@ the web framework; what it needs from the store comes through ``History``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
@@ -83,13 +83,23 @@ class Kept(Generic[T]):
         return value
 
 
+@dataclass
+class FloodMemory:
+    """What a worker keeps of the store's answers on link hosts for the link flood: one per site history
+    (the widget's comments, each Akismet key's checks)."""
+
+    usual: Kept[int] = field(default_factory=Kept)  # addresses linking to a host in the day before the hour
+    vouched: Kept[bool] = field(default_factory=Kept)  # hosts a moderator vouched for (only a yes is kept)
+
+
 class SpamFilter:
-    def __init__(self, model: Scorer, thresholds: Thresholds | None = None, shadow: bool = False) -> None:
+    def __init__(
+        self, model: Scorer, thresholds: Thresholds | None = None, shadow: bool = False, memory: FloodMemory | None = None
+    ) -> None:
         self.model = model
         self.thresholds = thresholds or Thresholds()
         self.shadow = shadow
-        self._usual: Kept[int] = Kept()  # addresses linking to a host in the day before the hour
-        self._vouched: Kept[bool] = Kept()  # hosts a moderator vouched for (only a yes is kept)
+        self.memory = memory or FloodMemory()
 
     def acting_label(self, verdict: Verdict) -> Label:
         """What posting does with a verdict: in shadow mode every comment is let through (the verdict is
@@ -132,8 +142,7 @@ class SpamFilter:
         report all at once, and after the first approval the next readers are not held as well."""
         limits = self.thresholds
         now = time.time()
-        for host in sorted(set(rules.offsite_hosts(draft)))[:3]:
-            host = host.removeprefix("www.")
+        for host in rules.flood_hosts(draft):
             posters = history.link_posters(host, now - limits.flood_window)
             if posters < limits.flood_addresses:
                 continue
@@ -149,18 +158,18 @@ class SpamFilter:
     def vouched_for(self, history: History, host: str, now: float, span: float) -> bool:
         """Whether a moderator published a held comment naming ``host`` in the last ``span`` seconds; a yes is
         kept for ``USUAL_FOR`` seconds, since every post of a vouched-for burst would ask again."""
-        if self._vouched.get(host, now):
+        if self.memory.vouched.get(host, now):
             return True
-        return history.moderator_published_link(host, now - span) and self._vouched.put(host, now, True)
+        return history.moderator_published_link(host, now - span) and self.memory.vouched.put(host, now, True)
 
     def usual_posters(self, history: History, host: str, now: float, day_before: float) -> int:
         """Addresses linking to ``host`` in the day before the flood window, read again after ``USUAL_FOR``
         seconds: on a large site a busy host reaches five addresses every hour, and the day's comments
         would be read for each of its posts."""
-        usual = self._usual.get(host, now)
+        usual = self.memory.usual.get(host, now)
         if usual is None:
             window = self.thresholds.flood_window
-            usual = self._usual.put(host, now, history.link_posters(host, now - window - day_before, now - window))
+            usual = self.memory.usual.put(host, now, history.link_posters(host, now - window - day_before, now - window))
         return usual
 
 

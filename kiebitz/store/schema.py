@@ -203,6 +203,23 @@ akismet_checks = Table(
     Index("ix_akismet_checks_fp", "key", "fingerprint"),
 )
 
+# The link hosts of Akismet checks, for the link flood (spam/filter.py), as kept for a day and an hour
+# (moderation/akismet_links.py): a check's hosts with a keyed hash of its address, and a submit-ham's hosts
+# as vouched for by the key's moderators, with the report's fingerprint so that a later submit-spam takes it back.
+akismet_links = Table(
+    "akismet_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(12), nullable=False),
+    Column("host", String(253), nullable=False),
+    Column("ip_hash", String(64), nullable=False),  # '' for a vouch
+    Column("vouched", Boolean, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+    Index("ix_akismet_links_host", "key", "host", "created"),
+    Index("ix_akismet_links_created", "created"),
+)
+
 # The counting columns of akismet_usage: what /1.2/key-sites reports and /metrics totals.
 # reports_over_limit: submit-spam/ham a key sent beyond its hourly lessons (counted, not learned).
 AKISMET_USAGE_COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives", "reports_over_limit")

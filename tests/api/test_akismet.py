@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import akismet
 import pytest
-from fastapi.testclient import TestClient
 
-from kiebitz.app import create_app
 from kiebitz.domain import CommentDraft
+from tests.api.conftest import BLOG
 
 pytestmark = pytest.mark.usefixtures("database_backend")
 
-BLOG = "https://zeitung.example"
 HAM = dict(comment_type="comment", comment_author="Erika Muster", comment_author_email="erika@example.org",
            comment_content="Danke für den ausführlichen Artikel über die neue Stadtbibliothek.", user_agent="Mozilla/5.0")
 SPAM = dict(comment_type="comment", comment_author="Best Deals",
             comment_content="Check out my channel and subscribe!!! FREE iPhone giveaway http://bit.ly/win-now",
             user_agent="Mozilla/5.0")
-
-
-@pytest.fixture
-def app(settings):
-    with TestClient(create_app(settings)) as client:
-        yield client
-
-
-@pytest.fixture
-def key(app):
-    return app.app.state.kiebitz.akismet.add_key(BLOG)
 
 
 def client_for(app, key: str, url: str = BLOG) -> akismet.SyncClient:

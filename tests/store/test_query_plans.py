@@ -1,5 +1,5 @@
-"""The admin's queues and statistics, the counts, /metrics, the link flood rule and the retention purge read
-with indexes.
+"""The admin's queues and statistics, the counts, /metrics, the link flood rule (for our comments and for
+Akismet's checks) and the retention purge read with indexes.
 
 At a million comments a plan that walks the comments table takes seconds; the
 bench (bench/scale.py) measures these at that size, and this test holds every
@@ -20,6 +20,7 @@ from sqlalchemy import event
 from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.domain import Status
+from kiebitz.moderation.akismet_links import KeyHistory
 from kiebitz.store.queues import QueueFilter
 from kiebitz.store.totals import read_totals
 from tests.conftest import database_for
@@ -49,6 +50,7 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
     for n in range(60):
         add_comment(store, f"Kommentar {n} zur Sanierung der Brücke", created=now - n * 86_400,
                     status=(Status.PUBLISHED, Status.PENDING, Status.SPAM)[n % 3])
+    history = KeyHistory(store, kiebitz.akismet.add_key("https://zeitung.example"))
     uris = ["/a"] + [f"/fehlt/{n}" for n in range(20)]
     work: dict[str, Callable[[], object]] = {
         "pending queue": lambda: kiebitz.queues.page(QueueFilter()),
@@ -61,6 +63,9 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "link flood": lambda: (store.link_posters("pool.example", now - 3600),
                                store.link_posters("pool.example", now - 90_000, now - 3600),
                                store.moderator_published_link("pool.example", now - 90_000)),
+        "Akismet link flood": lambda: (history.link_posters("pool.example", now - 3600),
+                                       history.link_posters("pool.example", now - 90_000, now - 3600),
+                                       history.moderator_published_link("pool.example", now - 90_000)),
     }
     with store.engine.connect() as connection:
         for name, run in work.items():
@@ -68,5 +73,5 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
             assert statements, name
             for statement, parameters in statements:
                 plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
-                walks = [step for step in plan if step.startswith(("SCAN comments", "SCAN audit_log"))]
+                walks = [step for step in plan if step.startswith(("SCAN comments", "SCAN audit_log", "SCAN akismet_links"))]
                 assert walks == [], (name, statement, plan)

@@ -1,0 +1,67 @@
+"""The link flood behind the Akismet API, driven by the real `akismet` client from PyPI.
+
+Readers from six addresses of a pool link to the same host within the hour: the
+sixth check answers spam. A moderator's "Not Spam" (the WordPress plugin sends
+submit-ham) vouches for the host, and the next reader's check answers ham.
+"""
+
+from __future__ import annotations
+
+import time
+
+import akismet
+import pytest
+from sqlalchemy import select
+
+from kiebitz.moderation.akismet_links import LINKS_KEPT, KeyHistory
+from kiebitz.store import schema
+from tests.api.conftest import BLOG
+from tests.api.test_akismet import client_for
+from tests.spam.test_link_flood import TEXTS
+
+pytestmark = pytest.mark.usefixtures("database_backend")
+
+HAM, SPAM = akismet.CheckResponse.HAM, akismet.CheckResponse.SPAM
+REPORT = "https://regionalzeitung.example/brand-lagerhalle"
+
+
+def reader(number: int, text: str) -> dict[str, str]:
+    """One reader of an address pool: its own address, name and e-mail."""
+    return dict(user_ip=f"198.51.{number}.7", comment_type="comment", comment_author=f"Leser {number}",
+                comment_author_email=f"reader{number}@example.org", comment_content=text, user_agent="Mozilla/5.0")
+
+
+def test_the_same_host_from_many_addresses_goes_to_spam_until_a_moderator_says_not_spam(app, key):
+    client = client_for(app, key)
+    readers = [reader(number, text.format(REPORT)) for number, text in enumerate(TEXTS)]
+    assert [client.comment_check(**fields) for fields in readers] == [HAM] * 5 + [SPAM]
+    other_key = app.app.state.kiebitz.akismet.add_key("https://anderes-blatt.example")
+    other_site = client_for(app, other_key, "https://anderes-blatt.example")
+    assert other_site.comment_check(**reader(7, TEXTS[0].format(REPORT))) == HAM  # each key's checks are its own
+
+    assert client.submit_ham(**readers[-1]) is True  # a moderator's "Not Spam"
+    assert client.comment_check(**reader(8, "Hier die Bilder vom Brand: " + REPORT)) == HAM
+
+    history = KeyHistory(app.app.state.kiebitz.store, key)
+    assert history.moderator_published_link("regionalzeitung.example", time.time() - 60)
+    assert client.submit_spam(**readers[-1]) is True  # taken back: spam after all
+    assert not history.moderator_published_link("regionalzeitung.example", time.time() - 60)
+
+
+def test_links_to_the_blog_itself_are_no_flood(app, key):
+    client = client_for(app, key)
+    checks = [client.comment_check(**reader(number, text.format(f"{BLOG}/politik/{number}")))
+              for number, text in enumerate(TEXTS)]
+    assert checks == [HAM] * 6
+
+
+def test_a_check_keeps_its_hosts_and_a_hashed_address_for_a_day_and_an_hour(app, key):
+    client_for(app, key).comment_check(**reader(1, f"Siehe {REPORT} und https://www.statistik.example/miete"))
+    store = app.app.state.kiebitz.store
+    with store.read() as db:
+        rows = db.execute(select(schema.akismet_links)).all()
+    assert sorted(row.host for row in rows) == ["regionalzeitung.example", "statistik.example"]
+    assert all(len(row.ip_hash) == 32 and "198.51" not in row.ip_hash and not row.vouched for row in rows)
+    service = app.app.state.kiebitz.akismet
+    assert service.forget_old_links(time.time()) == 0
+    assert service.forget_old_links(time.time() + LINKS_KEPT + 1) == 2
