@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.api.test_serve import serve
 from tests.wordpress.site import ADMIN, PASSWORD, MariaDB, WordPress, start_site
@@ -127,12 +128,27 @@ def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(Path(directory) / f"screenshot-wordpress-{name}.png"))
 
 
-def post_comment(wordpress: WordPress, post_id: int, author: str, email: str, text: str, url: str = "") -> int:
-    """A reader's comment through the theme's form target, wp-comments-post.php; the new comment's id."""
-    answer = httpx.post(wordpress.url + "/wp-comments-post.php", timeout=60, follow_redirects=False, data={
-        "comment_post_ID": str(post_id), "author": author, "email": email, "url": url, "comment": text,
-        "comment_parent": "0", "submit": "Kommentar abschicken",
-    }, headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", "Referer": f"{wordpress.url}/?p={post_id}"})
+def post_comment(wordpress: WordPress, post_id: int, author: str, email: str, text: str, url: str = "",
+                 address: str = "127.0.0.1") -> int:
+    """A reader's comment through the theme's form target, wp-comments-post.php; the new comment's id.
+
+    Sent from ``address``: every 127.x.y.z is this machine's, so readers can come from as many addresses
+    as a test needs, and WordPress sees each as the commenter's IP."""
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=address)) as reader:
+        answer = reader.post(wordpress.url + "/wp-comments-post.php", timeout=60, follow_redirects=False, data={
+            "comment_post_ID": str(post_id), "author": author, "email": email, "url": url, "comment": text,
+            "comment_parent": "0", "submit": "Kommentar abschicken",
+        }, headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", "Referer": f"{wordpress.url}/?p={post_id}"})
     assert answer.status_code == 302, re.sub(r"(?s).*<body[^>]*>|<[^>]+>", " ", answer.text).strip()[:500]
     location = answer.headers["location"]
     return int(location.rsplit("#comment-", 1)[1])
+
+
+def mark(admin, wordpress: WordPress, comment_id: int, action: str, listed: str) -> None:  # type: ignore[no-untyped-def]
+    """The comment list's row action ("spam", "unspam") on one comment, as the owner clicks it."""
+    admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status={listed}")
+    row = admin.locator(f"#comment-{comment_id}")
+    row.hover()
+    row.locator(f".{action} a").click()
+    expect(row).to_be_hidden()
+    admin.wait_for_timeout(500)  # the list's AJAX call answers before WordPress's shutdown hooks finish

@@ -25,7 +25,7 @@ WORDPRESS = Path("/usr/share/wordpress")
 PLUGIN = Path(__file__).parents[2] / "integrations" / "wordpress" / "kiebitz"
 ADMIN, PASSWORD = "redaktion", "kiebitz-test-passwort"
 
-# Every test reader comes from 127.0.0.1; WordPress would take them for one person posting too fast (15 s apart).
+# Most test readers come from 127.0.0.1; WordPress would take them for one person posting too fast (15 s apart).
 LOOPBACK_READERS = """<?php
 add_filter( 'wp_is_comment_flood', '__return_false', 99 );
 """

@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.wordpress.conftest import Kiebitz, activate, deactivate, post_comment, screenshot
+from tests.spam.test_link_flood import TEXTS
+from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
 
 pytestmark = pytest.mark.browser
@@ -79,6 +80,22 @@ def test_the_owners_spam_on_an_approved_comment_is_counted_as_missed_and_learned
     with sqlite3.connect(kiebitz.database) as db:
         lessons = db.execute("SELECT is_spam FROM spam_examples WHERE batch LIKE ?", (f"akismet:{akismet_key_entered}%",)).fetchall()
     assert (1,) in lessons
+
+
+def test_a_link_flood_lands_in_spam_until_the_owner_clicks_not_spam(akismet_key_entered, admin, wordpress: WordPress) -> None:  # type: ignore[no-untyped-def]
+    """Six readers from six addresses link to the same report within the hour: the sixth is a flood. The owner's
+    "Not Spam" (the Akismet plugin's submit-ham) vouches for the host, and the next reader is published."""
+    report = "https://landeszeitung.example/hochwasser-pegel"
+    readers = [post_comment(wordpress, HELLO_WORLD, f"Leserin {number}", f"leserin{number}@example.de",
+                            text.format(report), address=f"127.0.3.{number + 1}") for number, text in enumerate(TEXTS)]
+    assert [status_of(wordpress, comment) for comment in readers] == ["1"] * 5 + ["spam"]
+    assert akismet_result(wordpress, readers[-1]) == "true"
+
+    mark(admin, wordpress, readers[-1], "unspam", "spam")
+    assert status_of(wordpress, readers[-1]) == "0"  # out of spam, waiting for approval
+    late = post_comment(wordpress, HELLO_WORLD, "Leserin 7", "leserin7@example.de", "Die Pegelstände stehen hier: " + report,
+                        address="127.0.3.7")
+    assert (status_of(wordpress, late), akismet_result(wordpress, late)) == ("1", "false")
 
 
 def test_the_must_use_plugin_in_the_docs_routes_akismet_alone(akismet_key_entered, admin, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]

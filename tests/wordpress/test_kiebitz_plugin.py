@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.wordpress.conftest import Kiebitz, activate, deactivate, post_comment, screenshot
+from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
 from tests.wordpress.test_akismet_plugin import EVERYDAY, HELLO_WORLD, key_sites, status_of
 
@@ -82,16 +82,6 @@ def without_akismet(admin, wordpress: WordPress) -> Iterator[None]:  # type: ign
     deactivate(admin, wordpress, "akismet/akismet.php")
     yield
     activate(admin, wordpress, "akismet/akismet.php")
-
-
-def mark(admin, wordpress: WordPress, comment_id: int, action: str, listed: str) -> None:  # type: ignore[no-untyped-def]
-    """The comment list's row action ("spam", "unspam") on one comment, as the owner clicks it."""
-    admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status={listed}")
-    row = admin.locator(f"#comment-{comment_id}")
-    row.hover()
-    row.locator(f".{action} a").click()
-    expect(row).to_be_hidden()
-    admin.wait_for_timeout(500)  # the list's AJAX call answers before WordPress's shutdown hooks finish
 
 
 @pytest.mark.usefixtures("without_akismet")
