@@ -13,7 +13,9 @@ no text, no address, and the hashes for a day and an hour only.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, distinct, func, insert, select
+import math
+
+from sqlalchemy import and_, bindparam, delete, distinct, func, insert, select
 from sqlalchemy.engine import Connection
 
 from kiebitz.domain import BlockRule, CommentDraft
@@ -25,6 +27,12 @@ from kiebitz.store.comments import Store
 LINKS = schema.akismet_links
 DEFAULTS = Thresholds()
 LINKS_KEPT = DEFAULTS.flood_window + DEFAULTS.flood_usual_days * 86400  # the hour and the day before it
+
+# Built once: a check with a link asks these, and building the expressions cost more than running them.
+OF_HOST = and_(LINKS.c.key == bindparam("key"), LINKS.c.host == bindparam("host"), LINKS.c.created >= bindparam("since"))
+POSTERS = select(func.count(distinct(LINKS.c.ip_hash))).where(
+    and_(OF_HOST, LINKS.c.created < bindparam("until"), LINKS.c.vouched.is_(False)))
+VOUCHED = select(LINKS.c.id).where(and_(OF_HOST, LINKS.c.vouched.is_(True))).limit(1)
 
 
 class KeyHistory:
@@ -47,17 +55,13 @@ class KeyHistory:
         return []
 
     def link_posters(self, host: str, since: float, until: float | None = None) -> int:
-        span = LINKS.c.created >= since if until is None else LINKS.c.created.between(since, until)
-        query = select(func.count(distinct(LINKS.c.ip_hash))).where(
-            and_(LINKS.c.key == self.key, LINKS.c.host == host, span, LINKS.c.vouched.is_(False)))
+        span = {"key": self.key, "host": host, "since": since, "until": math.inf if until is None else until}
         with self.store.read() as db:
-            return int(db.execute(query).scalar() or 0)
+            return int(db.execute(POSTERS, span).scalar() or 0)
 
     def moderator_published_link(self, host: str, since: float) -> bool:
-        query = select(LINKS.c.id).where(and_(LINKS.c.key == self.key, LINKS.c.host == host,
-                                              LINKS.c.created >= since, LINKS.c.vouched.is_(True))).limit(1)
         with self.store.read() as db:
-            return db.execute(query).first() is not None
+            return db.execute(VOUCHED, {"key": self.key, "host": host, "since": since}).first() is not None
 
 
 def record_check(db: Connection, key: str, draft: CommentDraft, ip_hash: str, fingerprint: str, now: float) -> None:

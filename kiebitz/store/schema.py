@@ -216,7 +216,7 @@ akismet_links = Table(
     Column("vouched", Boolean, nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("created", Float, nullable=False),
-    Index("ix_akismet_links_host", "key", "host", "created"),
+    Index("ix_akismet_links_host", "key", "host", "vouched", "created", "ip_hash"),  # covers the flood's counts
     Index("ix_akismet_links_created", "created"),
 )
 

@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("created", sa.Float(), nullable=False),
     )
-    op.create_index("ix_akismet_links_host", "akismet_links", ["key", "host", "created"])
+    op.create_index("ix_akismet_links_host", "akismet_links", ["key", "host", "vouched", "created", "ip_hash"])
     op.create_index("ix_akismet_links_created", "akismet_links", ["created"])
 
 
