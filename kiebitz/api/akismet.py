@@ -155,7 +155,8 @@ def router(service: AkismetService) -> APIRouter:
 
     @api.post("/1.1/comment-check", summary="Akismet: true (spam), false (ham) or invalid", openapi_extra=COMMENT_FIELDS,
               responses={200: schemas.text("true, false, invalid, or 'Missing required field: …'; "
-                                           "X-akismet-pro-tip: discard for blatant spam"), **errors})
+                                           "X-akismet-pro-tip: discard for blatant spam; X-Kiebitz-Hold: true "
+                                           "with a false the widget would hold for a moderator"), **errors})
     async def comment_check(request: Request) -> Response:
         key, fields, error = await authorised(request)
         if error is not None:
@@ -164,6 +165,8 @@ def router(service: AkismetService) -> APIRouter:
         headers = {"X-akismet-guid": result.guid}
         if result.discard:
             headers["X-akismet-pro-tip"] = "discard"
+        if result.hold:  # Akismet has no "hold"; our WordPress plugin reads this and leaves the comment pending
+            headers["X-Kiebitz-Hold"] = "true"
         if service.spam_filter.shadow and result.verdict is not None:
             headers["X-Kiebitz-Would-Be"] = result.verdict.label.value  # shadow mode: what it would have answered
         return text("true" if result.is_spam else "false", headers)

@@ -59,6 +59,7 @@ class CheckResult:
     discard: bool
     guid: str
     verdict: Verdict | None
+    hold: bool = False  # "false", but the widget would hold it for a moderator (X-Kiebitz-Hold)
 
 
 def month_now() -> str:
@@ -136,6 +137,7 @@ class AkismetService:
     def check(self, key: str, fields: Mapping[str, str]) -> CheckResult:
         draft = draft_from(fields)
         verdict: Verdict | None = None
+        hold = False
         if draft.author == GUARANTEED_SPAM_AUTHOR or draft.email == GUARANTEED_SPAM_EMAIL:
             is_spam, discard = True, False
         elif fields.get("user_role", "").strip().lower() == "administrator":
@@ -146,6 +148,7 @@ class AkismetService:
             acting = self.spam_filter.acting_label(verdict)  # shadow mode: ham, whatever the verdict
             is_spam = acting in (Label.SPAM, Label.DISCARD)
             discard = acting == Label.DISCARD
+            hold = acting == Label.UNSURE
         guid, blog, fingerprint, now = str(uuid.uuid4()), fields.get("blog", ""), self.fingerprint(fields), time.time()
         row = {"guid": guid, "key": key, "month": month_now(), "site_url": blog, "fingerprint": fingerprint,
                "result": "true" if is_spam else "false", "created": now}
@@ -157,7 +160,7 @@ class AkismetService:
             self._count(db, key, blog, api_calls=1, spam=int(is_spam), ham=int(not is_spam))
 
         self.store.write_shared(log)  # checks come many at a time: they share commits and fsyncs
-        return CheckResult(is_spam, discard, guid, verdict)
+        return CheckResult(is_spam, discard, guid, verdict, hold)
 
     def judge_for_key(self, key: str, draft: CommentDraft) -> Verdict:
         """The filter with this key's own lessons, which may send a comment to spam but never make it discarded:

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.usefixtures("database_backend")
 
 HAM = dict(comment_type="comment", comment_author="Erika Muster", comment_author_email="erika@example.org",
            comment_content="Danke für den ausführlichen Artikel über die neue Stadtbibliothek.", user_agent="Mozilla/5.0")
+DOUBTFUL = "Nice article. Visit my site for more tips about saving money."  # the model: between 0.5 and 0.9
 SPAM = dict(comment_type="comment", comment_author="Best Deals",
             comment_content="Check out my channel and subscribe!!! FREE iPhone giveaway http://bit.ly/win-now",
             user_agent="Mozilla/5.0")
@@ -53,6 +54,17 @@ def test_comment_check_ham_spam_discard(app, key):
     links = dict(SPAM, comment_content=SPAM["comment_content"] + " http://bit.ly/a http://bit.ly/b")
     assert client.comment_check("203.0.113.7", **links) == akismet.CheckResponse.DISCARD  # model and link rule agree
     assert client.comment_check("203.0.113.8", user_role="administrator", **SPAM) == akismet.CheckResponse.HAM
+
+
+def test_a_false_the_widget_would_hold_says_so_for_our_wordpress_plugin(app, key):
+    """Akismet has no "hold": a doubtful comment answers false with X-Kiebitz-Hold, which our plugin reads."""
+    fields = {"api_key": key, "blog": BLOG, "user_ip": "203.0.113.5", "comment_type": "comment"}
+    doubtful = app.post("/1.1/comment-check", data={**fields, "comment_content": DOUBTFUL})
+    assert (doubtful.text, doubtful.headers.get("X-Kiebitz-Hold")) == ("false", "true")
+    everyday = app.post("/1.1/comment-check", data={**fields, "comment_content": HAM["comment_content"]})
+    assert (everyday.text, everyday.headers.get("X-Kiebitz-Hold")) == ("false", None)
+    spam = app.post("/1.1/comment-check", data={**fields, "comment_content": SPAM["comment_content"]})
+    assert (spam.text, spam.headers.get("X-Kiebitz-Hold")) == ("true", None)
 
 
 def test_submit_spam_and_ham_and_usage(app, key):

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.api.test_akismet import DOUBTFUL
 from tests.spam.test_link_flood import TEXTS
 from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
@@ -58,6 +59,12 @@ def test_readers_everyday_comment_is_approved_and_blatant_spam_lands_in_spam(aki
     assert (akismet_result(wordpress, ham), akismet_result(wordpress, spam)) == ("false", "true")  # Kiebitz's verdicts
     usage = key_sites(kiebitz, akismet_key_entered)
     assert int(usage["spam"]) >= 1 and int(usage["ham"]) >= 1
+
+
+def test_a_comment_kiebitz_would_hold_waits_for_approval(akismet_key_entered, wordpress: WordPress) -> None:  # type: ignore[no-untyped-def]
+    """Akismet's "false" would publish it; Kiebitz's X-Kiebitz-Hold leaves it in WordPress's queue."""
+    comment = post_comment(wordpress, HELLO_WORLD, "Maria Schulz", "maria.schulz@example.de", DOUBTFUL, address="127.0.4.1")
+    assert (status_of(wordpress, comment), akismet_result(wordpress, comment)) == ("0", "false")
 
 
 def test_the_owners_spam_on_an_approved_comment_is_counted_as_missed_and_learned(akismet_key_entered, admin, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.api.test_akismet import DOUBTFUL
 from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
 from tests.wordpress.test_akismet_plugin import EVERYDAY, HELLO_WORLD, key_sites, status_of
@@ -91,6 +92,8 @@ def test_without_akismet_the_plugin_checks_and_reports_itself(admin, wordpress: 
     spam = post_comment(wordpress, HELLO_WORLD, "pills", "pills@example.com", BLATANT_SPAM, url="http://pills.example/")
     assert (status_of(wordpress, ham), kiebitz_result(wordpress, ham)) == ("1", "false")
     assert (status_of(wordpress, spam), kiebitz_result(wordpress, spam)) == ("spam", "true")  # kept in spam, not discarded
+    doubtful = post_comment(wordpress, HELLO_WORLD, "Maria Schulz", "m.schulz@example.de", DOUBTFUL, address="127.0.4.2")
+    assert (status_of(wordpress, doubtful), kiebitz_result(wordpress, doubtful)) == ("0", "false")  # held
 
     before = key_sites(kiebitz, key)
     mark(admin, wordpress, ham, "spam", "approved")

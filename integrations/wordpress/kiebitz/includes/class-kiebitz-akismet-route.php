@@ -41,7 +41,11 @@ class Kiebitz_Akismet_Route {
 		if ( isset( $args['headers']['Host'] ) ) {
 			unset( $args['headers']['Host'] ); // Akismet names its own host; Kiebitz's is in the address.
 		}
-		return wp_remote_request( $kiebitz . $path . ( '' !== $query ? '?' . $query : '' ), $args );
+		$answer = wp_remote_request( $kiebitz . $path . ( '' !== $query ? '?' . $query : '' ), $args );
+		if ( '/1.1/comment-check' === $path ) {
+			Kiebitz_Hold::note( $answer );
+		}
+		return $answer;
 	}
 
 	/**

@@ -63,6 +63,7 @@ class Kiebitz_Spam_Check {
 			$fields['user_role'] = 'administrator';
 		}
 		$response          = Kiebitz_Client::akismet( 'comment-check', $fields );
+		Kiebitz_Hold::note( $response );
 		$answer            = is_wp_error( $response ) ? '' : trim( wp_remote_retrieve_body( $response ) );
 		self::$last_result = in_array( $answer, array( 'true', 'false' ), true ) ? $answer : 'error';
 		return $comment;
