@@ -61,10 +61,22 @@ def test_readers_everyday_comment_is_approved_and_blatant_spam_lands_in_spam(aki
     assert int(usage["spam"]) >= 1 and int(usage["ham"]) >= 1
 
 
-def test_a_comment_kiebitz_would_hold_waits_for_approval(akismet_key_entered, wordpress: WordPress) -> None:  # type: ignore[no-untyped-def]
-    """Akismet's "false" would publish it; Kiebitz's X-Kiebitz-Hold leaves it in WordPress's queue."""
+def test_a_comment_kiebitz_would_hold_waits_for_approval_which_teaches_kiebitz(akismet_key_entered, admin,  # type: ignore[no-untyped-def]
+                                                                                 kiebitz: Kiebitz, wordpress: WordPress) -> None:
+    """Akismet's "false" would publish it; Kiebitz's X-Kiebitz-Hold leaves it in WordPress's queue. The owner's
+    approval is reported as not spam, as approving a held comment in Kiebitz's admin teaches the filter."""
     comment = post_comment(wordpress, HELLO_WORLD, "Maria Schulz", "maria.schulz@example.de", DOUBTFUL, address="127.0.4.1")
     assert (status_of(wordpress, comment), akismet_result(wordpress, comment)) == ("0", "false")
+
+    before = ham_lessons(kiebitz, akismet_key_entered)
+    mark(admin, wordpress, comment, "approve", "moderated")
+    assert status_of(wordpress, comment) == "1"
+    assert ham_lessons(kiebitz, akismet_key_entered) == before + 1
+
+
+def ham_lessons(kiebitz: Kiebitz, key: str) -> int:
+    with sqlite3.connect(kiebitz.database) as db:
+        return db.execute("SELECT count(*) FROM spam_examples WHERE batch LIKE ? AND is_spam = 0", (f"akismet:{key}%",)).fetchone()[0]
 
 
 def test_the_owners_spam_on_an_approved_comment_is_counted_as_missed_and_learned(akismet_key_entered, admin, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]

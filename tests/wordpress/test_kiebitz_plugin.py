@@ -10,7 +10,6 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.test_akismet import DOUBTFUL
 from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
 from tests.wordpress.test_akismet_plugin import EVERYDAY, HELLO_WORLD, key_sites, status_of
@@ -18,6 +17,8 @@ from tests.wordpress.test_akismet_plugin import EVERYDAY, HELLO_WORLD, key_sites
 pytestmark = pytest.mark.browser
 
 SETTINGS = "/wp-admin/options-general.php?page=kiebitz"
+# Between 0.5 and 0.9, also after test_akismet_plugin.py's owner approved a doubtful comment (the key learned it)
+DOUBTFUL = "Hi, I found your blog on Google, really useful content, keep it up"
 BLATANT_SPAM = ("BUY CHEAP VIAGRA CIALIS NOW!!! best price no prescription http://pills.example/buy "
                 "http://pills.example/order http://pills.example/cheap casino bonus")
 

@@ -12,9 +12,13 @@ defined( 'ABSPATH' ) || exit;
  * spam. Kiebitz's own comment section also holds comments for a moderator: text
  * unlike anything its filter learned from, a doubtful score, more links than
  * allowed. To such a "false" Kiebitz adds the header X-Kiebitz-Hold, and the
- * comment waits in WordPress's queue instead of being published.
+ * comment waits in WordPress's queue instead of being published. A moderator's
+ * approval of it is a lesson, as in Kiebitz's own admin: it is reported as
+ * "not spam" (the Akismet plugin reports only comments leaving the spam folder).
  */
 class Kiebitz_Hold {
+
+	const META = 'kiebitz_held';
 
 	/**
 	 * Whether Kiebitz's last answer on the comment being saved asked to hold it.
@@ -28,7 +32,8 @@ class Kiebitz_Hold {
 	 */
 	public static function register() {
 		add_filter( 'pre_comment_approved', array( __CLASS__, 'approval' ), 100 );
-		add_action( 'comment_post', array( __CLASS__, 'forget' ) );
+		add_action( 'comment_post', array( __CLASS__, 'remember' ) );
+		add_action( 'transition_comment_status', array( __CLASS__, 'report_approval' ), 10, 3 );
 	}
 
 	/**
@@ -54,9 +59,34 @@ class Kiebitz_Hold {
 	}
 
 	/**
-	 * The answer belongs to one comment only.
+	 * Marks a comment held for Kiebitz; the answer belongs to this comment only.
+	 *
+	 * @param int $comment_id The new comment.
 	 */
-	public static function forget() {
+	public static function remember( $comment_id ) {
+		if ( self::$hold ) {
+			update_comment_meta( $comment_id, self::META, '1' );
+		}
 		self::$hold = false;
+	}
+
+	/**
+	 * A moderator approving a comment Kiebitz held tells Kiebitz it was not spam.
+	 *
+	 * @param string     $new_status The comment's new status.
+	 * @param string     $old_status Its status before.
+	 * @param WP_Comment $comment    The comment.
+	 */
+	public static function report_approval( $new_status, $old_status, $comment ) {
+		if ( 'approved' !== $new_status || 'unapproved' !== $old_status || ! get_comment_meta( $comment->comment_ID, self::META, true ) ) {
+			return;
+		}
+		if ( ! current_user_can( 'moderate_comments' ) ) {
+			return;
+		}
+		delete_comment_meta( $comment->comment_ID, self::META );
+		$fields               = Kiebitz_Spam_Check::fields( get_object_vars( $comment ) );
+		$fields['user_agent'] = $comment->comment_agent;
+		Kiebitz_Client::akismet( 'submit-ham', $fields );
 	}
 }

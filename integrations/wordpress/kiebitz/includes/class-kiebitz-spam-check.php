@@ -129,7 +129,7 @@ class Kiebitz_Spam_Check {
 	 * @param array $comment A comment's fields as WordPress names them.
 	 * @return array<string, string>
 	 */
-	private static function fields( array $comment ) {
+	public static function fields( array $comment ) {
 		$post = isset( $comment['comment_post_ID'] ) ? get_post( (int) $comment['comment_post_ID'] ) : null;
 		$ip   = isset( $comment['comment_author_IP'] ) ? $comment['comment_author_IP'] : ( isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '' );
 		return array(
