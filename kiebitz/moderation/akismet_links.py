@@ -64,23 +64,30 @@ class KeyHistory:
             return db.execute(VOUCHED, {"key": self.key, "host": host, "since": since}).first() is not None
 
 
+def hosts_of(draft: CommentDraft) -> list[str]:
+    """The hosts the link flood counts, as the column holds them (no real host name is longer)."""
+    return [host[:253] for host in rules.flood_hosts(draft)]
+
+
 def record_check(db: Connection, key: str, draft: CommentDraft, ip_hash: str, fingerprint: str, now: float) -> None:
     """A check's link hosts, in the transaction that logs the check."""
-    hosts = rules.flood_hosts(draft)
+    hosts = hosts_of(draft)
     if hosts and ip_hash:
-        db.execute(insert(LINKS), [{"key": key, "host": host[:253], "ip_hash": ip_hash, "vouched": False,
+        db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": ip_hash, "vouched": False,
                                     "fingerprint": fingerprint, "created": now} for host in hosts])
 
 
 def record_report(db: Connection, key: str, draft: CommentDraft, is_spam: bool, fingerprint: str, now: float) -> None:
-    """A submit-ham vouches for the comment's hosts; a submit-spam of it takes that back."""
-    if is_spam:
-        db.execute(delete(LINKS).where(and_(LINKS.c.key == key, LINKS.c.fingerprint == fingerprint,
-                                            LINKS.c.vouched.is_(True))))
+    """A submit-ham vouches for the comment's hosts; a submit-spam of it takes that back (found by its hosts
+    first, through ix_akismet_links_host, then by its fingerprint)."""
+    hosts = hosts_of(draft)
+    if not hosts:
         return
-    hosts = rules.flood_hosts(draft)
-    if hosts:
-        db.execute(insert(LINKS), [{"key": key, "host": host[:253], "ip_hash": "", "vouched": True,
+    if is_spam:
+        db.execute(delete(LINKS).where(and_(LINKS.c.key == key, LINKS.c.host.in_(hosts), LINKS.c.vouched.is_(True),
+                                            LINKS.c.fingerprint == fingerprint)))
+    else:
+        db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": "", "vouched": True,
                                     "fingerprint": fingerprint, "created": now} for host in hosts])
 
 
