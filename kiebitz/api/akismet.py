@@ -38,7 +38,8 @@ COMMENT_FIELDS = {
             "api_key", "blog", "user_ip", "user_agent", "referrer", "permalink", "comment_type", "comment_author",
             "comment_author_email", "comment_author_url", "comment_content", "comment_date_gmt",
             "comment_post_modified_gmt", "comment_parent", "blog_lang", "blog_charset", "user_role", "is_test",
-            "recheck_reason", "honeypot_field_name", "comment_context")}, "required": ["api_key", "blog", "user_ip"]}}}},
+            "recheck_reason", "honeypot_field_name", "comment_context",
+            "kiebitz_can_hold")}, "required": ["api_key", "blog", "user_ip"]}}}},
 }
 
 

@@ -144,7 +144,7 @@ class AkismetService:
             is_spam, discard = False, False
         else:
             self.refresh_settings()  # the link limit may have changed in another process's admin
-            verdict = self.judge_for_key(key, draft)
+            verdict = self.judge_for_key(key, draft, can_hold=is_truthy(fields.get("kiebitz_can_hold")))
             acting = self.spam_filter.acting_label(verdict)  # shadow mode: ham, whatever the verdict
             is_spam = acting in (Label.SPAM, Label.DISCARD)
             discard = acting == Label.DISCARD
@@ -162,17 +162,19 @@ class AkismetService:
         self.store.write_shared(log)  # checks come many at a time: they share commits and fsyncs
         return CheckResult(is_spam, discard, guid, verdict, hold)
 
-    def judge_for_key(self, key: str, draft: CommentDraft) -> Verdict:
+    def judge_for_key(self, key: str, draft: CommentDraft, can_hold: bool = False) -> Verdict:
         """The filter with this key's own lessons, which may send a comment to spam but never make it discarded:
         a discard stands only where the shared model, without them, would discard it too.
 
         The key's own checks are the history of the link flood (akismet_links). Akismet's answer has no
-        "hold": a flood our widget would hold goes to the site's spam folder instead, where a moderator
-        finds it, and whose "Not Spam" (a submit-ham) vouches for the host."""
+        "hold", and a client that does not say it can hold (``kiebitz_can_hold``, as our WordPress plugin
+        does) publishes a "false": a flood our widget would hold goes to its spam folder instead, where a
+        moderator finds it, and whose "Not Spam" (a submit-ham) vouches for the host."""
         thresholds = self.spam_filter.thresholds
         memory = self._flood_memory.setdefault(key, FloodMemory())
         verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, KeyHistory(self.store, key))
-        if verdict.label == Label.UNSURE and any(reason.code == rules.LINK_FLOOD for reason in verdict.reasons):
+        flood = any(reason.code == rules.LINK_FLOOD for reason in verdict.reasons)
+        if verdict.label == Label.UNSURE and flood and not can_hold:
             return replace(verdict, label=Label.SPAM)
         if verdict.label == Label.DISCARD:
             shared_probability = self.model.score(draft)[0]

@@ -48,6 +48,14 @@ def test_the_same_host_from_many_addresses_goes_to_spam_until_a_moderator_says_n
     assert not history.moderator_published_link("regionalzeitung.example", time.time() - 60)
 
 
+def test_a_client_that_can_hold_gets_the_flood_held_not_spam(app, key):
+    """Our WordPress plugin says kiebitz_can_hold: the sixth reader's false then carries X-Kiebitz-Hold."""
+    answers = [app.post("/1.1/comment-check", data={**reader(number, text.format(REPORT)), "api_key": key, "blog": BLOG,
+                                                     "kiebitz_can_hold": "1"}) for number, text in enumerate(TEXTS)]
+    assert [(answer.text, answer.headers.get("X-Kiebitz-Hold")) for answer in answers] == \
+        [("false", None)] * 5 + [("false", "true")]
+
+
 def test_links_to_the_blog_itself_are_no_flood(app, key):
     client = client_for(app, key)
     checks = [client.comment_check(**reader(number, text.format(f"{BLOG}/politik/{number}")))

@@ -41,8 +41,12 @@ class Kiebitz_Akismet_Route {
 		if ( isset( $args['headers']['Host'] ) ) {
 			unset( $args['headers']['Host'] ); // Akismet names its own host; Kiebitz's is in the address.
 		}
+		$checking = '/1.1/comment-check' === $path;
+		if ( $checking && isset( $args['body'] ) ) {
+			$args['body'] = Kiebitz_Hold::ask( $args['body'] );
+		}
 		$answer = wp_remote_request( $kiebitz . $path . ( '' !== $query ? '?' . $query : '' ), $args );
-		if ( '/1.1/comment-check' === $path ) {
+		if ( $checking ) {
 			Kiebitz_Hold::note( $answer );
 		}
 		return $answer;

@@ -12,13 +12,17 @@ defined( 'ABSPATH' ) || exit;
  * spam. Kiebitz's own comment section also holds comments for a moderator: text
  * unlike anything its filter learned from, a doubtful score, more links than
  * allowed. To such a "false" Kiebitz adds the header X-Kiebitz-Hold, and the
- * comment waits in WordPress's queue instead of being published. A moderator's
+ * comment waits in WordPress's queue instead of being published. Told that the
+ * site can hold (the field kiebitz_can_hold), Kiebitz also holds a link flood
+ * rather than sending it to the spam folder, as its own section does. A moderator's
  * approval of it is a lesson, as in Kiebitz's own admin: it is reported as
  * "not spam" (the Akismet plugin reports only comments leaving the spam folder).
  */
 class Kiebitz_Hold {
 
 	const META = 'kiebitz_held';
+
+	const FIELD = 'kiebitz_can_hold';
 
 	/**
 	 * Whether Kiebitz's last answer on the comment being saved asked to hold it.
@@ -34,6 +38,20 @@ class Kiebitz_Hold {
 		add_filter( 'pre_comment_approved', array( __CLASS__, 'approval' ), 100 );
 		add_action( 'comment_post', array( __CLASS__, 'remember' ) );
 		add_action( 'transition_comment_status', array( __CLASS__, 'report_approval' ), 10, 3 );
+	}
+
+	/**
+	 * A comment-check's body (the Akismet plugin's query string, or our fields) saying the site can hold.
+	 *
+	 * @param string|array $body The request's body.
+	 * @return string|array
+	 */
+	public static function ask( $body ) {
+		if ( is_array( $body ) ) {
+			$body[ self::FIELD ] = '1';
+			return $body;
+		}
+		return ( '' === (string) $body ? '' : $body . '&' ) . self::FIELD . '=1';
 	}
 
 	/**

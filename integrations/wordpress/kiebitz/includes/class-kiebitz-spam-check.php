@@ -62,7 +62,7 @@ class Kiebitz_Spam_Check {
 		if ( $user->exists() && in_array( 'administrator', (array) $user->roles, true ) ) {
 			$fields['user_role'] = 'administrator';
 		}
-		$response          = Kiebitz_Client::akismet( 'comment-check', $fields );
+		$response          = Kiebitz_Client::akismet( 'comment-check', Kiebitz_Hold::ask( $fields ) );
 		Kiebitz_Hold::note( $response );
 		$answer            = is_wp_error( $response ) ? '' : trim( wp_remote_retrieve_body( $response ) );
 		self::$last_result = in_array( $answer, array( 'true', 'false' ), true ) ? $answer : 'error';
