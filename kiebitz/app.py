@@ -141,7 +141,7 @@ async def keep_retention(kiebitz: Kiebitz) -> None:
         try:
             spam, forgotten = await asyncio.to_thread(
                 kiebitz.store.purge, now - settings.spam_retention_days * 86400, now - settings.ip_retention_days * 86400)
-            await asyncio.to_thread(kiebitz.akismet.forget_old_links, now)
+            await asyncio.to_thread(kiebitz.akismet.forget_old_traces, now)
         except Exception:  # noqa: BLE001 - a failed purge is tried again in an hour; the server serves on
             log.exception("retention purge failed")
         else:

@@ -3,8 +3,9 @@
 Of a check, only what statistics and learning need is kept: a keyed
 fingerprint of the comment (to pair a later submit-spam/ham with the check),
 the verdict, the key, the site and the month. No text, e-mail or IP. For the
-link flood, its link hosts and a keyed hash of its address are kept for a day
-and an hour (akismet_links).
+link flood and repeats, its link hosts with a keyed hash of its address, and a
+keyed hash of its words, are kept for a day and an hour and for a week
+(akismet_history).
 
 What a key reports teaches only that key's own checks (spam.store), at most
 ``KEY_LESSONS_PER_HOUR`` an hour: a plugin with a bug or a leaked key sending
@@ -29,8 +30,8 @@ from sqlalchemy.engine import Connection
 
 from kiebitz.domain import CommentDraft, Label, Verdict
 from kiebitz.errors import InvalidInput
-from kiebitz.moderation import akismet_links, validation
-from kiebitz.moderation.akismet_links import KeyHistory
+from kiebitz.moderation import akismet_history, validation
+from kiebitz.moderation.akismet_history import KeyHistory
 from kiebitz.security import Signer
 from kiebitz.spam import rules
 from kiebitz.spam.filter import FloodMemory, SpamFilter, decide
@@ -136,6 +137,8 @@ class AkismetService:
 
     def check(self, key: str, fields: Mapping[str, str]) -> CheckResult:
         draft = draft_from(fields)
+        fingerprint = self.fingerprint(fields)
+        history = KeyHistory(self.store, key, akismet_history.text_hash(self.signer, draft.text), fingerprint)
         verdict: Verdict | None = None
         hold = False
         if draft.author == GUARANTEED_SPAM_AUTHOR or draft.email == GUARANTEED_SPAM_EMAIL:
@@ -144,35 +147,38 @@ class AkismetService:
             is_spam, discard = False, False
         else:
             self.refresh_settings()  # the link limit may have changed in another process's admin
-            verdict = self.judge_for_key(key, draft, can_hold=is_truthy(fields.get("kiebitz_can_hold")))
+            verdict = self.judge_for_key(key, draft, history, can_hold=is_truthy(fields.get("kiebitz_can_hold")))
             acting = self.spam_filter.acting_label(verdict)  # shadow mode: ham, whatever the verdict
             is_spam = acting in (Label.SPAM, Label.DISCARD)
             discard = acting == Label.DISCARD
             hold = acting == Label.UNSURE
-        guid, blog, fingerprint, now = str(uuid.uuid4()), fields.get("blog", ""), self.fingerprint(fields), time.time()
+        guid, blog, now = str(uuid.uuid4()), fields.get("blog", ""), time.time()
         row = {"guid": guid, "key": key, "month": month_now(), "site_url": blog, "fingerprint": fingerprint,
                "result": "true" if is_spam else "false", "created": now}
         ip_hash = self.signer.ip_hash(draft.ip)
 
         def log(db: Connection) -> None:
             db.execute(insert(schema.akismet_checks).values(**row))
-            akismet_links.record_check(db, key, draft, ip_hash, fingerprint, now)
+            akismet_history.record_check(db, history, draft, ip_hash, now)
             self._count(db, key, blog, api_calls=1, spam=int(is_spam), ham=int(not is_spam))
 
         self.store.write_shared(log)  # checks come many at a time: they share commits and fsyncs
         return CheckResult(is_spam, discard, guid, verdict, hold)
 
-    def judge_for_key(self, key: str, draft: CommentDraft, can_hold: bool = False) -> Verdict:
+    def judge_for_key(
+        self, key: str, draft: CommentDraft, history: KeyHistory | None = None, can_hold: bool = False
+    ) -> Verdict:
         """The filter with this key's own lessons, which may send a comment to spam but never make it discarded:
         a discard stands only where the shared model, without them, would discard it too.
 
-        The key's own checks are the history of the link flood (akismet_links). Akismet's answer has no
-        "hold", and a client that does not say it can hold (``kiebitz_can_hold``, as our WordPress plugin
-        does) publishes a "false": a flood our widget would hold goes to its spam folder instead, where a
-        moderator finds it, and whose "Not Spam" (a submit-ham) vouches for the host."""
+        The key's own checks are the history of the link flood and of repeats (akismet_history). Akismet's
+        answer has no "hold", and a client that does not say it can hold (``kiebitz_can_hold``, as our
+        WordPress plugin does) publishes a "false": a flood our widget would hold goes to its spam folder
+        instead, where a moderator finds it, and whose "Not Spam" (a submit-ham) vouches for the host."""
         thresholds = self.spam_filter.thresholds
         memory = self._flood_memory.setdefault(key, FloodMemory())
-        verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, KeyHistory(self.store, key))
+        history = history or KeyHistory(self.store, key)
+        verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, history)
         flood = any(reason.code == rules.LINK_FLOOD for reason in verdict.reasons)
         if verdict.label == Label.UNSURE and flood and not can_hold:
             return replace(verdict, label=Label.SPAM)
@@ -182,9 +188,9 @@ class AkismetService:
                 return replace(verdict, label=Label.SPAM)
         return verdict
 
-    def forget_old_links(self, now: float) -> int:
-        """The retention purge's part: link hosts the link flood no longer reads."""
-        return akismet_links.forget_links(self.store, now - akismet_links.LINKS_KEPT)
+    def forget_old_traces(self, now: float) -> int:
+        """The retention purge's part: link hosts and text hashes the filter no longer reads."""
+        return akismet_history.forget(self.store, now)
 
     def submit(self, key: str, fields: Mapping[str, str], is_spam: bool) -> None:
         """submit-spam / submit-ham: teach the filter at once (unless is_test) and count corrections."""
@@ -206,7 +212,7 @@ class AkismetService:
                 missed_spam=int(is_spam and earlier == "false"), false_positives=int(not is_spam and earlier == "true"),
             )
             if learn and not over_limit:
-                akismet_links.record_report(db, key, draft, is_spam, fingerprint, time.time())
+                akismet_history.record_report(db, key, draft, is_spam, fingerprint, time.time())
         if over_limit:
             self._warn_over_limit(key, blog)
         elif learn:

@@ -35,8 +35,8 @@ from kiebitz.store.engine import alembic_config, begin_write, insert_rows, migra
 
 FORMAT = "kiebitz-export"
 FORMAT_VERSION = 1
-# sessions end with the server; triggers keep the totals and changes; Akismet's link hosts are a day's flood watch
-LEFT_OUT = {"admin_sessions", "thread_changes", "comment_totals", "akismet_links"}
+# sessions end with the server; triggers keep the totals and changes; Akismet's traces are a week's watch at most
+LEFT_OUT = {"admin_sessions", "thread_changes", "comment_totals", "akismet_links", "akismet_texts"}
 BATCH = 1000
 
 

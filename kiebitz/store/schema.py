@@ -203,9 +203,9 @@ akismet_checks = Table(
     Index("ix_akismet_checks_fp", "key", "fingerprint"),
 )
 
-# The link hosts of Akismet checks, for the link flood (spam/filter.py), as kept for a day and an hour
-# (moderation/akismet_links.py): a check's hosts with a keyed hash of its address, and a submit-ham's hosts
-# as vouched for by the key's moderators, with the report's fingerprint so that a later submit-spam takes it back.
+# What the filter asks of an Akismet key's past (moderation/akismet_history.py). The link hosts of its checks, for
+# the link flood, kept for a day and an hour: a check's hosts with a keyed hash of its address, and a submit-ham's
+# hosts as vouched for by the key's moderators, with the report's fingerprint so that a later submit-spam takes it back.
 akismet_links = Table(
     "akismet_links",
     metadata,
@@ -218,6 +218,19 @@ akismet_links = Table(
     Column("created", Float, nullable=False),
     Index("ix_akismet_links_host", "key", "host", "vouched", "created", "ip_hash"),  # covers the flood's counts
     Index("ix_akismet_links_created", "created"),
+)
+
+# A keyed hash of each check's words (links left out), for exact repeats by other commenters, kept for a week.
+akismet_texts = Table(
+    "akismet_texts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(12), nullable=False),
+    Column("text_hash", String(40), nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # the check's: a recheck of the same comment is no repeat
+    Column("created", Float, nullable=False),
+    Index("ix_akismet_texts_hash", "key", "text_hash", "created", "fingerprint"),
+    Index("ix_akismet_texts_created", "created"),
 )
 
 # The counting columns of akismet_usage: what /1.2/key-sites reports and /metrics totals.

@@ -1,8 +1,9 @@
-"""The link flood behind the Akismet API, driven by the real `akismet` client from PyPI.
+"""The link flood and repeats behind the Akismet API, driven by the real `akismet` client from PyPI.
 
 Readers from six addresses of a pool link to the same host within the hour: the
 sixth check answers spam. A moderator's "Not Spam" (the WordPress plugin sends
-submit-ham) vouches for the host, and the next reader's check answers ham.
+submit-ham) vouches for the host, and the next reader's check answers ham. The
+same words under another name are a repeat.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import akismet
 import pytest
 from sqlalchemy import select
 
-from kiebitz.moderation.akismet_links import LINKS_KEPT, KeyHistory
+from kiebitz.moderation.akismet_history import LINKS_KEPT, KeyHistory
 from kiebitz.store import schema
 from tests.api.conftest import BLOG
 from tests.api.test_akismet import client_for
@@ -71,5 +72,18 @@ def test_a_check_keeps_its_hosts_and_a_hashed_address_for_a_day_and_an_hour(app,
     assert sorted(row.host for row in rows) == ["regionalzeitung.example", "statistik.example"]
     assert all(len(row.ip_hash) == 32 and "198.51" not in row.ip_hash and not row.vouched for row in rows)
     service = app.app.state.kiebitz.akismet
-    assert service.forget_old_links(time.time()) == 0
-    assert service.forget_old_links(time.time() + LINKS_KEPT + 1) == 2
+    assert service.forget_old_traces(time.time()) == 0
+    assert service.forget_old_traces(time.time() + LINKS_KEPT + 1) == 2
+
+
+def test_the_same_words_under_another_name_are_a_repeat_but_a_recheck_is_not(app, key):
+    client = client_for(app, key)
+    words = "Ich finde den Artikel über die Sanierung der Grundschule sehr gelungen, danke."
+    first = reader(1, words + " https://eins.example/a")
+    assert client.comment_check(**first) == HAM
+    assert client.comment_check(**first) == HAM  # the Akismet plugin checking a held comment again
+    assert client.comment_check(**reader(2, words.upper() + "!! https://zwei.example/b")) == SPAM  # links aside
+    verdict = app.app.state.kiebitz.akismet.check(key, {**reader(3, words), "blog": BLOG}).verdict
+    assert "duplicate" in [reason.code for reason in verdict.reasons]
+    short = [client.comment_check(**reader(number, "Danke, sehr gut!")) for number in (4, 5)]
+    assert short == [HAM, HAM]  # "Danke!" twice is no spam run

@@ -1,0 +1,132 @@
+"""Each Akismet key's past checks and reports, as the history the filter asks: link floods and repeats.
+
+A WordPress site behind the Akismet API keeps its comments itself, so the filter
+had nothing to count a flood or a repeat by: a pool of addresses could each post
+a link to the same host, or the same text under other names, and pass (Waline's
+and Twikoo's users bring the first against Akismet). So two traces of each check
+are kept, neither its text nor its address:
+
+- its link hosts with a keyed hash of its address (``akismet_links``), for a day
+  and an hour; of each submit-ham (the WordPress plugin sends one when a moderator
+  clicks "Not Spam" or approves a held comment) the hosts as vouched for, which
+  ends a flood as publishing a held comment does on our own comments. A
+  submit-spam of the same comment takes the vouch back.
+- a keyed hash of its words (``akismet_texts``: case, punctuation and links left
+  out), for the week the repeat rule looks back. Only an exact repeat by another
+  commenter counts (another fingerprint: the Akismet plugin checks a held comment
+  again when the owner asks it to).
+
+The retention purge deletes older rows; neither table is exported.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import and_, bindparam, delete, distinct, func, insert, select
+from sqlalchemy.engine import Connection
+
+from kiebitz import fingerprint
+from kiebitz.domain import BlockRule, CommentDraft
+from kiebitz.security import Signer
+from kiebitz.spam import rules
+from kiebitz.spam.filter import Thresholds
+from kiebitz.store import schema
+from kiebitz.store.comments import Store
+
+LINKS, TEXTS = schema.akismet_links, schema.akismet_texts
+DEFAULTS = Thresholds()
+LINKS_KEPT = DEFAULTS.flood_window + DEFAULTS.flood_usual_days * 86400  # the hour and the day before it
+TEXTS_KEPT = DEFAULTS.duplicate_window
+SHORTEST_REPEAT = 20  # characters of words: "Danke!" twice is no spam run (rules.duplicate_check)
+
+# Built once: a check asks these, and building the expressions cost more than running them.
+OF_HOST = and_(LINKS.c.key == bindparam("key"), LINKS.c.host == bindparam("host"), LINKS.c.created >= bindparam("since"))
+POSTERS = select(func.count(distinct(LINKS.c.ip_hash))).where(
+    and_(OF_HOST, LINKS.c.created < bindparam("until"), LINKS.c.vouched.is_(False)))
+VOUCHED = select(LINKS.c.id).where(and_(OF_HOST, LINKS.c.vouched.is_(True))).limit(1)
+REPEATED = select(TEXTS.c.id).where(and_(
+    TEXTS.c.key == bindparam("key"), TEXTS.c.text_hash == bindparam("text_hash"),
+    TEXTS.c.created >= bindparam("since"), TEXTS.c.fingerprint != bindparam("fingerprint"))).limit(1)
+
+
+def text_hash(signer: Signer, text: str) -> str:
+    """A keyed hash of the text's words, links left out; '' for a text too short to count as a repeat."""
+    words = fingerprint.normalise(rules.without_links(text))
+    return signer.keyed_hash("akismet-text", words)[:40] if len(words) >= SHORTEST_REPEAT else ""
+
+
+class KeyHistory:
+    """What the filter may ask of one key's past (spam.filter's ``History``): link hosts and exact repeats.
+
+    Block lists and trust in approved commenters stay the site's own (WordPress checks its disallowed
+    words and earlier approvals before it asks Akismet)."""
+
+    def __init__(self, store: Store, key: str, text_hash: str = "", fingerprint: str = "") -> None:
+        self.store = store
+        self.key = key
+        self.text_hash = text_hash  # of the comment being checked, and its fingerprint
+        self.fingerprint = fingerprint
+
+    def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
+        """``text`` itself when another commenter sent the same words since ``since``: no text is kept to
+        return, and the repeat rule finds it alike in full."""
+        if not self.text_hash:
+            return []
+        with self.store.read() as db:
+            found = db.execute(REPEATED, {"key": self.key, "text_hash": self.text_hash, "since": since,
+                                          "fingerprint": self.fingerprint}).first()
+        return [text] if found is not None else []
+
+    def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
+        return False
+
+    def block_rules(self) -> list[BlockRule]:
+        return []
+
+    def link_posters(self, host: str, since: float, until: float | None = None) -> int:
+        span = {"key": self.key, "host": host, "since": since, "until": math.inf if until is None else until}
+        with self.store.read() as db:
+            return int(db.execute(POSTERS, span).scalar() or 0)
+
+    def moderator_published_link(self, host: str, since: float) -> bool:
+        with self.store.read() as db:
+            return db.execute(VOUCHED, {"key": self.key, "host": host, "since": since}).first() is not None
+
+
+def hosts_of(draft: CommentDraft) -> list[str]:
+    """The hosts the link flood counts, as the column holds them (no real host name is longer)."""
+    return [host[:253] for host in rules.flood_hosts(draft)]
+
+
+def record_check(db: Connection, history: KeyHistory, draft: CommentDraft, ip_hash: str, now: float) -> None:
+    """A check's traces, in the transaction that logs the check."""
+    key, check = history.key, history.fingerprint
+    hosts = hosts_of(draft)
+    if hosts and ip_hash:
+        db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": ip_hash, "vouched": False,
+                                    "fingerprint": check, "created": now} for host in hosts])
+    if history.text_hash:
+        db.execute(insert(TEXTS).values(key=key, text_hash=history.text_hash, fingerprint=check, created=now))
+
+
+def record_report(db: Connection, key: str, draft: CommentDraft, is_spam: bool, fingerprint: str, now: float) -> None:
+    """A submit-ham vouches for the comment's hosts; a submit-spam of it takes that back (found by its hosts
+    first, through ix_akismet_links_host, then by its fingerprint)."""
+    hosts = hosts_of(draft)
+    if not hosts:
+        return
+    if is_spam:
+        db.execute(delete(LINKS).where(and_(LINKS.c.key == key, LINKS.c.host.in_(hosts), LINKS.c.vouched.is_(True),
+                                            LINKS.c.fingerprint == fingerprint)))
+    else:
+        db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": "", "vouched": True,
+                                    "fingerprint": fingerprint, "created": now} for host in hosts])
+
+
+def forget(store: Store, now: float) -> int:
+    """The retention purge's part: what neither rule reads any more (ix_akismet_*_created)."""
+    with store.write() as db:
+        links = db.execute(delete(LINKS).where(LINKS.c.created < now - LINKS_KEPT)).rowcount or 0
+        texts = db.execute(delete(TEXTS).where(TEXTS.c.created < now - TEXTS_KEPT)).rowcount or 0
+    return int(links) + int(texts)
