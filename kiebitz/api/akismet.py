@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Request
@@ -26,7 +27,7 @@ from kiebitz.api import schemas
 from kiebitz.api.schemas import plain_text_errors
 from kiebitz.errors import KiebitzError
 from kiebitz.moderation import validation
-from kiebitz.moderation.akismet import SITE_URL_MAX, AkismetService, month_now
+from kiebitz.moderation.akismet import SITE_URL_MAX, AkismetService, month_now, why
 
 log = logging.getLogger("kiebitz.akismet")
 THANKS = "Thanks for making the web a better place."
@@ -157,7 +158,9 @@ def router(service: AkismetService) -> APIRouter:
     @api.post("/1.1/comment-check", summary="Akismet: true (spam), false (ham) or invalid", openapi_extra=COMMENT_FIELDS,
               responses={200: schemas.text("true, false, invalid, or 'Missing required field: …'; "
                                            "X-akismet-pro-tip: discard for blatant spam; X-Kiebitz-Hold: true "
-                                           "with a false the widget would hold for a moderator"), **errors})
+                                           "with a false the widget would hold for a moderator; with a held or spam "
+                                           "answer X-Kiebitz-Score (0-1) and X-Kiebitz-Why (the strongest reasons, "
+                                           "percent-encoded UTF-8)"), **errors})
     async def comment_check(request: Request) -> Response:
         key, fields, error = await authorised(request)
         if error is not None:
@@ -168,6 +171,9 @@ def router(service: AkismetService) -> APIRouter:
             headers["X-akismet-pro-tip"] = "discard"
         if result.hold:  # Akismet has no "hold"; our WordPress plugin reads this and leaves the comment pending
             headers["X-Kiebitz-Hold"] = "true"
+        if result.verdict is not None and (result.hold or result.is_spam):  # shown to the site's moderators
+            headers["X-Kiebitz-Score"] = f"{result.verdict.probability:.2f}"
+            headers["X-Kiebitz-Why"] = quote(why(result.verdict), safe=" ;,'()")  # header values are Latin-1
         if service.spam_filter.shadow and result.verdict is not None:
             headers["X-Kiebitz-Would-Be"] = result.verdict.label.value  # shadow mode: what it would have answered
         return text("true" if result.is_spam else "false", headers)

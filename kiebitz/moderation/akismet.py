@@ -51,6 +51,7 @@ GUARANTEED_SPAM_EMAIL = "akismet-guaranteed-spam@example.com"
 COUNTERS = schema.AKISMET_USAGE_COUNTERS
 # A busy site's moderators mark a few dozen comments an hour; a plugin that reports more is broken or abused.
 KEY_LESSONS_PER_HOUR = 120
+WHY_REASONS = 3  # the strongest reasons sent with a held or spam answer (X-Kiebitz-Why)
 log = logging.getLogger("kiebitz.akismet")
 
 
@@ -61,6 +62,12 @@ class CheckResult:
     guid: str
     verdict: Verdict | None
     hold: bool = False  # "false", but the widget would hold it for a moderator (X-Kiebitz-Hold)
+
+
+def why(verdict: Verdict) -> str:
+    """The verdict's strongest evidence for spam, as a moderator reads it beside a held comment."""
+    strongest = sorted((reason for reason in verdict.reasons if reason.weight > 0), key=lambda reason: -reason.weight)
+    return "; ".join(reason.message for reason in strongest[:WHY_REASONS])
 
 
 def month_now() -> str:

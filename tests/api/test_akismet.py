@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import akismet
 import pytest
 
@@ -65,6 +67,11 @@ def test_a_false_the_widget_would_hold_says_so_for_our_wordpress_plugin(app, key
     assert (everyday.text, everyday.headers.get("X-Kiebitz-Hold")) == ("false", None)
     spam = app.post("/1.1/comment-check", data={**fields, "comment_content": SPAM["comment_content"]})
     assert (spam.text, spam.headers.get("X-Kiebitz-Hold")) == ("true", None)
+    # Held or spam, the moderator is told why: the score and the strongest reasons, percent-encoded UTF-8
+    assert 0.5 <= float(doubtful.headers["X-Kiebitz-Score"]) < 0.9 and float(spam.headers["X-Kiebitz-Score"]) >= 0.9
+    reasons = unquote(doubtful.headers["X-Kiebitz-Why"]).split("; ")
+    assert len(reasons) == 3 and all("spam" in reason for reason in reasons), reasons
+    assert "X-Kiebitz-Why" not in everyday.headers
 
 
 def test_submit_spam_and_ham_and_usage(app, key):

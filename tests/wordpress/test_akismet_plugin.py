@@ -67,6 +67,9 @@ def test_a_comment_kiebitz_would_hold_waits_for_approval_which_teaches_kiebitz(a
     approval is reported as not spam, as approving a held comment in Kiebitz's admin teaches the filter."""
     comment = post_comment(wordpress, HELLO_WORLD, "Maria Schulz", "maria.schulz@example.de", DOUBTFUL, address="127.0.4.1")
     assert (status_of(wordpress, comment), akismet_result(wordpress, comment)) == ("0", "false")
+    admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status=moderated")
+    said = admin.locator(f"#comment-{comment} td.column-kiebitz").inner_text()
+    assert re.fullmatch(r"\d+(\.\d+)? % spam: .*points to spam.*", said), said  # why, in the filter's words
 
     before = ham_lessons(kiebitz, akismet_key_entered)
     mark(admin, wordpress, comment, "approve", "moderated")

@@ -20,7 +20,7 @@ require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-options.php';
 require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-client.php';
 require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-akismet-route.php';
 require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-spam-check.php';
-require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-hold.php';
+require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-verdict.php';
 require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-comment-section.php';
 require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-settings-page.php';
 require_once KIEBITZ_PLUGIN_DIR . 'includes/class-kiebitz-move-page.php';
@@ -34,7 +34,7 @@ add_action(
 
 Kiebitz_Akismet_Route::register();
 Kiebitz_Spam_Check::register();
-Kiebitz_Hold::register();
+Kiebitz_Verdict::register();
 Kiebitz_Comment_Section::register();
 Kiebitz_Settings_Page::register();
 Kiebitz_Move_Page::register();

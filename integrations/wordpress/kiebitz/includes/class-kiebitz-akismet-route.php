@@ -43,11 +43,11 @@ class Kiebitz_Akismet_Route {
 		}
 		$checking = '/1.1/comment-check' === $path;
 		if ( $checking && isset( $args['body'] ) ) {
-			$args['body'] = Kiebitz_Hold::ask( $args['body'] );
+			$args['body'] = Kiebitz_Verdict::ask( $args['body'] );
 		}
 		$answer = wp_remote_request( $kiebitz . $path . ( '' !== $query ? '?' . $query : '' ), $args );
 		if ( $checking ) {
-			Kiebitz_Hold::note( $answer );
+			Kiebitz_Verdict::note( $answer );
 		}
 		return $answer;
 	}

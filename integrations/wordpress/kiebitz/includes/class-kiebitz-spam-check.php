@@ -62,8 +62,8 @@ class Kiebitz_Spam_Check {
 		if ( $user->exists() && in_array( 'administrator', (array) $user->roles, true ) ) {
 			$fields['user_role'] = 'administrator';
 		}
-		$response          = Kiebitz_Client::akismet( 'comment-check', Kiebitz_Hold::ask( $fields ) );
-		Kiebitz_Hold::note( $response );
+		$response          = Kiebitz_Client::akismet( 'comment-check', Kiebitz_Verdict::ask( $fields ) );
+		Kiebitz_Verdict::note( $response );
 		$answer            = is_wp_error( $response ) ? '' : trim( wp_remote_retrieve_body( $response ) );
 		self::$last_result = in_array( $answer, array( 'true', 'false' ), true ) ? $answer : 'error';
 		return $comment;

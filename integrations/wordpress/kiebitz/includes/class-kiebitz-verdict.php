@@ -1,6 +1,6 @@
 <?php
 /**
- * Leaves a comment pending when Kiebitz would hold it.
+ * What Kiebitz says beyond Akismet's "spam" or "not spam": hold, and why.
  *
  * @package Kiebitz
  */
@@ -17,10 +17,15 @@ defined( 'ABSPATH' ) || exit;
  * rather than sending it to the spam folder, as its own section does. A moderator's
  * approval of it is a lesson, as in Kiebitz's own admin: it is reported as
  * "not spam" (the Akismet plugin reports only comments leaving the spam folder).
+ *
+ * With a held or spam answer come the score and the strongest reasons
+ * (X-Kiebitz-Score, X-Kiebitz-Why), shown in the comment list's Kiebitz column.
  */
-class Kiebitz_Hold {
+class Kiebitz_Verdict {
 
 	const META = 'kiebitz_held';
+
+	const WHY = 'kiebitz_why';
 
 	const FIELD = 'kiebitz_can_hold';
 
@@ -32,12 +37,21 @@ class Kiebitz_Hold {
 	private static $hold = false;
 
 	/**
+	 * The score and reasons of that answer, when it held the comment or called it spam.
+	 *
+	 * @var array|null
+	 */
+	private static $why = null;
+
+	/**
 	 * Hooks into WordPress, after Akismet's and our own decision (spam stays spam).
 	 */
 	public static function register() {
 		add_filter( 'pre_comment_approved', array( __CLASS__, 'approval' ), 100 );
 		add_action( 'comment_post', array( __CLASS__, 'remember' ) );
 		add_action( 'transition_comment_status', array( __CLASS__, 'report_approval' ), 10, 3 );
+		add_filter( 'manage_edit-comments_columns', array( __CLASS__, 'add_column' ) );
+		add_action( 'manage_comments_custom_column', array( __CLASS__, 'column' ), 10, 2 );
 	}
 
 	/**
@@ -60,7 +74,19 @@ class Kiebitz_Hold {
 	 * @param array|WP_Error $response The answer.
 	 */
 	public static function note( $response ) {
-		self::$hold = ! is_wp_error( $response ) && 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-hold' );
+		self::$hold = false;
+		self::$why  = null;
+		if ( is_wp_error( $response ) ) {
+			return;
+		}
+		self::$hold = 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-hold' );
+		$score      = wp_remote_retrieve_header( $response, 'x-kiebitz-score' );
+		if ( is_numeric( $score ) ) {
+			self::$why = array(
+				'score'   => (float) $score,
+				'reasons' => rawurldecode( (string) wp_remote_retrieve_header( $response, 'x-kiebitz-why' ) ),
+			);
+		}
 	}
 
 	/**
@@ -77,7 +103,7 @@ class Kiebitz_Hold {
 	}
 
 	/**
-	 * Marks a comment held for Kiebitz; the answer belongs to this comment only.
+	 * Keeps with the new comment whether Kiebitz held it and why; the answer belongs to this comment only.
 	 *
 	 * @param int $comment_id The new comment.
 	 */
@@ -85,7 +111,11 @@ class Kiebitz_Hold {
 		if ( self::$hold ) {
 			update_comment_meta( $comment_id, self::META, '1' );
 		}
+		if ( null !== self::$why ) {
+			update_comment_meta( $comment_id, self::WHY, self::$why );
+		}
 		self::$hold = false;
+		self::$why  = null;
 	}
 
 	/**
@@ -106,5 +136,38 @@ class Kiebitz_Hold {
 		$fields               = Kiebitz_Spam_Check::fields( get_object_vars( $comment ) );
 		$fields['user_agent'] = $comment->comment_agent;
 		Kiebitz_Client::akismet( 'submit-ham', $fields );
+	}
+
+	/**
+	 * The comment list's Kiebitz column.
+	 *
+	 * @param array $columns The list's columns.
+	 * @return array
+	 */
+	public static function add_column( $columns ) {
+		$columns['kiebitz'] = esc_html__( 'Kiebitz says', 'kiebitz' );
+		return $columns;
+	}
+
+	/**
+	 * Why Kiebitz held a comment or called it spam, in the moderator's words of the filter.
+	 *
+	 * @param string $column     The column being shown.
+	 * @param int    $comment_id The comment in the row.
+	 */
+	public static function column( $column, $comment_id ) {
+		if ( 'kiebitz' !== $column ) {
+			return;
+		}
+		$why = get_comment_meta( $comment_id, self::WHY, true );
+		if ( ! is_array( $why ) || ! isset( $why['score'], $why['reasons'] ) ) {
+			return;
+		}
+		printf(
+			/* translators: 1: how likely spam, in percent; 2: the filter's strongest reasons */
+			esc_html__( '%1$s %% spam: %2$s', 'kiebitz' ),
+			esc_html( number_format_i18n( 100 * (float) $why['score'] ) ),
+			esc_html( $why['reasons'] )
+		);
 	}
 }
