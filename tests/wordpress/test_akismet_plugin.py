@@ -69,6 +69,7 @@ def test_a_comment_kiebitz_would_hold_waits_for_approval_which_teaches_kiebitz(a
     assert (status_of(wordpress, comment), akismet_result(wordpress, comment)) == ("0", "false")
     admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status=moderated")
     said = admin.locator(f"#comment-{comment} td.column-kiebitz").inner_text()
+    screenshot(admin, "held")
     assert re.fullmatch(r"\d+(\.\d+)? % spam: .*points to spam.*", said), said  # why, in the filter's words
 
     before = ham_lessons(kiebitz, akismet_key_entered)
