@@ -87,3 +87,6 @@ def test_the_same_words_under_another_name_are_a_repeat_but_a_recheck_is_not(app
     assert "duplicate" in [reason.code for reason in verdict.reasons]
     short = [client.comment_check(**reader(number, "Danke, sehr gut!")) for number in (4, 5)]
     assert short == [HAM, HAM]  # "Danke!" twice is no spam run
+    tests = [client.comment_check(**reader(number, "Ein Test der Anbindung an den Spamfilter."), is_test=True)
+             for number in (6, 7)]
+    assert tests == [HAM, HAM]  # a test request leaves nothing a later check counts
