@@ -145,7 +145,7 @@ def post_comment(wordpress: WordPress, post_id: int, author: str, email: str, te
 
 
 def mark(admin, wordpress: WordPress, comment_id: int, action: str, listed: str) -> None:  # type: ignore[no-untyped-def]
-    """The comment list's row action ("spam", "unspam") on one comment, as the owner clicks it."""
+    """The comment list's row action ("spam", "unspam", "approve") on one comment, as the owner clicks it."""
     admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status={listed}")
     row = admin.locator(f"#comment-{comment_id}")
     row.hover()

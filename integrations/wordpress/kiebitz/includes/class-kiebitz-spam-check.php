@@ -63,9 +63,9 @@ class Kiebitz_Spam_Check {
 			$fields['user_role'] = 'administrator';
 		}
 		$response          = Kiebitz_Client::akismet( 'comment-check', Kiebitz_Verdict::ask( $fields ) );
-		Kiebitz_Verdict::note( $response );
 		$answer            = is_wp_error( $response ) ? '' : trim( wp_remote_retrieve_body( $response ) );
 		self::$last_result = in_array( $answer, array( 'true', 'false' ), true ) ? $answer : 'error';
+		Kiebitz_Verdict::note( $response );
 		return $comment;
 	}
 
