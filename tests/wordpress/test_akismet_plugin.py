@@ -17,6 +17,8 @@ from tests.wordpress.site import WordPress
 pytestmark = pytest.mark.browser
 
 HELLO_WORLD = 1  # the post every new WordPress has
+# Between 0.5 and 0.9, also after an earlier test's owner approved DOUBTFUL (the key learned it)
+ALSO_DOUBTFUL = "Thanks for this post, I also sell these products cheaper in my shop."
 EVERYDAY = ("Danke für den Bericht über die Sanierung der Grundschule. Die Eltern im Viertel haben lange darauf "
             "gewartet, hoffentlich wird es bis zum Schuljahresbeginn fertig.")
 
@@ -142,6 +144,8 @@ def test_the_must_use_plugin_in_the_docs_routes_akismet_alone(akismet_key_entere
         spam = post_comment(wordpress, HELLO_WORLD, "akismet-guaranteed-spam", "x@example.com", "Ein Test des Must-use-Plugins.")
         assert status_of(wordpress, spam) == "spam"
         assert int(key_sites(kiebitz, akismet_key_entered)["api_calls"]) == before + 1
+        doubtful = post_comment(wordpress, HELLO_WORLD, "Tom Berger", "tom.berger@example.de", ALSO_DOUBTFUL, address="127.0.6.1")
+        assert (status_of(wordpress, doubtful), akismet_result(wordpress, doubtful)) == ("0", "false")  # held
     finally:
         mu_plugin.unlink()
         activate(admin, wordpress, "kiebitz/kiebitz.php")
