@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import threading
 import time
@@ -84,6 +85,22 @@ FILTER_ACTOR = "filter"  # the audit log's actor for what posting decided
 def like_pattern(fragment: str) -> str:
     """A LIKE pattern (escape character "\\") for texts that contain ``fragment`` as it is."""
     return "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# The link flood's questions, built once: every post with a link asks the first (filter.py, ``link_flood``).
+_NAMING = schema.comments.c.text.like(bindparam("pattern"), escape="\\")
+LINK_POSTERS = select(func.count(distinct(schema.comments.c.ip_hash))).where(and_(
+    schema.comments.c.created >= bindparam("since"), schema.comments.c.created <= bindparam("until"),
+    schema.comments.c.ip_hash != "", _NAMING))
+PUBLISHED_LINK = select(schema.audit_log.c.id).join_from(
+    schema.audit_log, schema.comments, schema.audit_log.c.comment_id == schema.comments.c.id
+).where(and_(
+    schema.audit_log.c.at >= bindparam("since"), schema.audit_log.c.to_status == Status.PUBLISHED.value,
+    schema.audit_log.c.actor != FILTER_ACTOR,
+    schema.audit_log.c.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
+    schema.comments.c.status == Status.PUBLISHED.value,  # not since taken back
+    _NAMING,
+)).limit(1)
 
 
 APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
@@ -462,28 +479,17 @@ class Store:
 
         Only comments with a link ask, and only that span's comments (ix_comments_created) are read: the
         last hour's, and the day before it when the hour already brought many (filter.py, ``link_flood``)."""
-        comments = schema.comments.c
-        span = comments.created >= since if until is None else comments.created.between(since, until)
-        query = select(func.count(distinct(comments.ip_hash))).where(
-            and_(span, comments.ip_hash != "", comments.text.like(like_pattern(host), escape="\\"))
-        )
+        span = {"since": since, "until": math.inf if until is None else until, "pattern": like_pattern(host)}
         with self.read() as db:
-            return int(db.execute(query).scalar() or 0)
+            return int(db.execute(LINK_POSTERS, span).scalar() or 0)
 
     def moderator_published_link(self, host: str, since: float) -> bool:
         """Whether a moderator published, since ``since``, a held comment that names ``host``.
 
         Read from the audit log (ix_audit_at) rather than the comments: a moderator's decision is the
         evidence, and only the span's decisions are joined to their comments."""
-        log, comments = schema.audit_log.c, schema.comments.c
-        query = select(log.id).join_from(schema.audit_log, schema.comments, log.comment_id == comments.id).where(
-            and_(log.at >= since, log.to_status == Status.PUBLISHED.value, log.actor != FILTER_ACTOR,
-                 log.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
-                 comments.status == Status.PUBLISHED.value,  # not since taken back
-                 comments.text.like(like_pattern(host), escape="\\"))
-        ).limit(1)
         with self.read() as db:
-            return db.execute(query).first() is not None
+            return db.execute(PUBLISHED_LINK, {"since": since, "pattern": like_pattern(host)}).first() is not None
 
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""
