@@ -94,15 +94,10 @@ class KeyHistory:
             return db.execute(VOUCHED, {"key": self.key, "host": host, "since": since}).first() is not None
 
 
-def hosts_of(draft: CommentDraft) -> list[str]:
-    """The hosts the link flood counts, as the column holds them (no real host name is longer)."""
-    return [host[:253] for host in rules.flood_hosts(draft)]
-
-
 def record_check(db: Connection, history: KeyHistory, draft: CommentDraft, ip_hash: str, now: float) -> None:
     """A check's traces, in the transaction that logs the check."""
     key, check = history.key, history.fingerprint
-    hosts = hosts_of(draft)
+    hosts = rules.flood_hosts(draft)
     if hosts and ip_hash:
         db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": ip_hash, "vouched": False,
                                     "fingerprint": check, "created": now} for host in hosts])
@@ -113,7 +108,7 @@ def record_check(db: Connection, history: KeyHistory, draft: CommentDraft, ip_ha
 def record_report(db: Connection, key: str, draft: CommentDraft, is_spam: bool, fingerprint: str, now: float) -> None:
     """A submit-ham vouches for the comment's hosts; a submit-spam of it takes that back (found by its hosts
     first, through ix_akismet_links_host, then by its fingerprint)."""
-    hosts = hosts_of(draft)
+    hosts = rules.flood_hosts(draft)
     if not hosts:
         return
     if is_spam:

@@ -74,10 +74,13 @@ def offsite_hosts(draft: CommentDraft) -> list[str]:
     return [host for host in link_hosts(draft.text) if not is_own(host, draft.own_hosts)]
 
 
+HOST_MAX = 253  # characters of a host name; a longer "host" names nothing (and the Akismet traces hold this many)
+
+
 def flood_hosts(draft: CommentDraft) -> list[str]:
     """The offsite hosts the link flood counts, "www." aside: at most three, so that a comment of
     many links does not ask the store many times."""
-    return sorted({host.removeprefix("www.") for host in offsite_hosts(draft)})[:3]
+    return sorted({host.removeprefix("www.")[:HOST_MAX] for host in offsite_hosts(draft)})[:3]
 
 
 def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reason]:
