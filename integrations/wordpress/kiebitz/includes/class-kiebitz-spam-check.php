@@ -118,9 +118,19 @@ class Kiebitz_Spam_Check {
 		} else {
 			return;
 		}
+		Kiebitz_Client::akismet( $path, self::fields_of_stored( $comment ) );
+	}
+
+	/**
+	 * The Akismet API's fields of a saved comment, for a report: its user agent as stored.
+	 *
+	 * @param WP_Comment $comment The comment.
+	 * @return array<string, string>
+	 */
+	public static function fields_of_stored( $comment ) {
 		$fields               = self::fields( get_object_vars( $comment ) );
 		$fields['user_agent'] = $comment->comment_agent;
-		Kiebitz_Client::akismet( $path, $fields );
+		return $fields;
 	}
 
 	/**
@@ -129,7 +139,7 @@ class Kiebitz_Spam_Check {
 	 * @param array $comment A comment's fields as WordPress names them.
 	 * @return array<string, string>
 	 */
-	public static function fields( array $comment ) {
+	private static function fields( array $comment ) {
 		$post = isset( $comment['comment_post_ID'] ) ? get_post( (int) $comment['comment_post_ID'] ) : null;
 		$ip   = isset( $comment['comment_author_IP'] ) ? $comment['comment_author_IP'] : ( isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '' );
 		return array(

@@ -133,9 +133,7 @@ class Kiebitz_Verdict {
 			return;
 		}
 		delete_comment_meta( $comment->comment_ID, self::META );
-		$fields               = Kiebitz_Spam_Check::fields( get_object_vars( $comment ) );
-		$fields['user_agent'] = $comment->comment_agent;
-		Kiebitz_Client::akismet( 'submit-ham', $fields );
+		Kiebitz_Client::akismet( 'submit-ham', Kiebitz_Spam_Check::fields_of_stored( $comment ) );
 	}
 
 	/**
