@@ -48,6 +48,7 @@ from kiebitz.spam.training import (
     ngram_margins,
     sentence_vectors,
     training_set,
+    with_lists,
 )
 
 YOUTUBE = "youtube_spam_collection.csv"
@@ -105,11 +106,13 @@ def calibration(scored: dict[str, tuple[np.ndarray, np.ndarray]]) -> list[str]:
     return lines
 
 
-def with_blend(model: SpamModel, head, rows: TrainingSet, margins, leave_out: str) -> SpamModel:  # type: ignore[no-untyped-def]
+def with_blend(model: SpamModel, head, rows: TrainingSet, margins, leave_out: str,  # type: ignore[no-untyped-def]
+               patterns_dir: Path) -> SpamModel:
+    """The left-out model as the shipped one is made: the blend on the other corpora's scores, the spam lists."""
     others = {name: pair for name, pair in margins.items() if name != leave_out}
     model.meaning_ = head
     model.blend_, model.calibration_ = blend_from(rows, others)
-    return model
+    return with_lists(model, patterns_dir)
 
 
 def adaptation(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray,
@@ -151,7 +154,7 @@ def main() -> None:
         heads[name] = (model, head, drafts, inside)
         margins[name] = (ngram_margins(model, drafts), head.margins(vectors[inside]))
     for name, (model, head, drafts, inside) in heads.items():
-        with_blend(model, head, rows, margins, name)
+        with_blend(model, head, rows, margins, name, args.data_dir / "patterns")
         line, probability = row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds,
                                 vectors[inside])
         lines.append(line)
@@ -167,11 +170,11 @@ def main() -> None:
             inside = videos == video
             model, head = fit_heads(rows, vectors, ~inside, student=True)
             drafts = [draft for draft, kept in zip(rows.corpus.drafts, inside, strict=True) if kept]
-            with_blend(model, head, rows, margins, YOUTUBE)
+            with_blend(model, head, rows, margins, YOUTUBE, args.data_dir / "patterns")
             lines.append(row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds, vectors[inside])[0])
             print(lines[-1], flush=True)
     model, head = fit_heads(rows, vectors, student=True)
-    with_blend(model, head, rows, margins, "")
+    with_blend(model, head, rows, margins, "", args.data_dir / "patterns")
     for name in HELD_OUT:
         german = read_corpus(args.data_dir / name, other_labels_as_ham=("offense",))
         lines.append(row(f"{name.removesuffix('.csv')} (held out, all ham)", model, german.drafts,

@@ -108,6 +108,8 @@ def build(settings: Settings) -> Kiebitz:
     comments.own_hosts = site_origins.own_hosts
     if model.model.link_lists_ is not None:
         model.model.link_lists_.compile()  # here rather than in the first post with a link
+    if model.model.spam_keywords_ is not None:
+        model.model.spam_keywords_.compile()
     if model.model.meaning_ is not None:
         encoder.load()  # about a second, here rather than in the first reader's post
     moderation = Moderation(store, model, cache)

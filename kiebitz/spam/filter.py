@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
 from kiebitz.spam import rules
+from kiebitz.spam.keywords import LISTED_WORDS
 from kiebitz.spam.model import UNFAMILIAR
 from kiebitz.spam.patterns import LISTED_LINK
 
@@ -62,6 +63,8 @@ WOULD = {Label.UNSURE: "held it for moderation", Label.SPAM: "sent it to the spa
          Label.DISCARD: "refused it"}
 USUAL_FOR, USUAL_HOSTS = 600.0, 1000  # how long, and for how many hosts, what the log said of a host is kept
 HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE, LISTED_LINK}
+# Evidence that holds a comment for a person, never more on its own: each also names some legitimate comments.
+HOLDING_CODES = {rules.TOO_MANY_LINKS, rules.SUSPECT_WORD, rules.LINK_FLOOD, LISTED_WORDS}
 T = TypeVar("T")
 
 
@@ -194,7 +197,7 @@ def decide(probability: float, reasons: list[Reason], limits: Thresholds, truste
         label = Label.DISCARD
     elif hard or model_says_spam or (rules.LINK_FLOOD in codes and probability >= limits.unsure):
         label = Label.SPAM
-    elif probability >= limits.unsure or codes & {rules.TOO_MANY_LINKS, rules.SUSPECT_WORD, rules.LINK_FLOOD}:
+    elif probability >= limits.unsure or codes & HOLDING_CODES:
         label = Label.UNSURE
     else:
         label = Label.HAM

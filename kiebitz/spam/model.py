@@ -37,6 +37,7 @@ import numpy as np
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
+from kiebitz.spam.keywords import LISTED_WORDS, SpamKeywords
 from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
@@ -149,6 +150,7 @@ class SpamModel:
         # the filter's unsure and spam thresholds, around which the student's estimate is not trusted
         self.verdict_points = (0.5, 0.9)
         self.link_lists_: LinkLists | None = None
+        self.spam_keywords_: SpamKeywords | None = None
         self.learned_: np.ndarray | None = None  # features a moderator's lesson touched: known to this site
 
     # -- features ------------------------------------------------------------------
@@ -363,7 +365,7 @@ class SpamModel:
                 probability = self.blend_.probability(margin, guess)
         # The words are weighed towards the final verdict's side, which the meaning may have turned.
         reasons = meaning_reason + (self.explain(x, probability, explain) if explain else [])
-        reasons += self.listed_links(x.tokens)
+        reasons += self.listed_links(x.tokens) + self.listed_words(draft)
         if familiarity < FAMILIAR:
             reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "
                                               "does not trust itself alone on it", 0.0))
@@ -378,6 +380,16 @@ class SpamModel:
             listed = self.link_lists_.listed(host)
             if listed:
                 return [Reason(LISTED_LINK, f"links to {host}, which {listed} names", 1.0)]
+        return []
+
+    def listed_words(self, draft: CommentDraft) -> list[Reason]:
+        """Words on SmokeDetector's list of spam keywords, in the text or the name (keywords.py)."""
+        if self.spam_keywords_ is None:
+            return []
+        for field, text in (("the text", normalise(draft.text)), ("the name", draft.author)):
+            found = self.spam_keywords_.match(text) if text else ""
+            if found:
+                return [Reason(LISTED_WORDS, f"{field} has \"{found}\", which SmokeDetector lists as spam words", 0.5)]
         return []
 
     def explain(self, x: Vector, probability: float, count: int) -> list[Reason]:
@@ -479,6 +491,8 @@ class SpamModel:
         if self.link_lists_ is not None:  # one string each: an array of strings is as wide as its longest pattern
             meaning |= {"listed_domains": np.array("\n".join(self.link_lists_.domains)),
                         "listed_websites": np.array("\n".join(self.link_lists_.websites))}
+        if self.spam_keywords_ is not None:
+            meaning |= {"listed_keywords": np.array("\n".join(self.spam_keywords_.patterns))}
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer,
@@ -498,7 +512,7 @@ class SpamModel:
         twin.calibration_ = self.calibration_
         twin.meaning_, twin.blend_, twin.student_ = self.meaning_, self.blend_, self.student_  # never learn
         twin.verdict_points = self.verdict_points
-        twin.link_lists_ = self.link_lists_
+        twin.link_lists_, twin.spam_keywords_ = self.link_lists_, self.spam_keywords_
         twin.learned_ = None if self.learned_ is None else self.learned_.copy()
         return twin
 
@@ -529,6 +543,8 @@ class SpamModel:
             if "listed_domains" in saved.files:
                 model.link_lists_ = LinkLists(*(str(saved[name]).split("\n") if str(saved[name]) else []
                                                 for name in ("listed_domains", "listed_websites")))
+            if "listed_keywords" in saved.files:
+                model.spam_keywords_ = SpamKeywords(str(saved["listed_keywords"]).split("\n"))
         return model
 
 

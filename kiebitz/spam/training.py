@@ -26,6 +26,7 @@ import numpy as np
 from kiebitz.domain import CommentDraft
 from kiebitz.spam import encoder, meaning
 from kiebitz.spam.corpus import Corpus, read_corpus
+from kiebitz.spam.keywords import SpamKeywords, read_keywords
 from kiebitz.spam.model import SpamModel, Student, meaning_text
 from kiebitz.spam.patterns import LinkLists, read_lists
 from kiebitz.spam.tokenizer import tokenize
@@ -169,8 +170,15 @@ def fit_default(data_dir: Path, leave_out: tuple[str, ...] = ()) -> tuple[SpamMo
     model, head = fit_heads(rows, vectors, topics=True, student=True)
     blend, calibration = blend_from(rows, left_out_margins(rows, vectors))
     model.meaning_, model.blend_, model.calibration_ = head, blend, calibration
-    model.link_lists_ = LinkLists(*read_lists(data_dir / "patterns"))
+    with_lists(model, data_dir / "patterns")
     return model, rows.corpus
+
+
+def with_lists(model: SpamModel, patterns_dir: Path) -> SpamModel:
+    """The public spam lists the model keeps as evidence beside its weights (patterns.py, keywords.py)."""
+    model.link_lists_ = LinkLists(*read_lists(patterns_dir))
+    model.spam_keywords_ = SpamKeywords(read_keywords(patterns_dir))
+    return model
 
 
 def build_default(data_dir: Path, out: Path) -> BuildReport:

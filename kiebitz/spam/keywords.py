@@ -1,0 +1,159 @@
+"""SmokeDetector's spam keywords as evidence: words that hold a comment for a moderator.
+
+SmokeDetector (Charcoal-SE) keeps ``bad_keywords.txt``: 2,151 regular expressions
+for the products, services and scams its volunteers found in Stack Exchange spam
+(pills and skin creams by brand, "vashikaran specialist", "packers and movers",
+support phone numbers). The state of 2020-01-01 is read from
+``shared/data/patterns/smokedetector/`` when the model is built and kept in the
+model file, as the link lists are (patterns.py).
+
+Measured on every corpus in shared/data (docs/benchmarks.md): 0 of 9,252 Stack
+Exchange, 4,827 SMS, 951 YouTube and 454 Telegram ham rows match, 1 of 3,242 X
+posts ("Contact us today!"), 13 of 4,149 SpamAssassin mails (discussions of spam
+that quote it), and 7 of about 22,800 German comments: "Gedeon" (a politician's
+name, listed for a spammer of that name) and "Zyklon" (German for cyclone, listed
+against antisemitic abuse). So a match is no hard evidence: it holds the comment
+for a person and never sends it to the spam queue on its own.
+
+SmokeDetector applies the whole list as one expression, which costs 0.5 to 1.4 ms
+on a YouTube comment. Here each pattern is tried only where the text contains the
+longest run of plain characters the pattern requires (``required_text``): a set of
+the text's three-letter pieces finds those in about 20 µs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parser  # type: ignore[attr-defined]
+from typing import Any
+
+import regex
+
+LISTED_WORDS = "listed_words"
+KEYWORDS_FILE = Path("smokedetector") / "bad_keywords.txt"
+REGEX_TIMEOUT = 0.05
+KEY = 3  # characters of a required text that index it
+SHOWN = 40  # characters of a match shown in a reason
+# SmokeDetector's own bookends: a keyword starts and ends at a word boundary, or at the text's ends.
+BOOKENDED = r"(?is)(?:^|\b|(?w:\b))(?:{})(?:\b|(?w:\b)|$)"
+
+
+def read_keywords(patterns_dir: Path) -> list[str]:
+    """The keyword patterns that compile, in file order."""
+    usable = []
+    for line in (patterns_dir / KEYWORDS_FILE).read_text(encoding="utf-8").splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        try:
+            regex.compile(BOOKENDED.format(pattern))
+        except regex.error:
+            continue
+        usable.append(pattern)
+    return usable
+
+
+def required_texts(pattern: str) -> list[str]:
+    """Plain texts, lower-cased, one of which every match of ``pattern`` contains; [] if none is known.
+
+    Read from the pattern's parse tree (Python's own ``re`` parser): characters in a row (also inside a group),
+    or, for a group of alternatives, one such text from each alternative. Of the choices, the one whose
+    shortest text is longest: it is found in the fewest comments.
+    """
+    try:
+        tree = sre_parser.parse(pattern, re.IGNORECASE)
+    except (re.error, OverflowError, RecursionError):  # syntax only the `regex` module knows
+        return []
+    return [text.lower() for text in _needs(list(tree))]
+
+
+def _needs(items: list[tuple[Any, Any]]) -> list[str]:
+    choices: list[list[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if len(run) >= KEY:
+            choices.append(["".join(run)])
+        run.clear()
+
+    for op, value in items:
+        if op is sre_constants.LITERAL:
+            run.append(chr(value))
+            continue
+        if op is sre_constants.SUBPATTERN and not any(inner is sre_constants.BRANCH for inner, _ in value[3]):
+            # a plain group: its characters continue the run around it
+            inner = _flatten(list(value[3]))
+            if inner is not None:
+                run.extend(inner)
+                continue
+        end_run()
+        if op is sre_constants.SUBPATTERN:
+            found = _needs(list(value[3]))
+        elif op is sre_constants.BRANCH:
+            alternatives = [_needs(list(branch)) for branch in value[1]]
+            found = [] if not all(alternatives) else [text for texts in alternatives for text in texts]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            found = _needs(list(value[2])) if value[0] >= 1 else []
+        else:
+            found = []
+        if found:
+            choices.append(found)
+    end_run()
+    return max(choices, key=lambda texts: min(map(len, texts)), default=[])
+
+
+def _flatten(items: list[tuple[Any, Any]]) -> list[str] | None:
+    """The characters of a group made of characters alone; None if it holds anything else."""
+    characters = []
+    for op, value in items:
+        if op is sre_constants.LITERAL:
+            characters.append(chr(value))
+        elif op is sre_constants.SUBPATTERN and (inner := _flatten(list(value[3]))) is not None:
+            characters.extend(inner)
+        else:
+            return None
+    return characters
+
+
+class SpamKeywords:
+    """The keyword list, matched against a comment's text as SmokeDetector matches it."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.patterns = patterns
+        self._by_key: dict[str, list[tuple[str, int]]] = {}
+        always: list[int] = []
+        for number, pattern in enumerate(patterns):
+            texts = required_texts(pattern)
+            for required in texts:
+                self._by_key.setdefault(required[:KEY], []).append((required, number))
+            if not texts:
+                always.append(number)
+        self._keys = frozenset(self._by_key)
+        self._always = always
+
+    def compile(self) -> None:
+        """Compile the patterns tried on every text now, not in a web worker's first post."""
+        for number in self._always:
+            self._pattern(number)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  # one list per worker, kept for the worker's life
+    def _pattern(self, number: int) -> regex.Pattern[str]:
+        return regex.compile(BOOKENDED.format(self.patterns[number]))
+
+    def match(self, text: str) -> str:
+        """The first listed words the text contains ('' for none), as the text spells them."""
+        lowered = text.lower()
+        pieces = {lowered[start:start + KEY] for start in range(len(lowered) - KEY + 1)}
+        candidates = {number for key in pieces & self._keys
+                      for required, number in self._by_key[key] if required in lowered}
+        for number in sorted(candidates.union(self._always)):
+            try:
+                found = self._pattern(number).search(text, timeout=REGEX_TIMEOUT)
+            except TimeoutError:
+                continue
+            if found and found.group(0).strip():
+                return " ".join(found.group(0).split())[:SHOWN]
+        return ""
