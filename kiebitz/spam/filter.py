@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason, Verdict
 from kiebitz.spam import rules
-from kiebitz.spam.keywords import LISTED_WORDS
+from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS
 from kiebitz.spam.model import UNFAMILIAR
 from kiebitz.spam.patterns import LISTED_LINK
 
@@ -62,7 +62,7 @@ class Thresholds:
 WOULD = {Label.UNSURE: "held it for moderation", Label.SPAM: "sent it to the spam queue",
          Label.DISCARD: "refused it"}
 USUAL_FOR, USUAL_HOSTS = 600.0, 1000  # how long, and for how many hosts, what the log said of a host is kept
-HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE, LISTED_LINK}
+HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE, LISTED_LINK, LISTED_NUMBER}
 # Evidence that holds a comment for a person, never more on its own: each also names some legitimate comments.
 HOLDING_CODES = {rules.TOO_MANY_LINKS, rules.SUSPECT_WORD, rules.LINK_FLOOD, LISTED_WORDS}
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""SmokeDetector's spam keywords as evidence: words that hold a comment for a moderator.
+"""SmokeDetector's spam keywords and phone numbers as evidence.
 
 SmokeDetector (Charcoal-SE) keeps ``bad_keywords.txt``: 2,151 regular expressions
 for the products, services and scams its volunteers found in Stack Exchange spam
@@ -17,8 +17,14 @@ for a person and never sends it to the spam queue on its own.
 
 SmokeDetector applies the whole list as one expression, which costs 0.5 to 1.4 ms
 on a YouTube comment. Here each pattern is tried only where the text contains the
-longest run of plain characters the pattern requires (``required_text``): a set of
-the text's three-letter pieces finds those in about 20 µs.
+plain text the pattern requires (``required_texts``): a set of the text's
+three-letter pieces finds those in about 25 µs.
+
+SmokeDetector's phone numbers of spammers (``blacklisted_numbers.txt`` and
+``watched_numbers.txt``, 1,126 distinct numbers) occur in no ham row of about
+65,000, German included, and in 16 of the 420 Stack Exchange spam titles. A listed
+number is therefore hard evidence, as a listed link is: the spam queue, refused
+only where the model agrees.
 """
 
 from __future__ import annotations
@@ -33,7 +39,12 @@ from typing import Any
 import regex
 
 LISTED_WORDS = "listed_words"
+LISTED_NUMBER = "listed_number"
 KEYWORDS_FILE = Path("smokedetector") / "bad_keywords.txt"
+NUMBERS_FILES = (Path("smokedetector") / "blacklisted_numbers.txt", Path("smokedetector") / "watched_numbers.txt")
+PHONE_LIKE = re.compile(r"\+?\(?\d[\d ()./-]{5,}\d")
+NOT_DIGIT = re.compile(r"\D")
+MIN_DIGITS = 7  # fewer digits are no phone number anywhere
 REGEX_TIMEOUT = 0.05
 KEY = 3  # characters of a required text that index it
 SHOWN = 40  # characters of a match shown in a reason
@@ -56,12 +67,38 @@ def read_keywords(patterns_dir: Path) -> list[str]:
     return usable
 
 
+def read_numbers(patterns_dir: Path) -> list[str]:
+    """The listed numbers' digits (a watched entry is "time, user, number" separated by tabs), sorted."""
+    numbers = set()
+    for name in NUMBERS_FILES:
+        for line in (patterns_dir / name).read_text(encoding="utf-8").splitlines():
+            digits = NOT_DIGIT.sub("", line.rpartition("\t")[2])
+            if len(digits) >= MIN_DIGITS and not line.startswith("#"):
+                numbers.add(digits)
+    return sorted(numbers)
+
+
+class SpamNumbers:
+    """Phone numbers of spammers, found in a text whatever their spaces, dashes and brackets."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        self.numbers = numbers
+        self._numbers = frozenset(numbers)
+
+    def match(self, text: str) -> str:
+        """The first listed number in the text, as the text writes it ('' for none)."""
+        for found in PHONE_LIKE.finditer(text):
+            if NOT_DIGIT.sub("", found.group(0)) in self._numbers:
+                return found.group(0).strip()
+        return ""
+
+
 def required_texts(pattern: str) -> list[str]:
     """Plain texts, lower-cased, one of which every match of ``pattern`` contains; [] if none is known.
 
     Read from the pattern's parse tree (Python's own ``re`` parser): characters in a row (also inside a group),
     or, for a group of alternatives, one such text from each alternative. Of the choices, the one whose
-    shortest text is longest: it is found in the fewest comments.
+    shortest text is longest (then the fewest texts): it is found in the fewest comments.
     """
     try:
         tree = sre_parser.parse(pattern, re.IGNORECASE)
@@ -102,7 +139,7 @@ def _needs(items: list[tuple[Any, Any]]) -> list[str]:
         if found:
             choices.append(found)
     end_run()
-    return max(choices, key=lambda texts: min(map(len, texts)), default=[])
+    return max(choices, key=lambda texts: (min(map(len, texts)), -len(texts)), default=[])
 
 
 def _flatten(items: list[tuple[Any, Any]]) -> list[str] | None:

@@ -37,7 +37,7 @@ import numpy as np
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
-from kiebitz.spam.keywords import LISTED_WORDS, SpamKeywords
+from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, SpamNumbers
 from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
@@ -151,6 +151,7 @@ class SpamModel:
         self.verdict_points = (0.5, 0.9)
         self.link_lists_: LinkLists | None = None
         self.spam_keywords_: SpamKeywords | None = None
+        self.spam_numbers_: SpamNumbers | None = None
         self.learned_: np.ndarray | None = None  # features a moderator's lesson touched: known to this site
 
     # -- features ------------------------------------------------------------------
@@ -365,7 +366,7 @@ class SpamModel:
                 probability = self.blend_.probability(margin, guess)
         # The words are weighed towards the final verdict's side, which the meaning may have turned.
         reasons = meaning_reason + (self.explain(x, probability, explain) if explain else [])
-        reasons += self.listed_links(x.tokens) + self.listed_words(draft)
+        reasons += self.listed_links(x.tokens) + self.listed_text(draft)
         if familiarity < FAMILIAR:
             reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "
                                               "does not trust itself alone on it", 0.0))
@@ -382,12 +383,17 @@ class SpamModel:
                 return [Reason(LISTED_LINK, f"links to {host}, which {listed} names", 1.0)]
         return []
 
-    def listed_words(self, draft: CommentDraft) -> list[Reason]:
-        """Words on SmokeDetector's list of spam keywords, in the text or the name (keywords.py)."""
+    def listed_text(self, draft: CommentDraft) -> list[Reason]:
+        """A spammer's phone number in the text, or SmokeDetector's spam keywords in the text or the name
+        (keywords.py)."""
+        text = normalise(draft.text)
+        if self.spam_numbers_ is not None and (number := self.spam_numbers_.match(text)):
+            return [Reason(LISTED_NUMBER, f"gives the phone number {number}, which SmokeDetector lists as a "
+                                          "spammer's", 1.0)]
         if self.spam_keywords_ is None:
             return []
-        for field, text in (("the text", normalise(draft.text)), ("the name", draft.author)):
-            found = self.spam_keywords_.match(text) if text else ""
+        for field, value in (("the text", text), ("the name", draft.author)):
+            found = self.spam_keywords_.match(value) if value else ""
             if found:
                 return [Reason(LISTED_WORDS, f"{field} has \"{found}\", which SmokeDetector lists as spam words", 0.5)]
         return []
@@ -491,8 +497,9 @@ class SpamModel:
         if self.link_lists_ is not None:  # one string each: an array of strings is as wide as its longest pattern
             meaning |= {"listed_domains": np.array("\n".join(self.link_lists_.domains)),
                         "listed_websites": np.array("\n".join(self.link_lists_.websites))}
-        if self.spam_keywords_ is not None:
-            meaning |= {"listed_keywords": np.array("\n".join(self.spam_keywords_.patterns))}
+        if self.spam_keywords_ is not None and self.spam_numbers_ is not None:
+            meaning |= {"listed_keywords": np.array("\n".join(self.spam_keywords_.patterns)),
+                        "listed_numbers": np.array(self.spam_numbers_.numbers)}
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer,
@@ -512,7 +519,7 @@ class SpamModel:
         twin.calibration_ = self.calibration_
         twin.meaning_, twin.blend_, twin.student_ = self.meaning_, self.blend_, self.student_  # never learn
         twin.verdict_points = self.verdict_points
-        twin.link_lists_, twin.spam_keywords_ = self.link_lists_, self.spam_keywords_
+        twin.link_lists_, twin.spam_keywords_, twin.spam_numbers_ = self.link_lists_, self.spam_keywords_, self.spam_numbers_
         twin.learned_ = None if self.learned_ is None else self.learned_.copy()
         return twin
 
@@ -545,6 +552,7 @@ class SpamModel:
                                                 for name in ("listed_domains", "listed_websites")))
             if "listed_keywords" in saved.files:
                 model.spam_keywords_ = SpamKeywords(str(saved["listed_keywords"]).split("\n"))
+                model.spam_numbers_ = SpamNumbers([str(number) for number in saved["listed_numbers"]])
         return model
 
 

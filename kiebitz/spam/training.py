@@ -26,7 +26,7 @@ import numpy as np
 from kiebitz.domain import CommentDraft
 from kiebitz.spam import encoder, meaning
 from kiebitz.spam.corpus import Corpus, read_corpus
-from kiebitz.spam.keywords import SpamKeywords, read_keywords
+from kiebitz.spam.keywords import SpamKeywords, SpamNumbers, read_keywords, read_numbers
 from kiebitz.spam.model import SpamModel, Student, meaning_text
 from kiebitz.spam.patterns import LinkLists, read_lists
 from kiebitz.spam.tokenizer import tokenize
@@ -178,6 +178,7 @@ def with_lists(model: SpamModel, patterns_dir: Path) -> SpamModel:
     """The public spam lists the model keeps as evidence beside its weights (patterns.py, keywords.py)."""
     model.link_lists_ = LinkLists(*read_lists(patterns_dir))
     model.spam_keywords_ = SpamKeywords(read_keywords(patterns_dir))
+    model.spam_numbers_ = SpamNumbers(read_numbers(patterns_dir))
     return model
 
 
