@@ -395,7 +395,7 @@ class SpamModel:
         for field, value in (("the text", text), ("the name", draft.author)):
             found = self.spam_keywords_.match(value) if value else ""
             if found:
-                return [Reason(LISTED_WORDS, f"{field} has \"{found}\", which SmokeDetector lists as spam words", 0.5)]
+                return [Reason(LISTED_WORDS, f"{field} has \"{found}\", which SmokeDetector lists as spam words", 1.0)]
         return []
 
     def explain(self, x: Vector, probability: float, count: int) -> list[Reason]:

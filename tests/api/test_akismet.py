@@ -74,6 +74,18 @@ def test_a_false_the_widget_would_hold_says_so_for_our_wordpress_plugin(app, key
     assert "X-Kiebitz-Why" not in everyday.headers
 
 
+def test_spam_words_the_model_lets_pass_are_held_and_named(app, key):
+    """SmokeDetector's keywords hold what the model would publish: a product it never saw ("Bowtrol")."""
+    fields = {"api_key": key, "blog": BLOG, "user_ip": "203.0.113.5", "comment_type": "comment"}
+    listed = app.post("/1.1/comment-check", data={
+        **fields, "comment_content": "Danke für den Artikel! Übrigens, wer kennt sich mit Bowtrol aus?"})
+    assert (listed.text, listed.headers.get("X-Kiebitz-Hold")) == ("false", "true")
+    assert float(listed.headers["X-Kiebitz-Score"]) < 0.5
+    assert unquote(listed.headers["X-Kiebitz-Why"]).startswith('the text has "Bowtrol", which SmokeDetector lists')
+    number = app.post("/1.1/comment-check", data={**fields, "comment_content": "Support: +1-844-802-7535"})
+    assert number.text == "true" and "phone number +1-844-802-7535" in unquote(number.headers["X-Kiebitz-Why"])
+
+
 def test_submit_spam_and_ham_and_usage(app, key):
     client = client_for(app, key)
     assert client.comment_check("203.0.113.5", **HAM) == akismet.CheckResponse.HAM

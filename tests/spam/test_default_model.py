@@ -18,6 +18,7 @@ from kiebitz.spam import encoder
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.evaluation import verdict_labels
 from kiebitz.spam.filter import Thresholds
+from kiebitz.spam.keywords import SpamKeywords
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.store import load_base
 from tests.spam.test_learning import EVERYDAY_GERMAN
@@ -61,6 +62,10 @@ def test_a_worker_compiles_the_spam_lists_before_its_first_post(tmp_path: Path) 
     kiebitz = build(make_settings(tmp_path))
     assert kiebitz.model.model.link_lists_ is not None
     assert "_websites" in vars(kiebitz.model.model.link_lists_)
+    keywords = kiebitz.model.model.spam_keywords_
+    assert keywords is not None and len(keywords.patterns) > 2000
+    # the few patterns tried on every comment (no plain text they require) are compiled already
+    assert SpamKeywords._pattern.cache_info().currsize >= len(keywords._always) > 0
 
 
 def test_the_encoder_reads_only_what_the_student_cannot_settle(monkeypatch) -> None:
