@@ -30,6 +30,7 @@ only where the model agrees.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from pathlib import Path
 from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -173,24 +174,37 @@ class SpamKeywords:
 
     def compile(self) -> None:
         """Compile the patterns tried on every text now, not in a web worker's first post."""
-        for number in self._always:
-            self._pattern(number)
+        _ = self._always_patterns
+
+    @functools.cached_property
+    def _always_patterns(self) -> tuple[regex.Pattern[str], ...]:
+        return tuple(self._pattern(number) for number in self._always)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019  # one list per worker, kept for the worker's life
     def _pattern(self, number: int) -> regex.Pattern[str]:
         return regex.compile(BOOKENDED.format(self.patterns[number]))
 
-    def match(self, text: str) -> str:
-        """The first listed words the text contains ('' for none), as the text spells them."""
+    def find(self, text: str) -> regex.Match[str] | None:
+        """The first listed words in the text, or None."""
         lowered = text.lower()
         pieces = {lowered[start:start + KEY] for start in range(len(lowered) - KEY + 1)}
-        candidates = {number for key in pieces & self._keys
-                      for required, number in self._by_key[key] if required in lowered}
-        for number in sorted(candidates.union(self._always)):
+        candidates = sorted({number for key in pieces & self._keys
+                             for required, number in self._by_key[key] if required in lowered})
+        for pattern in itertools.chain(map(self._pattern, candidates), self._always_patterns):
             try:
-                found = self._pattern(number).search(text, timeout=REGEX_TIMEOUT)
+                found = pattern.search(text, timeout=REGEX_TIMEOUT)
             except TimeoutError:
                 continue
             if found and found.group(0).strip():
-                return " ".join(found.group(0).split())[:SHOWN]
-        return ""
+                return found
+        return None
+
+    def match(self, text: str) -> str:
+        """The first listed words the text contains ('' for none), as the text spells them."""
+        found = self.find(text)
+        return shown(found.group(0)) if found else ""
+
+
+def shown(words: str) -> str:
+    """Matched words as a reason quotes them: spaces made one, cut to ``SHOWN`` characters."""
+    return " ".join(words.split())[:SHOWN]

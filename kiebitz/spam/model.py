@@ -37,7 +37,7 @@ import numpy as np
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
-from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, SpamNumbers
+from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, SpamNumbers, shown
 from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
@@ -366,7 +366,10 @@ class SpamModel:
                 probability = self.blend_.probability(margin, guess)
         # The words are weighed towards the final verdict's side, which the meaning may have turned.
         reasons = meaning_reason + (self.explain(x, probability, explain) if explain else [])
-        reasons += self.listed_links(x.tokens) + self.listed_text(draft)
+        text = normalise(draft.text)
+        reasons += self.listed_links(x.tokens) + self.listed_number(text)
+        if probability < self.verdict_points[0]:
+            reasons += self.listed_words(text, draft.author)
         if familiarity < FAMILIAR:
             reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "
                                               "does not trust itself alone on it", 0.0))
@@ -383,20 +386,27 @@ class SpamModel:
                 return [Reason(LISTED_LINK, f"links to {host}, which {listed} names", 1.0)]
         return []
 
-    def listed_text(self, draft: CommentDraft) -> list[Reason]:
-        """A spammer's phone number in the text, or SmokeDetector's spam keywords in the text or the name
-        (keywords.py)."""
-        text = normalise(draft.text)
-        if self.spam_numbers_ is not None and (number := self.spam_numbers_.match(text)):
-            return [Reason(LISTED_NUMBER, f"gives the phone number {number}, which SmokeDetector lists as a "
-                                          "spammer's", 1.0)]
+    def listed_number(self, text: str) -> list[Reason]:
+        """A phone number SmokeDetector lists as a spammer's (keywords.py): hard evidence."""
+        number = self.spam_numbers_.match(text) if self.spam_numbers_ is not None else ""
+        if not number:
+            return []
+        return [Reason(LISTED_NUMBER, f"gives the phone number {number}, which SmokeDetector lists as a spammer's", 1.0)]
+
+    def listed_words(self, text: str, name: str) -> list[Reason]:
+        """Words on SmokeDetector's list of spam keywords in the text or the name (keywords.py).
+
+        A match only holds a comment, so it is looked for only where the model would publish: 20 to 40 µs a
+        comment, which spam and held comments need not pay.
+        """
         if self.spam_keywords_ is None:
             return []
-        for field, value in (("the text", text), ("the name", draft.author)):
-            found = self.spam_keywords_.match(value) if value else ""
-            if found:
-                return [Reason(LISTED_WORDS, f"{field} has \"{found}\", which SmokeDetector lists as spam words", 1.0)]
-        return []
+        found = self.spam_keywords_.find(f"{text}\n{name}" if name else text)  # one search: a third less time
+        if found is None:
+            return []
+        field = "the name" if found.start() > len(text) else "the text"
+        return [Reason(LISTED_WORDS, f"{field} has \"{shown(found.group(0))}\", which SmokeDetector lists as spam "
+                                     "words", 1.0)]
 
     def explain(self, x: Vector, probability: float, count: int) -> list[Reason]:
         """The words and signals that pushed hardest towards the verdict, in words.
