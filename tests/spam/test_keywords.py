@@ -31,7 +31,7 @@ KEYWORDS = [
     "(?:rejuvenated?|aging|core)\\W?skin",
     "we (?:offer|give out) (?:loans?|funds?)",
     "v\\W*a\\W*s\\W*h\\W*i\\W*k\\W*a\\W*r\\W*a\\W*n",  # no plain text required: tried on every comment
-    "(?<=^(?s).{0,200})brain\\W?power",  # syntax only the regex module knows
+    "(?<=^(?s).{0,200})brain\\W?power",  # a global flag after the start: only the regex module compiles it
     "(unclosed",
 ]
 
@@ -54,7 +54,8 @@ def write_keywords(root: Path) -> Path:
     ("(?:Packers|Movers) in Delhi", [" in delhi"]),
     ("(?:teeth|tooth)\\W(?:whiten|brighten)", ["whiten", "brighten"]),
     ("v\\W*a\\W*s\\W*h", []),
-    ("(?<=^(?s).{0,200})brain\\W?power", []),
+    ("(?<=^(?s).{0,200})brain\\W?power", ["brain"]),
+    ("w+x*sex+", []),
 ])
 def test_the_plain_text_a_pattern_requires(pattern: str, texts: list[str]) -> None:
     assert required_texts(pattern) == texts
