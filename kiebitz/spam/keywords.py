@@ -50,6 +50,10 @@ NOT_DIGIT = re.compile(r"\D")
 MIN_DIGITS = 7  # fewer digits are no phone number anywhere
 REGEX_TIMEOUT = 0.05
 INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+NON_WORD_ITEMS = {(sre_constants.CATEGORY, sre_constants.CATEGORY_NOT_WORD), (sre_constants.LITERAL, ord("_"))}
+NON_WORD = re.compile(r"\W+")
+SQUEEZED_SHORTEST = 6  # letters of a squeezed word: the obfuscated words in the list have 10 or more
 SHORTEST = 3  # characters of a required text: shorter ones are in too many comments to sort out any
 SHOWN = 40  # characters of a match shown in a reason
 # SmokeDetector's own bookends: a keyword starts and ends at a word boundary, or at the text's ends.
@@ -104,13 +108,50 @@ def required_texts(pattern: str) -> list[str]:
     or, for a group of alternatives, one such text from each alternative. Of the choices, the one whose
     shortest text is longest (then the fewest texts): it is found in the fewest comments.
     """
+    tree = _parsed(pattern)
+    return [text.lower() for text in _needs(tree)] if tree else []
+
+
+def squeezed_text(pattern: str) -> str:
+    r"""For a pattern that spells a word with any non-word characters between its letters, as spammers write
+    "v.a.s.h.i.k.a.r.a.n" (``v\W*a\W*s...``): the word, lower-cased, which the text must contain once every
+    non-word character is taken out; '' for other patterns.
+
+    The longest run of characters at the pattern's top level with nothing but optional non-word characters
+    (``\W*``, ``\W?``, ``[\W_]*``) between them.
+    """
+    runs, run = [], []
+    for op, value in _parsed(pattern):
+        if op is sre_constants.LITERAL:
+            character = chr(value).lower()
+            if character.isalnum() or character == "_":  # a non-word character is taken out of the text too
+                run.append(character)
+        elif _optional_non_word(op, value):
+            continue
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    longest = max(runs, key=len)
+    return longest if len(longest) >= SQUEEZED_SHORTEST else ""
+
+
+def _optional_non_word(op: Any, value: Any) -> bool:
+    r"""Whether an item of a parse tree is ``\W*``, ``\W?`` or ``[\W_]*``: any non-word characters, or none."""
+    if op not in REPEATS or value[0] != 0 or len(value[2]) != 1:
+        return False
+    kind, items = value[2][0]
+    return kind is sre_constants.IN and all(item in NON_WORD_ITEMS for item in items)
+
+
+def _parsed(pattern: str) -> list[tuple[Any, Any]]:
+    """The pattern's parse tree by Python's own parser; [] for syntax only the `regex` module knows."""
     try:
         # Python's parser refuses a global flag after the start, as in "(?<=^(?s).{0,200})brain\W?power";
         # the flags change what a dot or a class matches, never which characters a match must contain.
-        tree = sre_parser.parse(INLINE_FLAGS.sub("", pattern), re.IGNORECASE)
-    except (re.error, OverflowError, RecursionError):  # syntax only the `regex` module knows
+        return list(sre_parser.parse(INLINE_FLAGS.sub("", pattern), re.IGNORECASE))
+    except (re.error, OverflowError, RecursionError):
         return []
-    return [text.lower() for text in _needs(list(tree))]
 
 
 def _needs(items: list[tuple[Any, Any]]) -> list[str]:
@@ -118,13 +159,22 @@ def _needs(items: list[tuple[Any, Any]]) -> list[str]:
     run: list[str] = []
 
     def end_run() -> None:
-        if len(run) >= SHORTEST:
-            choices.append(["".join(run)])
+        text = "".join(run)
+        if len(text) >= SHORTEST or (len(text) >= 2 and not text.isascii()):  # 안마: two letters are a word
+            choices.append([text])
         run.clear()
 
     for op, value in items:
         if op is sre_constants.LITERAL:
             run.append(chr(value))
+            continue
+        if op in REPEATS and value[0] >= 1 and len(value[2]) == 1 and value[2][0][0] is sre_constants.LITERAL:
+            # "x+" or "x{2,}": its first repeats continue the run; only the last one is next to what follows
+            character = chr(value[2][0][1])
+            run.extend(character * value[0])
+            if value[1] != value[0]:
+                end_run()
+                run.append(character)
             continue
         if op is sre_constants.SUBPATTERN and not any(inner is sre_constants.BRANCH for inner, _ in value[3]):
             # a plain group: its characters continue the run around it
@@ -138,7 +188,7 @@ def _needs(items: list[tuple[Any, Any]]) -> list[str]:
         elif op is sre_constants.BRANCH:
             alternatives = [_needs(list(branch)) for branch in value[1]]
             found = [] if not all(alternatives) else [text for texts in alternatives for text in texts]
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+        elif op in REPEATS:
             found = _needs(list(value[2])) if value[0] >= 1 else []
         else:
             found = []
@@ -168,16 +218,17 @@ class SpamKeywords:
         self.patterns = patterns
         needed_by: dict[str, list[int]] = {}
         always: list[int] = []
+        squeezed_by: dict[str, list[int]] = {}
         for number, pattern in enumerate(patterns):
             texts = required_texts(pattern)
             for required in texts:
                 needed_by.setdefault(required, []).append(number)
-            if not texts:
+            if not texts and (squeezed := squeezed_text(pattern)):
+                squeezed_by.setdefault(squeezed, []).append(number)
+            elif not texts:
                 always.append(number)
-        self._required = ahocorasick.Automaton()
-        for required, numbers in needed_by.items():
-            self._required.add_word(required, tuple(numbers))
-        self._required.make_automaton()
+        self._required = _automaton(needed_by)
+        self._squeezed = _automaton(squeezed_by) if squeezed_by else None
         self._always = always
 
     def compile(self) -> None:
@@ -194,8 +245,12 @@ class SpamKeywords:
 
     def find(self, text: str) -> regex.Match[str] | None:
         """The first listed words in the text, or None."""
-        candidates = sorted({number for _, numbers in self._required.iter(text.lower()) for number in numbers})
-        for pattern in itertools.chain(map(self._pattern, candidates), self._always_patterns):
+        lowered = text.lower()
+        required = {number for _, numbers in self._required.iter(lowered) for number in numbers}
+        if self._squeezed is not None:
+            required.update(number for _, numbers in self._squeezed.iter(NON_WORD.sub("", lowered))
+                            for number in numbers)
+        for pattern in itertools.chain(map(self._pattern, sorted(required)), self._always_patterns):
             try:
                 found = pattern.search(text, timeout=REGEX_TIMEOUT)
             except TimeoutError:
@@ -208,6 +263,15 @@ class SpamKeywords:
         """The first listed words the text contains ('' for none), as the text spells them."""
         found = self.find(text)
         return shown(found.group(0)) if found else ""
+
+
+def _automaton(numbers_by_text: dict[str, list[int]]) -> ahocorasick.Automaton:
+    """Finds every text in one pass over a comment, each giving the numbers of the patterns that require it."""
+    automaton = ahocorasick.Automaton()
+    for text, numbers in numbers_by_text.items():
+        automaton.add_word(text, tuple(numbers))
+    automaton.make_automaton()
+    return automaton
 
 
 def shown(words: str) -> str:

@@ -20,6 +20,7 @@ from kiebitz.spam.keywords import (
     read_keywords,
     read_numbers,
     required_texts,
+    squeezed_text,
 )
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.training import with_lists
@@ -54,11 +55,24 @@ def write_keywords(root: Path) -> Path:
     ("(?:Packers|Movers) in Delhi", [" in delhi"]),
     ("(?:teeth|tooth)\\W(?:whiten|brighten)", ["whiten", "brighten"]),
     ("v\\W*a\\W*s\\W*h", []),
+    ("ab+cd", ["bcd"]),  # "abbbcd": only the last b is next to "cd"
+    ("a{3}b", ["aaab"]),
+    ("\\w*안마\\w*", ["안마"]),  # two letters are a word in Korean
     ("(?<=^(?s).{0,200})brain\\W?power", ["brain"]),
-    ("w+x*sex+", []),
+    ("w+x*sex+", ["sex"]),
 ])
 def test_the_plain_text_a_pattern_requires(pattern: str, texts: list[str]) -> None:
     assert required_texts(pattern) == texts
+
+
+@pytest.mark.parametrize(("pattern", "word"), [
+    ("v\\W*a\\W*s\\W*h\\W*i\\W*k\\W*a\\W*r\\W*a\\W*n(?#Obfuscated vashikaran)", "vashikaran"),
+    ("C\\W*Y\\W*B\\W*E\\W*R[\\W_]*S\\W?P\\W*Y(?:\\W*a\\W*t)?", "cyberspy"),
+    ("x\\W*y", ""),  # too short to sort out any comment
+    ("baba\\W?ji", "babaji"),  # (asked only of a pattern without a plain text of its own)
+])
+def test_the_word_an_obfuscation_pattern_spells(pattern: str, word: str) -> None:
+    assert squeezed_text(pattern) == word
 
 
 def test_keywords_match_whole_words_in_any_case_as_smokedetector_matches_them(tmp_path: Path) -> None:
