@@ -243,8 +243,8 @@ class SpamKeywords:
     def _pattern(self, number: int) -> regex.Pattern[str]:
         return regex.compile(BOOKENDED.format(self.patterns[number]))
 
-    def find(self, text: str) -> regex.Match[str] | None:
-        """The first listed words in the text, or None."""
+    def match(self, text: str) -> str:
+        """The first listed words the text contains ('' for none), as the text spells them."""
         lowered = text.lower()
         required = {number for _, numbers in self._required.iter(lowered) for number in numbers}
         if self._squeezed is not None:
@@ -256,13 +256,8 @@ class SpamKeywords:
             except TimeoutError:
                 continue
             if found and found.group(0).strip():
-                return found
-        return None
-
-    def match(self, text: str) -> str:
-        """The first listed words the text contains ('' for none), as the text spells them."""
-        found = self.find(text)
-        return shown(found.group(0)) if found else ""
+                return " ".join(found.group(0).split())[:SHOWN]  # spaces made one, as a reason quotes it
+        return ""
 
 
 def _automaton(numbers_by_text: dict[str, list[int]]) -> ahocorasick.Automaton:
@@ -272,8 +267,3 @@ def _automaton(numbers_by_text: dict[str, list[int]]) -> ahocorasick.Automaton:
         automaton.add_word(text, tuple(numbers))
     automaton.make_automaton()
     return automaton
-
-
-def shown(words: str) -> str:
-    """Matched words as a reason quotes them: spaces made one, cut to ``SHOWN`` characters."""
-    return " ".join(words.split())[:SHOWN]

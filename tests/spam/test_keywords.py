@@ -122,6 +122,8 @@ def test_a_listed_word_holds_and_survives_the_model_file(tmp_path: Path) -> None
     # the name is read too: spam posted under a product's name
     named = spam_filter.judge(CommentDraft("thanks for writing", author="Core Skin Official"))
     assert named.label == Label.UNSURE and "the name" in named.reasons[-1].message
+    # the text and the name are searched apart: "baba" ending one and "Ji" starting the other are no "baba ji"
+    assert spam_filter.judge(CommentDraft("thanks for writing, baba", author="Ji Chen")).label == Label.HAM
     # a spammer's number is hard evidence: the spam queue, refused only where the model agrees
     number = spam_filter.judge(CommentDraft("thanks for writing, support at +1 844 802 7535"))
     assert number.label == Label.SPAM and LISTED_NUMBER in {reason.code for reason in number.reasons}
