@@ -95,7 +95,8 @@ def build(settings: Settings) -> Kiebitz:
     store = Store(engine)
     secret = settings.secret_key or store.set_meta_once("secret_key", secrets.token_urlsafe(32))
     signer = Signer(secret)
-    model = load_model(store, settings.model, settings.language, settings.spam_encoder)
+    model = load_model(store, settings.model, settings.language, settings.spam_encoder,
+                       settings.spam_keywords)
     spam_filter = SpamFilter(model, Thresholds.of(settings), shadow=settings.filter_mode == "shadow")
     site_settings = SiteSettings(settings, store, spam_filter)
     site_settings.load()

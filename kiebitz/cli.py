@@ -171,7 +171,8 @@ def _import_foreign(source: str, kind: str, site: str, settings: Settings, dry_r
     from kiebitz.spam.store import load_model
 
     store = _store(settings.database)
-    model = (lambda: load_model(store, settings.model, settings.language, settings.spam_encoder)) if learn else None
+    model = (lambda: load_model(store, settings.model, settings.language, settings.spam_encoder,
+                                settings.spam_keywords)) if learn else None
     with progress_bars(sys.stderr) as progress:
         report = import_path(store, source, kind, site, dry_run, progress, model=model)
     click.echo("\n".join(report.lines() + (["(a dry run: nothing was written)"] if dry_run else [])))

@@ -112,6 +112,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("spam_encoder", True, "Let the spam filter read what a comment means with its multilingual sentence encoder "
             "when the words leave it in doubt or are unknown to it: much better on kinds of comment it was not trained "
             "on (docs/benchmarks.md), for about 120 MB more memory per worker and 3 ms for such a comment."),
+    Setting("spam_keywords", True, "Hold comments with words on SmokeDetector's list of spam keywords (brands of pills "
+            "and creams, black-magic services, support lines) for a moderator. A few legitimate comments use them too "
+            "(7 of 22,800 German comments, such as 'Zyklon' for a cyclone): turn it off if the site's topics do."),
     Setting(
         "moderation", "none",
         "Hold comments for moderation: none (only what the filter doubts), all, or first (until a commenter's first "

@@ -218,11 +218,15 @@ def decode_step(raw: str) -> Step:
     return Step(np.array(data["i"], dtype=np.int32), np.array(data["v"], dtype=np.float32), float(data["s"]))
 
 
-def load_model(store: Store, name: str, site_language: str = "", encoder: bool = True) -> LearningModel:
+def load_model(store: Store, name: str, site_language: str = "", encoder: bool = True,
+               keywords: bool = True) -> LearningModel:
     """The base model with the store's lessons; ``encoder=False`` leaves the meaning head out (the n-grams keep
-    their own calibration from left-out corpora), for a machine short of memory."""
+    their own calibration from left-out corpora), for a machine short of memory; ``keywords=False`` leaves out
+    SmokeDetector's spam keywords, for a site whose topics use them."""
     base = load_base(name)
     base.site_language = site_language
     if not encoder:
         base.meaning_ = base.blend_ = None
+    if not keywords:
+        base.spam_keywords_ = None
     return LearningModel(store, base)

@@ -53,6 +53,20 @@ def test_without_the_encoder_the_ngrams_judge_alone(tmp_path: Path) -> None:
     assert verdict.label != Label.DISCARD
 
 
+def test_a_site_may_turn_the_spam_keywords_off(tmp_path: Path) -> None:
+    """SmokeDetector's keywords hold what the model would publish; a site whose topics use them can turn them off."""
+    from kiebitz.app import build
+    from tests.conftest import make_settings
+
+    question = CommentDraft("Danke für den Artikel! Übrigens, wer kennt sich mit Bowtrol aus?")
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    assert build(make_settings(tmp_path / "on")).spam_filter.judge(question).label == Label.UNSURE
+    off = build(make_settings(tmp_path / "off", spam_keywords=False))
+    assert off.spam_filter.judge(question).label == Label.HAM
+    assert load_base("default").spam_keywords_ is not None  # the shared model is left as it was
+
+
 def test_a_worker_compiles_the_spam_lists_before_its_first_post(tmp_path: Path) -> None:
     """Compiling SmokeDetector's patterns takes about 0.7 s holding the GIL; in the first post with a link it
     stalled every reader of that worker (reads' p99 165-247 ms at a million comments, docs/benchmarks.md)."""
