@@ -364,12 +364,14 @@ class SpamModel:
                     meaning_reason = [found] if found else []
             elif guess is not None:
                 probability = self.blend_.probability(margin, guess)
-        # The words are weighed towards the final verdict's side, which the meaning may have turned.
-        reasons = meaning_reason + (self.explain(x, probability, explain) if explain else [])
+        # The public lists' evidence first: it decides the verdict where it is found, and the admin's queue shows
+        # a comment's first two reasons.
         text = normalise(draft.text)
-        reasons += self.listed_links(x.tokens) + self.listed_number(text)
+        reasons = self.listed_links(x.tokens) + self.listed_number(text)
         if probability < self.verdict_points[0]:
             reasons += self.listed_words(text, draft.author)
+        # The words are weighed towards the final verdict's side, which the meaning may have turned.
+        reasons += meaning_reason + (self.explain(x, probability, explain) if explain else [])
         if familiarity < FAMILIAR:
             reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "
                                               "does not trust itself alone on it", 0.0))

@@ -121,7 +121,7 @@ def test_a_listed_word_holds_and_survives_the_model_file(tmp_path: Path) -> None
     assert '"baba ji"' in reason.message and "SmokeDetector" in reason.message
     # the name is read too: spam posted under a product's name
     named = spam_filter.judge(CommentDraft("thanks for writing", author="Core Skin Official"))
-    assert named.label == Label.UNSURE and "the name" in named.reasons[-1].message
+    assert named.label == Label.UNSURE and "the name" in named.reasons[0].message  # first: it is why
     # the text and the name are searched apart: "baba" ending one and "Ji" starting the other are no "baba ji"
     assert spam_filter.judge(CommentDraft("thanks for writing, baba", author="Ji Chen")).label == Label.HAM
     # a spammer's number is hard evidence: the spam queue, refused only where the model agrees
