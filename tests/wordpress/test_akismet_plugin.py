@@ -80,6 +80,18 @@ def test_a_comment_kiebitz_would_hold_waits_for_approval_which_teaches_kiebitz(a
     assert ham_lessons(kiebitz, akismet_key_entered) == before + 1
 
 
+def test_spam_words_the_model_would_publish_wait_and_say_so(akismet_key_entered, admin,  # type: ignore[no-untyped-def]
+                                                            wordpress: WordPress) -> None:
+    """A product on SmokeDetector's keyword list, in a comment the model finds harmless: held, and the owner's
+    comment list names the words."""
+    words = "Danke für den Artikel! Übrigens, wer kennt sich mit Bowtrol aus?"
+    comment = post_comment(wordpress, HELLO_WORLD, "Paul Wagner", "paul.wagner@example.de", words, address="127.0.8.1")
+    assert (status_of(wordpress, comment), akismet_result(wordpress, comment)) == ("0", "false")
+    admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status=moderated")
+    said = admin.locator(f"#comment-{comment} td.column-kiebitz").inner_text()
+    assert 'the text has "Bowtrol", which SmokeDetector lists as spam words' in said, said
+
+
 def ham_lessons(kiebitz: Kiebitz, key: str) -> int:
     with sqlite3.connect(kiebitz.database) as db:
         return db.execute("SELECT count(*) FROM spam_examples WHERE batch LIKE ? AND is_spam = 0", (f"akismet:{key}%",)).fetchone()[0]
