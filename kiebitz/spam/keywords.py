@@ -58,6 +58,7 @@ SHORTEST = 3  # characters of a required text: shorter ones are in too many comm
 SHOWN = 40  # characters of a match shown in a reason
 # SmokeDetector's own bookends: a keyword starts and ends at a word boundary, or at the text's ends.
 BOOKENDED = r"(?is)(?:^|\b|(?w:\b))(?:{})(?:\b|(?w:\b)|$)"
+NOTHING = regex.compile(r"(?!)")
 
 
 def read_keywords(patterns_dir: Path) -> list[str]:
@@ -241,7 +242,12 @@ class SpamKeywords:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019  # one list per worker, kept for the worker's life
     def _pattern(self, number: int) -> regex.Pattern[str]:
-        return regex.compile(BOOKENDED.format(self.patterns[number]))
+        """The pattern, bookended; one that this worker's `regex` cannot compile (the model file was built with
+        another version) matches nothing, rather than failing every post that contains its required text."""
+        try:
+            return regex.compile(BOOKENDED.format(self.patterns[number]))
+        except regex.error:
+            return NOTHING
 
     def match(self, text: str) -> str:
         """The first listed words the text contains ('' for none), as the text spells them."""

@@ -88,6 +88,13 @@ def test_keywords_match_whole_words_in_any_case_as_smokedetector_matches_them(tm
     assert keywords.match("A calm article about skin and loans") == ""
 
 
+def test_a_pattern_this_worker_cannot_compile_matches_nothing() -> None:
+    """The model file may have been built with another version of `regex`: a post must not fail on it."""
+    keywords = SpamKeywords(["baba(unclosed ji", "[z-a]", "tosterone"])
+    keywords.compile()
+    assert keywords.match("baba(unclosed ji baba") == "" and keywords.match("Tosterone!") == "Tosterone"
+
+
 def test_tried_only_where_required_yet_as_the_whole_list_would_find(tmp_path: Path) -> None:
     patterns = read_keywords(write_keywords(tmp_path))
     whole = regex.compile(BOOKENDED.format("|".join(f"(?:{pattern})" for pattern in patterns)))
