@@ -49,6 +49,7 @@ bench: install system-deps
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light bogofilter >/dev/null; }
 	$(BIN)/python bench/spam_peers.py
 	$(BIN)/python bench/spam_generalisation.py
+	$(BIN)/python bench/spam_lists.py
 	$(BIN)/python bench/akismet_poisoning.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py

@@ -114,7 +114,7 @@ SCHEMA: tuple[Setting, ...] = (
             "on (docs/benchmarks.md), for about 120 MB more memory per worker and 3 ms for such a comment."),
     Setting("spam_keywords", True, "Hold comments with words on SmokeDetector's list of spam keywords (brands of pills "
             "and creams, black-magic services, support lines) for a moderator. A few legitimate comments use them too "
-            "(7 of 22,800 German comments, such as 'Zyklon' for a cyclone): turn it off if the site's topics do."),
+            "(10 of 29,911 German comments, such as 'Zyklon' for a cyclone): turn it off if the site's topics do."),
     Setting(
         "moderation", "none",
         "Hold comments for moderation: none (only what the filter doubts), all, or first (until a commenter's first "

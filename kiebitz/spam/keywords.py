@@ -7,13 +7,13 @@ support phone numbers). The state of 2020-01-01 is read from
 ``shared/data/patterns/smokedetector/`` when the model is built and kept in the
 model file, as the link lists are (patterns.py).
 
-Measured on every corpus in shared/data (docs/benchmarks.md): 0 of 9,252 Stack
-Exchange, 4,827 SMS, 951 YouTube and 454 Telegram ham rows match, 1 of 3,242 X
-posts ("Contact us today!"), 13 of 4,149 SpamAssassin mails (discussions of spam
-that quote it), and 7 of about 22,800 German comments: "Gedeon" (a politician's
-name; the list means "Gedeon Keto" pills) and "Zyklon" (German for cyclone). So a
-match is no hard evidence: it holds the comment for a person and never sends it
-to the spam queue on its own.
+Measured on every corpus in shared/data (`bench/spam_lists.py`, docs/benchmarks.md):
+no ham row of 9,252 Stack Exchange titles, 4,827 SMS, 951 YouTube comments and 454
+Telegram messages matches, 1 of 3,242 X posts ("Contact us today!"), 13 of 4,149
+SpamAssassin mails (discussions of spam that quote it), and 10 of 29,911 German
+comments: "Gedeon" (a politician's name; the list means "Gedeon Keto" pills) and
+"Zyklon" (German for cyclone). So a match is no hard evidence: it holds the
+comment for a person and never sends it to the spam queue on its own.
 
 SmokeDetector applies the whole list as one expression, which costs 0.5 to 1.4 ms
 on a YouTube comment. Here each pattern is tried only where the text contains a
@@ -22,8 +22,8 @@ plain text the pattern requires (``required_texts``); an Aho-Corasick automaton
 of the text's three-letter pieces took 13 to 26 µs.
 
 SmokeDetector's phone numbers of spammers (``blacklisted_numbers.txt`` and
-``watched_numbers.txt``, 1,126 distinct numbers) occur in no ham row of about
-65,000, German included, and in 16 of the 420 Stack Exchange spam titles. A listed
+``watched_numbers.txt``, 1,126 distinct numbers) occur in none of the 61,731 rows
+not labelled spam, German included, and in 16 of the 420 Stack Exchange spam titles. A listed
 number is therefore hard evidence, as a listed link is: the spam queue, refused
 only where the model agrees.
 """
