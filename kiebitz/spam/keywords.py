@@ -41,6 +41,8 @@ from typing import Any
 import ahocorasick
 import regex
 
+from kiebitz.spam.patterns import list_lines
+
 LISTED_WORDS = "listed_words"
 LISTED_NUMBER = "listed_number"
 KEYWORDS_FILE = Path("smokedetector") / "bad_keywords.txt"
@@ -64,10 +66,7 @@ NOTHING = regex.compile(r"(?!)")
 def read_keywords(patterns_dir: Path) -> list[str]:
     """The keyword patterns that compile, in file order."""
     usable = []
-    for line in (patterns_dir / KEYWORDS_FILE).read_text(encoding="utf-8").splitlines():
-        pattern = line.strip()
-        if not pattern or pattern.startswith("#"):
-            continue
+    for pattern in list_lines(patterns_dir / KEYWORDS_FILE):  # as written: "(?-i:…)" parts are case-sensitive
         try:
             regex.compile(BOOKENDED.format(pattern))
         except regex.error:
@@ -80,9 +79,9 @@ def read_numbers(patterns_dir: Path) -> list[str]:
     """The listed numbers' digits (a watched entry is "time, user, number" separated by tabs), sorted."""
     numbers = set()
     for name in NUMBERS_FILES:
-        for line in (patterns_dir / name).read_text(encoding="utf-8").splitlines():
+        for line in list_lines(patterns_dir / name):
             digits = NOT_DIGIT.sub("", line.rpartition("\t")[2])
-            if len(digits) >= MIN_DIGITS and not line.startswith("#"):
+            if len(digits) >= MIN_DIGITS:
                 numbers.add(digits)
     return sorted(numbers)
 

@@ -27,9 +27,9 @@ HOSTS_KEPT = 10_000  # verdicts kept per worker, about 1 MB
 
 def read_lists(patterns_dir: Path) -> tuple[list[str], list[str]]:
     """Matomo's domains and SmokeDetector's website patterns (those that compile), lower-cased."""
-    domains = _lines(patterns_dir / "matomo-referrer-spam-list" / "spammers.txt")
+    domains = [line.lower() for line in list_lines(patterns_dir / "matomo-referrer-spam-list" / "spammers.txt")]
     websites = []
-    for pattern in _lines(patterns_dir / "smokedetector" / "blacklisted_websites.txt"):
+    for pattern in (line.lower() for line in list_lines(patterns_dir / "smokedetector" / "blacklisted_websites.txt")):
         try:
             regex.compile(pattern)
         except regex.error:
@@ -38,9 +38,10 @@ def read_lists(patterns_dir: Path) -> tuple[list[str], list[str]]:
     return sorted(set(domains)), websites
 
 
-def _lines(path: Path) -> list[str]:
+def list_lines(path: Path) -> list[str]:
+    """A list file's entries: its lines, stripped, without blank lines and "#" comments."""
     text = path.read_text(encoding="utf-8")
-    return [line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 class LinkLists:
