@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/spam_lists.py [--data-dir ../shared/data] [--write docs/benchmarks.md]
 
-About two minutes. The issue's rule for a pattern list: evidence with a measured
+About ten seconds. The issue's rule for a pattern list: evidence with a measured
 weight, and never a hard block unless it is safe on every ham corpus, German
 included. So each list is applied as Kiebitz applies it (or, for the WordPress
 blocklist it does not use, as WordPress does) to every row of every corpus in
