@@ -4,8 +4,8 @@ Of a check, only what statistics and learning need is kept: a keyed
 fingerprint of the comment (to pair a later submit-spam/ham with the check),
 the verdict, the key, the site and the month. No text, e-mail or IP. For the
 link flood and repeats, its link hosts with a keyed hash of its address, and a
-keyed hash of its words, are kept for a day and an hour and for a week
-(akismet_history).
+keyed hash and a keyed MinHash signature of its words, are kept for a day and an
+hour and for a week (akismet_history).
 
 What a key reports teaches only that key's own checks (spam.store), at most
 ``KEY_LESSONS_PER_HOUR`` an hour: a plugin with a bug or a leaked key sending
@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 from kiebitz.domain import CommentDraft, Label, Verdict
 from kiebitz.errors import InvalidInput
 from kiebitz.moderation import akismet_history, validation
-from kiebitz.moderation.akismet_history import KeyHistory
+from kiebitz.moderation.akismet_history import KeyHistory, TextTracer
 from kiebitz.security import Signer
 from kiebitz.spam import rules
 from kiebitz.spam.filter import FloodMemory, SpamFilter, decide
@@ -98,6 +98,7 @@ class AkismetService:
     ) -> None:
         self.store = store
         self.signer = signer
+        self.tracer = TextTracer(signer)  # what a check keeps of its words, for repeats
         self.spam_filter = spam_filter
         self.model = model
         self.refresh_settings = refresh_settings  # as CommentService's
@@ -145,7 +146,7 @@ class AkismetService:
     def check(self, key: str, fields: Mapping[str, str]) -> CheckResult:
         draft = draft_from(fields)
         fingerprint = self.fingerprint(fields)
-        history = KeyHistory(self.store, key, akismet_history.text_hash(self.signer, draft.text), fingerprint)
+        history = KeyHistory(self.store, key, self.tracer.trace(draft.text), fingerprint)
         verdict: Verdict | None = None
         hold = False
         if draft.author == GUARANTEED_SPAM_AUTHOR or draft.email == GUARANTEED_SPAM_EMAIL:

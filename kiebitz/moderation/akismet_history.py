@@ -12,9 +12,12 @@ are kept, neither its text nor its address:
   ends a flood as publishing a held comment does on our own comments. A
   submit-spam of the same comment takes the vouch back.
 - a keyed hash of its words (``akismet_texts``: case, punctuation and links left
-  out), for the week the repeat rule looks back. Only an exact repeat by another
-  commenter counts (another fingerprint: the Akismet plugin checks a held comment
-  again when the owner asks it to).
+  out) and a keyed MinHash signature of them (fingerprint.KeyedMinHash), with the
+  signature's band keys (``akismet_text_bands``), for the week the repeat rule
+  looks back. The same words are an exact repeat; a signature agreeing with this
+  one's in 80 % of its positions is a near repeat, as 80 % alike texts are in our
+  own section. Only a repeat by another commenter counts (another fingerprint:
+  the Akismet plugin checks a held comment again when the owner asks it to).
 
 The retention purge deletes older rows; neither table is exported.
 """
@@ -22,6 +25,7 @@ The retention purge deletes older rows; neither table is exported.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, delete, distinct, func, insert, select
 from sqlalchemy.engine import Connection
@@ -34,7 +38,7 @@ from kiebitz.spam.filter import Thresholds
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
-LINKS, TEXTS = schema.akismet_links, schema.akismet_texts
+LINKS, TEXTS, BANDS = schema.akismet_links, schema.akismet_texts, schema.akismet_text_bands
 DEFAULTS = Thresholds()
 LINKS_KEPT = DEFAULTS.flood_window + DEFAULTS.flood_usual_days * 86400  # the hour and the day before it
 TEXTS_KEPT = DEFAULTS.duplicate_window
@@ -48,35 +52,77 @@ VOUCHED = select(LINKS.c.id).where(and_(OF_HOST, LINKS.c.vouched.is_(True))).lim
 REPEATED = select(TEXTS.c.id).where(and_(
     TEXTS.c.key == bindparam("key"), TEXTS.c.text_hash == bindparam("text_hash"),
     TEXTS.c.created >= bindparam("since"), TEXTS.c.fingerprint != bindparam("fingerprint"))).limit(1)
+# As in our own section (store.comments, SIMILAR_TEXTS): the checks sharing the most band keys are compared.
+_BAND_MATCHES = (
+    select(BANDS.c.text_id)
+    .where(and_(BANDS.c.key == bindparam("key"), BANDS.c.band.in_(bindparam("bands", expanding=True)),
+                BANDS.c.created >= bindparam("since")))
+    .order_by(BANDS.c.created.desc())
+    .limit(200)
+    .subquery()
+)
+_MOST_SHARED = select(_BAND_MATCHES.c.text_id).group_by(_BAND_MATCHES.c.text_id).order_by(func.count().desc()).limit(5)
+SIGNATURES = select(TEXTS.c.signature).where(
+    and_(TEXTS.c.id.in_(_MOST_SHARED), TEXTS.c.fingerprint != bindparam("fingerprint")))
+CLOSEST_TRACE = 0.99  # a signature in full agreement whose words' hash differs: alike, not the same words
 
 
-def text_hash(signer: Signer, text: str) -> str:
-    """A keyed hash of the text's words, links left out; '' for a text too short to count as a repeat."""
-    words = fingerprint.normalise(rules.without_links(text))
-    return signer.keyed_hash("akismet-text", words)[:40] if len(words) >= SHORTEST_REPEAT else ""
+@dataclass(frozen=True)
+class TextTrace:
+    """What a check leaves of its words: their keyed hash, their keyed signature and its band keys."""
+
+    text_hash: str = ""
+    signature: bytes = b""
+    bands: tuple[str, ...] = ()
+
+
+class TextTracer:
+    """Traces of a text under the server's secret; nothing for a text too short to count as a repeat."""
+
+    def __init__(self, signer: Signer) -> None:
+        self.signer = signer
+        self.minhash = fingerprint.KeyedMinHash(signer.keyed_hash("akismet-minhash", "").encode())
+
+    def trace(self, text: str) -> TextTrace:
+        words = fingerprint.normalise(rules.without_links(text))
+        if len(words) < SHORTEST_REPEAT:
+            return TextTrace()
+        signature = self.minhash.signature(words)
+        return TextTrace(self.signer.keyed_hash("akismet-text", words)[:40], signature,
+                         tuple(fingerprint.signature_bands(signature)))
 
 
 class KeyHistory:
-    """What the filter may ask of one key's past (spam.filter's ``History``): link hosts and exact repeats.
+    """What the filter may ask of one key's past (spam.filter's ``History``): link hosts and repeats.
 
     Block lists and trust in approved commenters stay the site's own (WordPress checks its disallowed
     words and earlier approvals before it asks Akismet)."""
 
-    def __init__(self, store: Store, key: str, text_hash: str = "", fingerprint: str = "") -> None:
+    def __init__(self, store: Store, key: str, trace: TextTrace | None = None, fingerprint: str = "") -> None:
         self.store = store
         self.key = key
-        self.text_hash = text_hash  # of the comment being checked, and its fingerprint
+        self.trace = trace or TextTrace()  # of the comment being checked, and its fingerprint
         self.fingerprint = fingerprint
 
     def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
         """``text`` itself when another commenter sent the same words since ``since``: no text is kept to
         return, and the repeat rule finds it alike in full."""
-        if not self.text_hash:
+        if not self.trace.text_hash:
             return []
         with self.store.read() as db:
-            found = db.execute(REPEATED, {"key": self.key, "text_hash": self.text_hash, "since": since,
+            found = db.execute(REPEATED, {"key": self.key, "text_hash": self.trace.text_hash, "since": since,
                                           "fingerprint": self.fingerprint}).first()
         return [text] if found is not None else []
+
+    def traced_likeness(self, text: str, since: float) -> float:
+        """How alike the most alike check by another commenter since ``since`` is, by their signatures."""
+        if not self.trace.signature:
+            return 0.0
+        with self.store.read() as db:
+            rows = db.execute(SIGNATURES, {"key": self.key, "bands": list(self.trace.bands), "since": since,
+                                           "fingerprint": self.fingerprint}).all()
+        alike = (fingerprint.signature_likeness(self.trace.signature, row.signature) for row in rows if row.signature)
+        return min(CLOSEST_TRACE, max(alike, default=0.0))
 
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         return False
@@ -101,8 +147,12 @@ def record_check(db: Connection, history: KeyHistory, draft: CommentDraft, ip_ha
     if hosts and ip_hash:
         db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": ip_hash, "vouched": False,
                                     "fingerprint": check, "created": now} for host in hosts])
-    if history.text_hash:
-        db.execute(insert(TEXTS).values(key=key, text_hash=history.text_hash, fingerprint=check, created=now))
+    trace = history.trace
+    if trace.text_hash:
+        text_id = db.execute(insert(TEXTS).values(key=key, text_hash=trace.text_hash, fingerprint=check, created=now,
+                                                  signature=trace.signature).returning(TEXTS.c.id)).scalar_one()
+        db.execute(insert(BANDS), [{"text_id": text_id, "key": key, "band": band, "created": now}
+                                   for band in trace.bands])
 
 
 def record_report(db: Connection, key: str, draft: CommentDraft, is_spam: bool, fingerprint: str, now: float) -> None:
@@ -123,5 +173,6 @@ def forget(store: Store, now: float) -> int:
     """The retention purge's part: what neither rule reads any more (ix_akismet_*_created)."""
     with store.write() as db:
         links = db.execute(delete(LINKS).where(LINKS.c.created < now - LINKS_KEPT)).rowcount or 0
+        db.execute(delete(BANDS).where(BANDS.c.created < now - TEXTS_KEPT))  # a check's bands share its time
         texts = db.execute(delete(TEXTS).where(TEXTS.c.created < now - TEXTS_KEPT)).rowcount or 0
     return int(links) + int(texts)

@@ -31,6 +31,11 @@ class History(Protocol):
 
     def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]: ...
 
+    def traced_likeness(self, text: str, since: float) -> float:
+        """How alike the most alike recent text is where only traces of texts are kept, not the texts
+        (the Akismet API's signatures); 0.0 where similar_texts returns the texts themselves."""
+        ...
+
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool: ...
 
     def block_rules(self) -> list[BlockRule]: ...
@@ -119,8 +124,9 @@ class SpamFilter:
         trusted = False
         if history is not None:
             if posting:
-                recent = history.similar_texts(draft.text, time.time() - limits.duplicate_window)
-                reasons += rules.duplicate_check(draft.text, recent)
+                since = time.time() - limits.duplicate_window
+                recent = history.similar_texts(draft.text, since)
+                reasons += rules.duplicate_check(draft.text, recent, history.traced_likeness(draft.text, since))
                 reasons += self.link_flood(draft, history)
             reasons += rules.block_list(draft, history.block_rules(), draft.ip)
             trusted = history.has_approved_comment(draft.email, other_than=edited)

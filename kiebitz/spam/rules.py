@@ -92,8 +92,9 @@ def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reaso
     return reasons
 
 
-def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) -> list[Reason]:
-    """An exact or near repeat (4-character shingles, Jaccard ≥ 0.8) of the words among the candidates.
+def duplicate_check(text: str, candidates: list[str], traced: float = 0.0, threshold: float = 0.8) -> list[Reason]:
+    """An exact or near repeat (4-character shingles, Jaccard ≥ 0.8) of the words among the candidates, or
+    where only traces of the texts are kept, as alike as ``traced`` says.
 
     Links are left out: two readers who share one article's link, the second
     with no words of their own, are no spam run, and a long link made them 80 %
@@ -109,6 +110,8 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
             return [Reason(DUPLICATE, "exact repeat of a recent comment", 1.0)]
         if alike >= threshold:
             return [Reason(DUPLICATE, f"near repeat of a recent comment ({alike:.0%} alike)", alike)]
+    if traced >= threshold:
+        return [Reason(DUPLICATE, f"near repeat of a recent comment (about {traced:.0%} alike)", traced)]
     return []
 
 

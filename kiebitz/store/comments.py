@@ -474,6 +474,10 @@ class Store:
             rows = db.execute(SIMILAR_TEXTS, bands | {"since": since, "limit": limit})
             return [row.text for row in rows]
 
+    def traced_likeness(self, text: str, since: float) -> float:
+        """Nothing: the texts are kept, and similar_texts returns them (spam.filter's ``History``)."""
+        return 0.0
+
     def link_posters(self, host: str, since: float, until: float | None = None) -> int:
         """How many addresses posted a comment naming ``host`` from ``since`` (until ``until``).
 

@@ -220,7 +220,9 @@ akismet_links = Table(
     Index("ix_akismet_links_created", "created"),
 )
 
-# A keyed hash of each check's words (links left out), for exact repeats by other commenters, kept for a week.
+# A keyed hash of each check's words (links left out), for exact repeats by other commenters, and a keyed
+# MinHash signature of them (fingerprint.KeyedMinHash; none in rows from before 0019), for near repeats,
+# kept for a week; the signature's band keys find the checks to compare it with.
 akismet_texts = Table(
     "akismet_texts",
     metadata,
@@ -229,8 +231,20 @@ akismet_texts = Table(
     Column("text_hash", String(40), nullable=False),
     Column("fingerprint", String(64), nullable=False),  # the check's: a recheck of the same comment is no repeat
     Column("created", Float, nullable=False),
+    Column("signature", LargeBinary, nullable=True),
     Index("ix_akismet_texts_hash", "key", "text_hash", "created", "fingerprint"),
     Index("ix_akismet_texts_created", "created"),
+)
+
+akismet_text_bands = Table(
+    "akismet_text_bands",
+    metadata,
+    Column("text_id", Integer, ForeignKey("akismet_texts.id"), nullable=False),
+    Column("key", String(12), nullable=False),
+    Column("band", String(20), nullable=False),
+    Column("created", Float, nullable=False),
+    Index("ix_akismet_text_bands_band", "key", "band", "created", "text_id"),
+    Index("ix_akismet_text_bands_created", "created"),
 )
 
 # The counting columns of akismet_usage: what /1.2/key-sites reports and /metrics totals.

@@ -90,3 +90,30 @@ def test_the_same_words_under_another_name_are_a_repeat_but_a_recheck_is_not(app
     tests = [client.comment_check(**reader(number, "Ein Test der Anbindung an den Spamfilter."), is_test=True)
              for number in (6, 7)]
     assert tests == [HAM, HAM]  # a test request leaves nothing a later check counts
+
+
+def test_the_same_pitch_with_a_few_words_changed_is_a_near_repeat(app, key):
+    """A spam run changes a word or two each time; no text is kept, and its signature finds it anyway."""
+    client = client_for(app, key)
+    pitch = ("Ich verdiene jetzt {} Euro im Monat von zu Hause aus, ganz ohne Vorkenntnisse. "
+             "Wie das geht, steht auf meiner Seite, schaut mal vorbei!")
+    assert client.comment_check(**reader(1, pitch.format(3000))) == HAM
+    assert client.comment_check(**reader(1, pitch.format(3000))) == HAM  # its own recheck is no repeat
+    assert client.comment_check(**reader(2, pitch.format(4500).replace("schaut mal", "schaut"))) == SPAM
+    verdict = app.app.state.kiebitz.akismet.check(key, {**reader(3, pitch.format(5200)), "blog": BLOG}).verdict
+    repeat = next(reason for reason in verdict.reasons if reason.code == "duplicate")
+    assert repeat.message.startswith("near repeat of a recent comment (about")
+    other_words = "Ich finde den Artikel über die Sanierung der Grundschule sehr gelungen, danke für die Recherche."
+    assert client.comment_check(**reader(4, other_words)) == HAM
+
+    store = app.app.state.kiebitz.store
+    with store.read() as db:
+        kept = db.execute(select(schema.akismet_texts.c.signature)).scalars().all()
+        bands = db.execute(select(schema.akismet_text_bands)).all()
+    assert len(kept) == 5 and all(len(signature) == 512 for signature in kept)  # 128 values, no words
+    assert len(bands) == 6 * 5
+    service = app.app.state.kiebitz.akismet
+    service.forget_old_traces(time.time() + 8 * 86_400)
+    with store.read() as db:
+        assert db.execute(select(schema.akismet_text_bands)).all() == []
+        assert db.execute(select(schema.akismet_texts)).all() == []

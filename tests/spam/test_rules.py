@@ -18,14 +18,18 @@ class FixedModel:
 
 
 class History:
-    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0, vouched=False):
+    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0, vouched=False, traced=0.0):
         self.texts, self.approved, self.block, self.posters = list(texts), set(approved), list(block), posters
+        self.traced = traced  # how alike a text is whose signature alone is kept (the Akismet API's)
         self.usual = usual  # addresses linking to the host in the day before the hour
         self.vouched = vouched  # a moderator published a held comment naming the host
         self.vouches_read = 0
 
     def similar_texts(self, text, since, limit=20):
         return self.texts
+
+    def traced_likeness(self, text, since):
+        return self.traced
 
     def has_approved_comment(self, email, other_than=None):
         return email in self.approved
@@ -76,6 +80,14 @@ def test_exact_and_near_duplicates():
     assert exact.label == Label.SPAM and "duplicate" in codes(exact)
     assert "duplicate" in codes(near)
     assert "duplicate" not in codes(judge(CommentDraft(text="Danke!"), history=History(texts=["Danke!"])))
+
+
+def test_a_near_repeat_known_by_its_signature_alone():
+    text = "Dieser Kommentar wurde schon einmal fast genau so gepostet, Wort für Wort."
+    near = judge(CommentDraft(text=text), history=History(traced=0.86))
+    assert near.label == Label.SPAM and "about 86% alike" in near.reasons[0].message
+    assert "duplicate" not in codes(judge(CommentDraft(text=text), history=History(traced=0.7)))
+    assert "duplicate" not in codes(judge(CommentDraft(text="Danke, toll!"), history=History(traced=0.9)))
 
 
 def test_a_shared_link_is_no_repeat_but_the_same_words_with_other_links_are():

@@ -27,7 +27,7 @@ from tests.conftest import database_for
 from tests.store.test_store import add_comment
 
 # Tables that grow with the site's traffic: a plan may search them, never walk them.
-GROWING = ("SCAN comments", "SCAN audit_log", "SCAN akismet_links", "SCAN akismet_texts")
+GROWING = ("SCAN comments", "SCAN audit_log", "SCAN akismet_links", "SCAN akismet_texts", "SCAN akismet_text_bands")
 
 
 def statements_of(engine: Any, work: Callable[[], object]) -> list[tuple[str, Any]]:
@@ -53,7 +53,8 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
     for n in range(60):
         add_comment(store, f"Kommentar {n} zur Sanierung der Brücke", created=now - n * 86_400,
                     status=(Status.PUBLISHED, Status.PENDING, Status.SPAM)[n % 3])
-    history = KeyHistory(store, kiebitz.akismet.add_key("https://zeitung.example"), "0" * 40, "f" * 40)
+    trace = kiebitz.akismet.tracer.trace("Ein Kommentar, lang genug für eine Wiederholung")
+    history = KeyHistory(store, kiebitz.akismet.add_key("https://zeitung.example"), trace, "f" * 40)
     uris = ["/a"] + [f"/fehlt/{n}" for n in range(20)]
     work: dict[str, Callable[[], object]] = {
         "pending queue": lambda: kiebitz.queues.page(QueueFilter()),
@@ -70,6 +71,7 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
                                        history.link_posters("pool.example", now - 90_000, now - 3600),
                                        history.moderator_published_link("pool.example", now - 90_000)),
         "Akismet repeats": lambda: history.similar_texts("Kommentar", now - 7 * 86_400),
+        "Akismet near repeats": lambda: history.traced_likeness("Kommentar", now - 7 * 86_400),
     }
     with store.engine.connect() as connection:
         for name, run in work.items():

@@ -1,0 +1,47 @@
+"""Keyed MinHash signatures: they estimate how alike two texts are, and only under the secret that made them."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from kiebitz import fingerprint
+from kiebitz.fingerprint import KeyedMinHash, signature_bands, signature_likeness, similarity
+
+WORDS = ("Gemeinderat Haushalt Sanierung Grundschule Turnhalle Bürgermeister Antrag Sitzung Kosten Millionen "
+         "Verkehr Radweg Innenstadt Parkplätze Anwohner Baustelle Sommer Ferien Kinder Eltern Schule").split()
+
+
+def variants(count: int, seed: int = 7) -> list[tuple[str, str]]:
+    """Pairs of a text and a copy with up to a third of its words changed: the alike and the not so alike."""
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(count):
+        words = rng.choices(WORDS, k=rng.randint(8, 20))
+        changed = list(words)
+        for _ in range(rng.randint(0, len(words) // 3)):
+            changed[rng.randrange(len(changed))] = rng.choice(["und", "aber", "leider", "Stadt"])
+        pairs.append((fingerprint.normalise(" ".join(words)), fingerprint.normalise(" ".join(changed))))
+    return pairs
+
+
+def test_the_share_of_agreeing_positions_estimates_the_similarity():
+    minhash = KeyedMinHash(b"site secret")
+    errors = np.array([signature_likeness(minhash.signature(a), minhash.signature(b)) - similarity(a, b)
+                       for a, b in variants(200)])
+    assert abs(errors.mean()) < 0.01 and errors.std() < 0.05  # 128 positions: about ±0.035 at 0.8
+
+
+def test_a_signature_belongs_to_its_secret():
+    text = fingerprint.normalise("Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse")
+    ours, theirs = KeyedMinHash(b"site secret"), KeyedMinHash(b"another secret")
+    assert ours.signature(text) == KeyedMinHash(b"site secret").signature(text)  # every worker agrees
+    assert len(ours.signature(text)) == 4 * fingerprint.SIGNATURE_SIZE
+    assert signature_likeness(ours.signature(text), theirs.signature(text)) < 0.1  # a guess without it tells nothing
+
+
+def test_alike_texts_share_a_band_key():
+    minhash = KeyedMinHash(b"site secret")
+    a, b = next((a, b) for a, b in variants(50) if similarity(a, b) >= 0.85)
+    assert set(signature_bands(minhash.signature(a))) & set(signature_bands(minhash.signature(b)))
