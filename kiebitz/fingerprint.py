@@ -27,6 +27,7 @@ BANDS, ROWS = 6, 3
 # A keyed signature's length: the share of agreeing positions estimates a Jaccard similarity of 0.8 within
 # about ±0.035 (one standard deviation), so the near-repeat threshold errs by a few points at most.
 SIGNATURE_SIZE = 128
+SIGNATURE_BLOCK = 2048  # shingles hashed at a time: 2 MB of table
 _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20261128)  # fixed: band keys must agree across processes and restarts
 _A = _rng.integers(1, 1 << 31, BANDS * ROWS, dtype=np.uint64)
@@ -51,7 +52,7 @@ def band_keys(text: str) -> list[str]:
     return [f"{band}:{zlib.crc32(signature[band * ROWS:(band + 1) * ROWS].tobytes()):08x}" for band in range(BANDS)]
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=64)  # a post compares with 5 candidates; a 10,000-character text's set is 1 MB
 def _shingles_of(text: str) -> frozenset[str]:
     return shingles(normalise(text))
 
@@ -76,10 +77,14 @@ class KeyedMinHash:
 
     def signature(self, text: str) -> bytes:
         """The signature of the text's 4-character shingles (as ``similarity`` reads them): 128 values of 4 bytes."""
-        grams = _shingles_of(text)
+        grams = shingles(normalise(text))  # not cached: an Akismet check's text may be a megabyte
         hashes = np.fromiter((zlib.crc32(gram.encode("utf-8")) for gram in grams), dtype=np.uint64, count=len(grams))
-        with np.errstate(over="ignore"):  # the wrap-around is the hash
-            minimum = ((np.outer(hashes, self._a) + self._b) >> np.uint64(32)).min(axis=0)
+        minimum = np.full(SIGNATURE_SIZE, np.iinfo(np.uint64).max, dtype=np.uint64)
+        # In blocks: an Akismet client may send a megabyte of text, and its table at once took 800 MB.
+        for start in range(0, len(hashes), SIGNATURE_BLOCK):
+            with np.errstate(over="ignore"):  # the wrap-around is the hash
+                block = (np.outer(hashes[start:start + SIGNATURE_BLOCK], self._a) + self._b) >> np.uint64(32)
+            np.minimum(minimum, block.min(axis=0), out=minimum)
         return minimum.astype("<u4").tobytes()
 
 

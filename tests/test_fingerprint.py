@@ -45,3 +45,14 @@ def test_alike_texts_share_a_band_key():
     minhash = KeyedMinHash(b"site secret")
     a, b = next((a, b) for a, b in variants(50) if similarity(a, b) >= 0.85)
     assert set(signature_bands(minhash.signature(a))) & set(signature_bands(minhash.signature(b)))
+
+
+def test_a_long_text_is_signed_in_blocks_with_the_same_result(monkeypatch):
+    """An Akismet client may send a megabyte: its shingles are hashed a block at a time, not all at once."""
+    rng = random.Random(3)
+    text = fingerprint.normalise(" ".join(rng.choices(WORDS, k=3000)) + "".join(rng.choices("abcdefghij", k=9000)))
+    minhash = KeyedMinHash(b"site secret")
+    in_blocks = minhash.signature(text)
+    assert len(fingerprint.shingles(text)) > 2 * fingerprint.SIGNATURE_BLOCK
+    monkeypatch.setattr(fingerprint, "SIGNATURE_BLOCK", 10**9)
+    assert minhash.signature(text) == in_blocks
