@@ -147,6 +147,11 @@ def test_a_link_flood_waits_for_approval_and_the_owners_approval_ends_it(akismet
     assert (status_of(wordpress, late), akismet_result(wordpress, late)) == ("1", "false")
 
 
+POWER_CUT = ["Seit heute Morgen kein Strom in der Nordstadt, Details: {}", "Bei uns in Ebersheim ist es auch dunkel: {}",
+             "Der Versorger schreibt, bis Mittag sei alles wieder da: {}", "Ampeln ausgefallen, bitte vorsichtig: {}",
+             "Auch das Krankenhaus läuft auf Notstrom: {}", "Hier die Karte der betroffenen Straßen: {}"]
+
+
 def test_the_must_use_plugin_in_the_docs_routes_akismet_alone(akismet_key_entered, admin, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]
                                                               wordpress: WordPress) -> None:
     documented = (Path(__file__).parents[2] / "docs" / "akismet.md").read_text(encoding="utf-8")
@@ -161,6 +166,10 @@ def test_the_must_use_plugin_in_the_docs_routes_akismet_alone(akismet_key_entere
         assert int(key_sites(kiebitz, akismet_key_entered)["api_calls"]) == before + 1
         doubtful = post_comment(wordpress, HELLO_WORLD, "Tom Berger", "tom.berger@example.de", ALSO_DOUBTFUL, address="127.0.6.1")
         assert (status_of(wordpress, doubtful), akismet_result(wordpress, doubtful)) == ("0", "false")  # held
+        report = "https://kreisblatt.example/stromausfall"  # the snippet says it can hold: a flood waits too
+        flood = [post_comment(wordpress, HELLO_WORLD, f"Leser {number}", f"leser{number}@example.de",
+                              text.format(report), address=f"127.0.6.{number + 2}") for number, text in enumerate(POWER_CUT)]
+        assert [status_of(wordpress, comment) for comment in flood] == ["1"] * 5 + ["0"]
     finally:
         mu_plugin.unlink()
         activate(admin, wordpress, "kiebitz/kiebitz.php")
