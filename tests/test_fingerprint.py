@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 from kiebitz import fingerprint
-from kiebitz.fingerprint import KeyedMinHash, signature_bands, signature_likeness, similarity
+from kiebitz.fingerprint import MinHash, signature_bands, signature_likeness, similarity
 
 WORDS = ("Gemeinderat Haushalt Sanierung Grundschule Turnhalle Bürgermeister Antrag Sitzung Kosten Millionen "
          "Verkehr Radweg Innenstadt Parkplätze Anwohner Baustelle Sommer Ferien Kinder Eltern Schule").split()
@@ -27,7 +27,7 @@ def variants(count: int, seed: int = 7) -> list[tuple[str, str]]:
 
 
 def test_the_share_of_agreeing_positions_estimates_the_similarity():
-    minhash = KeyedMinHash(b"site secret")
+    minhash = MinHash(b"site secret")
     errors = np.array([signature_likeness(minhash.signature(a), minhash.signature(b)) - similarity(a, b)
                        for a, b in variants(200)])
     assert abs(errors.mean()) < 0.01 and errors.std() < 0.05  # 128 positions: about ±0.035 at 0.8
@@ -35,14 +35,14 @@ def test_the_share_of_agreeing_positions_estimates_the_similarity():
 
 def test_a_signature_belongs_to_its_secret():
     text = fingerprint.normalise("Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse")
-    ours, theirs = KeyedMinHash(b"site secret"), KeyedMinHash(b"another secret")
-    assert ours.signature(text) == KeyedMinHash(b"site secret").signature(text)  # every worker agrees
+    ours, theirs = MinHash(b"site secret"), MinHash(b"another secret")
+    assert ours.signature(text) == MinHash(b"site secret").signature(text)  # every worker agrees
     assert len(ours.signature(text)) == 4 * fingerprint.SIGNATURE_SIZE
     assert signature_likeness(ours.signature(text), theirs.signature(text)) < 0.1  # a guess without it tells nothing
 
 
 def test_alike_texts_share_a_band_key():
-    minhash = KeyedMinHash(b"site secret")
+    minhash = MinHash(b"site secret")
     a, b = next((a, b) for a, b in variants(50) if similarity(a, b) >= 0.85)
     assert set(signature_bands(minhash.signature(a))) & set(signature_bands(minhash.signature(b)))
 
@@ -51,7 +51,7 @@ def test_a_long_text_is_signed_in_blocks_with_the_same_result(monkeypatch):
     """An Akismet client may send a megabyte: its shingles are hashed a block at a time, not all at once."""
     rng = random.Random(3)
     text = fingerprint.normalise(" ".join(rng.choices(WORDS, k=3000)) + "".join(rng.choices("abcdefghij", k=9000)))
-    minhash = KeyedMinHash(b"site secret")
+    minhash = MinHash(b"site secret")
     in_blocks = minhash.signature(text)
     assert len(fingerprint.shingles(text)) > 2 * fingerprint.SIGNATURE_BLOCK
     monkeypatch.setattr(fingerprint, "SIGNATURE_BLOCK", 10**9)

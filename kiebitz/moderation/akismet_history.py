@@ -12,7 +12,7 @@ are kept, neither its text nor its address:
   ends a flood as publishing a held comment does on our own comments. A
   submit-spam of the same comment takes the vouch back.
 - a keyed hash of its words (``akismet_texts``: case, punctuation and links left
-  out) and a keyed MinHash signature of them (fingerprint.KeyedMinHash), with the
+  out) and a keyed MinHash signature of them (fingerprint.MinHash under the secret), with the
   signature's band keys (``akismet_text_bands``), for the week the repeat rule
   looks back. The same words are an exact repeat; a signature agreeing with this
   one's in 80 % of its positions is a near repeat, as 80 % alike texts are in our
@@ -81,7 +81,7 @@ class TextTracer:
 
     def __init__(self, signer: Signer) -> None:
         self.signer = signer
-        self.minhash = fingerprint.KeyedMinHash(signer.keyed_hash("akismet-minhash", "").encode())
+        self.minhash = fingerprint.MinHash(signer.keyed_hash("akismet-minhash", "").encode())
 
     def trace(self, text: str) -> TextTrace:
         words = fingerprint.normalise(rules.without_links(text))

@@ -221,7 +221,7 @@ akismet_links = Table(
 )
 
 # A keyed hash of each check's words (links left out), for exact repeats by other commenters, and a keyed
-# MinHash signature of them (fingerprint.KeyedMinHash; none in rows from before 0019), for near repeats,
+# MinHash signature of them (fingerprint.MinHash under the secret; none in rows from before 0019), for near repeats,
 # kept for a week; the signature's band keys find the checks to compare it with.
 akismet_texts = Table(
     "akismet_texts",

@@ -23,7 +23,7 @@ from kiebitz.store.dump import export_lines
 from kiebitz.store.engine import migrate, open_engine
 from kiebitz.store.queues import QueueFilter
 from tests.api.test_serve import URI, post_through_proxy, serve
-from tests.conftest import make_settings
+from tests.conftest import Poster, make_settings
 
 WORDS = ("Brücke Bus Miete Radweg Schule Markt Hafen Rathaus Kita Ampel Sanierung Haushalt Wetter Konzert Museum "
          "Bibliothek Sportplatz Baustelle Stadtrat Bürgerbus").split()
@@ -135,3 +135,30 @@ def test_a_database_at_the_newest_migration_is_opened_without_alembic(tmp_path: 
               "print(sorted(name for name in sys.modules if name.startswith('alembic')))")
     loaded = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+RECENT = "Die Sanierung der Brücke am Hafen dauert länger als der Stadtrat im Frühjahr versprochen hat."
+OLD = "Der Bürgerbus fährt jetzt auch sonntags zum Sportplatz, das hat lange gedauert."
+
+
+def test_the_last_weeks_band_keys_are_made_anew_when_their_permutations_change(tmp_path: Path) -> None:
+    """Migration 0020: keys from the old permutations would never meet a new comment's; the week the repeat
+    rule compares with gets the keys ``band_keys`` gives now, and older comments keep theirs."""
+    from kiebitz.fingerprint import band_keys
+
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+        poster = Poster(client)
+        assert [poster.post(text=text).status_code for text in (RECENT, OLD)] == [201, 201]
+    engine = open_engine(settings.database)
+    with engine.begin() as db:
+        db.execute(text("UPDATE comment_bands SET band = 'old:' || band"))
+        db.execute(text("UPDATE comments SET created = created - 8 * 86400 WHERE text = :old"), {"old": OLD})
+        db.execute(text("UPDATE alembic_version SET version_num = '0019'"))
+    migrate(engine)
+    with engine.connect() as db:
+        kept = db.execute(text("SELECT c.text, b.band FROM comment_bands b JOIN comments c ON c.id = b.comment_id")).all()
+    engine.dispose()
+    assert sorted(band for words, band in kept if words == RECENT) == sorted(band_keys(RECENT))
+    assert all(band.startswith("old:") for words, band in kept if words == OLD)
+
