@@ -52,6 +52,7 @@ bench: install system-deps
 	$(BIN)/python bench/spam_lists.py
 	$(BIN)/python bench/akismet_poisoning.py
 	$(BIN)/python bench/akismet_repeats.py
+	$(BIN)/python bench/near_repeats.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
 	$(BIN)/python bench/export_import.py
