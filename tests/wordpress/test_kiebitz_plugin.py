@@ -12,13 +12,17 @@ from playwright.sync_api import expect
 
 from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
-from tests.wordpress.test_akismet_plugin import EVERYDAY, HELLO_WORLD, key_sites, status_of
+from tests.wordpress.test_akismet_plugin import HELLO_WORLD, key_sites, status_of
 
 pytestmark = pytest.mark.browser
 
 SETTINGS = "/wp-admin/options-general.php?page=kiebitz"
 # Between 0.5 and 0.9, also after test_akismet_plugin.py's owner approved a doubtful comment (the key learned it)
 DOUBTFUL = "Hi, I found your blog on Google, really useful content, keep it up"
+# its own words: the Akismet plugin's tests post theirs to the same Kiebitz key, and a near repeat by another
+# reader is spam
+NEIGHBOUR = ("Die neue Buslinie zum Bahnhof ist ein Gewinn für unser Viertel, endlich kommt man abends ohne Auto "
+             "nach Hause. Grüße aus dem Nachbarort.")
 BLATANT_SPAM = ("BUY CHEAP VIAGRA CIALIS NOW!!! best price no prescription http://pills.example/buy "
                 "http://pills.example/order http://pills.example/cheap casino bonus")
 
@@ -89,7 +93,7 @@ def without_akismet(admin, wordpress: WordPress) -> Iterator[None]:  # type: ign
 @pytest.mark.usefixtures("without_akismet")
 def test_without_akismet_the_plugin_checks_and_reports_itself(admin, wordpress: WordPress, kiebitz: Kiebitz,  # type: ignore[no-untyped-def]
                                                               key: str) -> None:
-    ham = post_comment(wordpress, HELLO_WORLD, "Jürgen Haas", "j.haas@example.de", EVERYDAY + " Grüße aus dem Nachbarort.")
+    ham = post_comment(wordpress, HELLO_WORLD, "Jürgen Haas", "j.haas@example.de", NEIGHBOUR)
     spam = post_comment(wordpress, HELLO_WORLD, "pills", "pills@example.com", BLATANT_SPAM, url="http://pills.example/")
     assert (status_of(wordpress, ham), kiebitz_result(wordpress, ham)) == ("1", "false")
     assert (status_of(wordpress, spam), kiebitz_result(wordpress, spam)) == ("spam", "true")  # kept in spam, not discarded
