@@ -136,7 +136,8 @@ RETENTION_EVERY = 3600.0  # seconds between two purges; the first runs at start
 
 async def keep_retention(kiebitz: Kiebitz) -> None:
     """Spam older than ``spam_retention_days`` is deleted and IP data older than ``ip_retention_days`` forgotten,
-    at start and then every hour, as the privacy page promises. Every worker does it: a purge finds little
+    at start and then every hour, as the privacy page promises; so are the traces the repeat and flood rules
+    no longer read. Every worker does it: a purge finds little
     the second time, and no worker has to be the one that remembers."""
     settings = kiebitz.settings
     while True:
@@ -145,6 +146,7 @@ async def keep_retention(kiebitz: Kiebitz) -> None:
             spam, forgotten = await asyncio.to_thread(
                 kiebitz.store.purge, now - settings.spam_retention_days * 86400, now - settings.ip_retention_days * 86400)
             await asyncio.to_thread(kiebitz.akismet.forget_old_traces, now)
+            await asyncio.to_thread(kiebitz.store.forget_old_bands, now)
         except Exception:  # noqa: BLE001 - a failed purge is tried again in an hour; the server serves on
             log.exception("retention purge failed")
         else:

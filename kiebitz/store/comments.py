@@ -36,6 +36,9 @@ Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
 PURGE_BATCH = 2000  # rows one retention transaction changes (Store.purge)
 PURGE_PAUSE = 0.05  # seconds between two of them, so that waiting posts take the write lock (it is not fair)
+# spam.filter's duplicate_window: the repeat rule reads no older band keys, so none are kept longer (six rows a
+# comment, kept for good, were 45 MB per 100,000 comments)
+BANDS_KEPT = 7 * 86_400
 BLOCK_RULES_MAX_AGE = 1.0  # seconds until a block rule added by another process holds here too
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -319,11 +322,13 @@ class Store:
             for values in rows
         ]
         ids = [int(row_id) for row_id in db.execute(INSERT_COMMENTS, rows).scalars()]
+        recent = time.time() - BANDS_KEPT
         bands = [
             {"band": band, "comment_id": comment_id, "created": values["created"]}
-            for comment_id, values in zip(ids, rows, strict=True) if values["text"] for band in band_keys(values["text"])
+            for comment_id, values in zip(ids, rows, strict=True) if values["text"] and values["created"] >= recent
+            for band in band_keys(values["text"])
         ]
-        if bands:  # a deleted comment without text (an import's) has none
+        if bands:  # none for a deleted comment without text, or for an import's older than a week
             db.execute(INSERT_BAND, bands)
         db.execute(INSERT_AUDIT, [
             {"comment_id": comment_id, "actor": actor, "at": values["created"], "from_status": None,
@@ -544,6 +549,27 @@ class Store:
             db.execute(update(reports).where(and_(reports.c.created < ip_older_than, reports.c.reporter.like("h:%")))
                        .values(reporter=literal("forgotten:") + cast(reports.c.id, String)))
         return purged, forgotten
+
+    def forget_old_bands(self, now: float) -> int:
+        """Drop the band keys of comments older than ``BANDS_KEPT``, which the repeat rule no longer reads.
+
+        Comment ids grow with time, so the rows go by ranges of ``comment_id`` (ix_comment_bands_comment) up to
+        the first comment of the week kept, ``PURGE_BATCH`` comments at a time with a pause after each, as in
+        ``purge``: the first purge of a large site drops six rows of nearly every comment.
+        """
+        comments, bands = schema.comments, schema.comment_bands
+        with self.read() as db:
+            lowest = db.execute(select(func.min(bands.c.comment_id))).scalar()
+            first_kept = db.execute(select(func.min(comments.c.id)).where(comments.c.created >= now - BANDS_KEPT)).scalar()
+            if first_kept is None:  # no comment this week
+                first_kept = (db.execute(select(func.max(comments.c.id))).scalar() or 0) + 1
+        dropped = 0
+        for start in range(lowest or first_kept, first_kept, PURGE_BATCH):
+            with self.write() as db:
+                span = and_(bands.c.comment_id >= start, bands.c.comment_id < min(start + PURGE_BATCH, first_kept))
+                dropped += int(db.execute(delete(bands).where(span)).rowcount or 0)
+            time.sleep(PURGE_PAUSE)
+        return dropped
 
     def count_today(self, name: str, amount: int = 1) -> None:
         """A daily counter for what leaves no row behind, such as discarded spam."""

@@ -27,7 +27,8 @@ from tests.conftest import database_for
 from tests.store.test_store import add_comment
 
 # Tables that grow with the site's traffic: a plan may search them, never walk them.
-GROWING = ("SCAN comments", "SCAN audit_log", "SCAN akismet_links", "SCAN akismet_texts", "SCAN akismet_text_bands")
+GROWING = ("SCAN comments", "SCAN audit_log", "SCAN akismet_links", "SCAN akismet_texts", "SCAN akismet_text_bands",
+           "SCAN comment_bands")
 
 
 def statements_of(engine: Any, work: Callable[[], object]) -> list[tuple[str, Any]]:
@@ -64,6 +65,7 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "counts": lambda: kiebitz.comments.counts("default", uris),
         "metrics": lambda: read_totals(store),
         "retention purge": lambda: store.purge(now - 30 * 86_400, now - 7 * 86_400),
+        "band keys purge": lambda: store.forget_old_bands(now + 30 * 86_400),
         "link flood": lambda: (store.link_posters("pool.example", now - 3600),
                                store.link_posters("pool.example", now - 90_000, now - 3600),
                                store.moderator_published_link("pool.example", now - 90_000)),

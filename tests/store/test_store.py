@@ -99,6 +99,29 @@ def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
 
 
 @pytest.mark.usefixtures("database_backend")
+def test_band_keys_are_kept_for_the_week_the_repeat_rule_reads(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(comments_module, "PURGE_BATCH", 2)
+    monkeypatch.setattr(comments_module, "PURGE_PAUSE", 0)
+    store = fresh_store(tmp_path)
+    weeks_ago = time.time() - 15 * 86_400
+    add_comment(store, "Ein Kommentar aus der alten WordPress-Seite", created=weeks_ago)  # as an import brings it
+    aging = [add_comment(store, f"Ein Kommentar von letzter Woche, Nummer {n}") for n in range(5)]
+    fresh = add_comment(store, "Ein Kommentar von heute")
+    bands = comments_module.schema.comment_bands
+    with store.write() as db:
+        db.execute(text("UPDATE comments SET created = :then WHERE id < :fresh"), {"then": weeks_ago, "fresh": fresh})
+
+    def holders() -> list[int]:
+        with store.read() as db:
+            return sorted({row.comment_id for row in db.execute(bands.select())})
+
+    assert holders() == [*aging, fresh]  # an imported comment older than a week gets none
+    assert store.forget_old_bands(time.time()) == 5 * BANDS
+    assert holders() == [fresh]
+    assert store.forget_old_bands(time.time()) == 0
+
+
+@pytest.mark.usefixtures("database_backend")
 def test_every_reference_to_a_comment_is_indexed(tmp_path: Path):
     """Deleting a comment makes the database look up each row that refers to it; without an index leading
     with that column it reads the whole table per deleted comment (the retention purge at a million comments
