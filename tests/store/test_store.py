@@ -16,6 +16,7 @@ from kiebitz.config import Settings
 from kiebitz.domain import Status
 from kiebitz.fingerprint import BANDS
 from kiebitz.moderation.comments import Client
+from kiebitz.spam.filter import Thresholds
 from kiebitz.store.comments import (
     APPROVED_BY_EMAIL,
     CHECKPOINT_EVERY,
@@ -119,6 +120,7 @@ def test_band_keys_are_kept_for_the_week_the_repeat_rule_reads(tmp_path: Path, m
     assert store.forget_old_bands(time.time()) == 5 * BANDS
     assert holders() == [fresh]
     assert store.forget_old_bands(time.time()) == 0
+    assert comments_module.BANDS_KEPT == Thresholds().duplicate_window  # the repeat rule's week
 
 
 @pytest.mark.usefixtures("database_backend")
