@@ -39,6 +39,9 @@ PURGE_PAUSE = 0.05  # seconds between two of them, so that waiting posts take th
 # spam.filter's duplicate_window: the repeat rule reads no older band keys, so none are kept longer (six rows a
 # comment, kept for good, were 45 MB per 100,000 comments)
 BANDS_KEPT = 7 * 86_400
+# comments whose band keys one purge transaction drops: their rows sit all over the band index, and 2,000
+# comments' (12,000 rows) held the write lock for 0.3 s at a million comments
+BANDS_PURGE_BATCH = 500
 BLOCK_RULES_MAX_AGE = 1.0  # seconds until a block rule added by another process holds here too
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -554,19 +557,21 @@ class Store:
         """Drop the band keys of comments older than ``BANDS_KEPT``, which the repeat rule no longer reads.
 
         Comment ids grow with time, so the rows go by ranges of ``comment_id`` (ix_comment_bands_comment) up to
-        the first comment of the week kept, ``PURGE_BATCH`` comments at a time with a pause after each, as in
+        the week's first comment (the earliest by ix_comments_created: a min(id) over the week read a million
+        comment site's 230,000 entries), ``BANDS_PURGE_BATCH`` comments at a time with a pause after each, as in
         ``purge``: the first purge of a large site drops six rows of nearly every comment.
         """
         comments, bands = schema.comments, schema.comment_bands
         with self.read() as db:
             lowest = db.execute(select(func.min(bands.c.comment_id))).scalar()
-            first_kept = db.execute(select(func.min(comments.c.id)).where(comments.c.created >= now - BANDS_KEPT)).scalar()
+            first_kept = db.execute(select(comments.c.id).where(comments.c.created >= now - BANDS_KEPT)
+                                    .order_by(comments.c.created).limit(1)).scalar()
             if first_kept is None:  # no comment this week
                 first_kept = (db.execute(select(func.max(comments.c.id))).scalar() or 0) + 1
         dropped = 0
-        for start in range(lowest or first_kept, first_kept, PURGE_BATCH):
+        for start in range(lowest or first_kept, first_kept, BANDS_PURGE_BATCH):
             with self.write() as db:
-                span = and_(bands.c.comment_id >= start, bands.c.comment_id < min(start + PURGE_BATCH, first_kept))
+                span = and_(bands.c.comment_id >= start, bands.c.comment_id < min(start + BANDS_PURGE_BATCH, first_kept))
                 dropped += int(db.execute(delete(bands).where(span)).rowcount or 0)
             time.sleep(PURGE_PAUSE)
         return dropped

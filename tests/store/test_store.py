@@ -101,7 +101,7 @@ def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
 
 @pytest.mark.usefixtures("database_backend")
 def test_band_keys_are_kept_for_the_week_the_repeat_rule_reads(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(comments_module, "PURGE_BATCH", 2)
+    monkeypatch.setattr(comments_module, "BANDS_PURGE_BATCH", 2)
     monkeypatch.setattr(comments_module, "PURGE_PAUSE", 0)
     store = fresh_store(tmp_path)
     weeks_ago = time.time() - 15 * 86_400
