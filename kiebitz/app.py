@@ -137,8 +137,8 @@ RETENTION_EVERY = 3600.0  # seconds between two purges; the first runs at start
 async def keep_retention(kiebitz: Kiebitz) -> None:
     """Spam older than ``spam_retention_days`` is deleted and IP data older than ``ip_retention_days`` forgotten,
     at start and then every hour, as the privacy page promises; so are the traces the repeat and flood rules
-    no longer read. Every worker does it: a purge finds little
-    the second time, and no worker has to be the one that remembers."""
+    no longer read. Every worker does it: a purge finds little the second time, and no worker has to be the
+    one that remembers."""
     settings = kiebitz.settings
     while True:
         now = time.time()

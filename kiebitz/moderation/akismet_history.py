@@ -12,9 +12,9 @@ are kept, neither its text nor its address:
   ends a flood as publishing a held comment does on our own comments. A
   submit-spam of the same comment takes the vouch back.
 - a keyed hash of its words (``akismet_texts``: case, punctuation and links left
-  out) and a keyed MinHash signature of them (fingerprint.MinHash under the secret), with the
-  signature's band keys (``akismet_text_bands``), for the week the repeat rule
-  looks back. The same words are an exact repeat; a signature agreeing with this
+  out) and a MinHash signature of them under the server's secret
+  (fingerprint.MinHash), with the signature's band keys (``akismet_text_bands``),
+  for the week the repeat rule looks back. The same words are an exact repeat; a signature agreeing with this
   one's in 80 % of its positions is a near repeat, as 80 % alike texts are in our
   own section. Only a repeat by another commenter counts (another fingerprint:
   the Akismet plugin checks a held comment again when the owner asks it to).
