@@ -32,6 +32,7 @@ from kiebitz.notify.mail import ModeratorLinks
 from kiebitz.portability import FOREIGN_FORMATS
 from kiebitz.portability.imports import import_upload
 from kiebitz.spam.rules import block_rule_problem
+from kiebitz.spam.wording import worded
 from kiebitz.store.comments import Store
 from kiebitz.store.queues import COUNT_LIMIT, PAGE_SIZE, QueueFilter, Queues
 
@@ -41,6 +42,7 @@ templates = Environment(loader=PackageLoader("kiebitz.admin", "templates"), auto
 templates.filters["when"] = lambda value: datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M")
 # Threads made before uris were checked may hold any text: link only to a page address.
 templates.filters["page_link"] = lambda uri: uri if validation.PAGE_ADDRESS.match(uri) else "#"
+templates.filters["worded"] = worded  # the filter's reasons in the admin's language: {{ r.message | worded(lang) }}
 
 
 def _plain(value: Any) -> Any:

@@ -173,7 +173,8 @@ def router(service: AkismetService) -> APIRouter:
             headers["X-Kiebitz-Hold"] = "true"
         if result.verdict is not None and (result.hold or result.is_spam):  # shown to the site's moderators
             headers["X-Kiebitz-Score"] = f"{result.verdict.probability:.2f}"
-            headers["X-Kiebitz-Why"] = quote(why(result.verdict), safe=" ;,'()")  # header values are Latin-1
+            reasons = why(result.verdict, fields.get("blog_lang", ""))
+            headers["X-Kiebitz-Why"] = quote(reasons, safe=" ;,'()")  # header values are Latin-1
         if service.spam_filter.shadow and result.verdict is not None:
             headers["X-Kiebitz-Would-Be"] = result.verdict.label.value  # shadow mode: what it would have answered
         return text("true" if result.is_spam else "false", headers)

@@ -37,6 +37,7 @@ from kiebitz.spam import rules
 from kiebitz.spam.filter import FloodMemory, SpamFilter, decide
 from kiebitz.spam.store import KEY_BATCH, LearningModel
 from kiebitz.spam.tokenizer import hostname
+from kiebitz.spam.wording import worded
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
 
@@ -64,10 +65,11 @@ class CheckResult:
     hold: bool = False  # "false", but the widget would hold it for a moderator (X-Kiebitz-Hold)
 
 
-def why(verdict: Verdict) -> str:
-    """The verdict's strongest evidence for spam, as a moderator reads it beside a held comment."""
+def why(verdict: Verdict, language: str = "") -> str:
+    """The verdict's strongest evidence for spam, as a moderator reads it beside a held comment: in German for a
+    blog whose ``blog_lang`` is German."""
     strongest = sorted((reason for reason in verdict.reasons if reason.weight > 0), key=lambda reason: -reason.weight)
-    return "; ".join(reason.message for reason in strongest[:WHY_REASONS])
+    return "; ".join(worded(reason.message, language) for reason in strongest[:WHY_REASONS])
 
 
 def month_now() -> str:

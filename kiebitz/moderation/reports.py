@@ -29,6 +29,7 @@ from kiebitz.moderation.comments import Client
 from kiebitz.moderation.decisions import Moderation
 from kiebitz.notify.statements import GROUNDS, Removal, Statements
 from kiebitz.security import Signer
+from kiebitz.spam.wording import worded
 from kiebitz.store.reports import NOTICE, OBJECTION, Reports
 
 REASONS = ("spam", "insult", "illegal", "other")
@@ -111,7 +112,8 @@ class ReaderReports:
         location = self._location(after)
         if before.status != status and before.status != Status.SPAM and before.email:
             removal = Removal(ground if status == Status.DELETED else "spam", explanation, len(notices),
-                              self._held_by(comment_id, before), filter_reasons=_reasons_of(before))
+                              self._held_by(comment_id, before),
+                              filter_reasons=_reasons_of(before, self.settings.language))
             self.statements.statement(before, location, removal)
             if removal.ground != "spam":
                 self.store.audit(comment_id, actor, "statement of reasons mailed to the author")
@@ -193,6 +195,8 @@ def notice_values(payload: dict[str, Any]) -> dict[str, Any]:
             "reporter_email": email, "good_faith": good_faith}
 
 
-def _reasons_of(comment: Comment) -> str:
-    return "; ".join(str(reason.get("message", "")) for reason in comment.reasons[:2]) if comment.reasons else ""
+def _reasons_of(comment: Comment, language: str) -> str:
+    """The filter's first two reasons, in the statement's language."""
+    messages = [str(reason.get("message", "")) for reason in (comment.reasons or [])[:2]]
+    return "; ".join(worded(message, language) for message in messages)
 

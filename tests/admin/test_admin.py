@@ -112,6 +112,13 @@ def test_comment_page_shows_verdict_email_network_and_history(app, admin, poster
     assert "anna" in page and "pending → published" in page
 
 
+def test_a_german_admin_reads_the_filters_reasons_in_german(app, admin, poster):
+    comment_id = poster.post(text="Schaut mal [url=http://angebot.example]hier[/url] vorbei").json()["id"]
+    assert status_of(app, comment_id) == Status.SPAM
+    for page in (app.get(f"/admin/comments/{comment_id}").text, app.get("/admin/?status=spam").text):
+        assert "BBCode-Links, die diese Website nie darstellt" in page and "which this site never renders" not in page
+
+
 def test_actions_edit_reply_pin_close_block(app, admin, poster):
     kiebitz = app.app.state.kiebitz
     comment_id = poster.post(website="https://seo.example").json()["id"]

@@ -82,6 +82,9 @@ def test_spam_words_the_model_lets_pass_are_held_and_named(app, key):
     assert (listed.text, listed.headers.get("X-Kiebitz-Hold")) == ("false", "true")
     assert float(listed.headers["X-Kiebitz-Score"]) < 0.5
     assert unquote(listed.headers["X-Kiebitz-Why"]).startswith('the text has "Bowtrol", which SmokeDetector lists')
+    german = app.post("/1.1/comment-check", data={  # a German WordPress sends blog_lang=de_DE: the reasons follow
+        **fields, "blog_lang": "de_DE", "comment_content": "Kennt jemand Bowtrol? Hilft das bei Blähungen?"})
+    assert unquote(german.headers["X-Kiebitz-Why"]).startswith("der Text enthält „Bowtrol“, das SmokeDetector")
     number = app.post("/1.1/comment-check", data={**fields, "comment_content": "Support: +1-844-802-7535"})
     assert number.text == "true" and "phone number +1-844-802-7535" in unquote(number.headers["X-Kiebitz-Why"])
 

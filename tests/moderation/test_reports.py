@@ -168,6 +168,19 @@ def test_a_removal_as_spam_sends_no_statement_and_a_plain_deletion_does(app, inb
     assert "keine; eine Person aus der Moderation hat entschieden." in statement
 
 
+def test_a_statement_in_german_gives_the_filters_reasons_in_german(app, inbox):
+    handler, _ = inbox
+    posted = Poster(app).post(text="Quellen: https://eins.example/a https://zwei.example/b https://drei.example/c",
+                              email="autor@example.org")
+    assert posted.status_code == 202  # held for a moderator
+    held = int(posted.json()["id"])
+    Admin(app, "anna").post(f"/admin/comments/{held}/delete")
+    handler.wait(1)
+    [statement] = mails_to(handler, "autor@example.org")
+    assert "beim Absenden zurückgehalten (3 Links, mehr als die erlaubten 2" in statement
+    assert "more than the limit" not in statement
+
+
 def test_erasing_a_readers_data_keeps_the_report_without_name_or_address(app):
     comment_id = published(app)
     report(app, comment_id, **ILLEGAL)
