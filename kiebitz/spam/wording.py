@@ -23,6 +23,7 @@ KINDS = {"word": "Wort", "regex": "regulärer Ausdruck", "email": "E-Mail", "dom
 WOULD = {"held it for moderation": "zur Moderation zurückgehalten", "sent it to the spam queue": "als Spam abgelegt",
          "refused it": "abgelehnt"}
 FIELDS = {"the text": "der Text", "the name": "der Name"}
+RECENT = "eines kürzlich geschriebenen Kommentars"
 # What the model's words and signals are (model.describe), and which way they point
 EVIDENCE = [
     (re.compile(r"the word '(.*)'"), "das Wort „{0}“", "spricht"),
@@ -68,10 +69,9 @@ GERMAN: list[tuple[re.Pattern[str], Wording]] = [
     (re.compile(r"the hidden honeypot field was filled in"), lambda m: "das versteckte Honeypot-Feld war ausgefüllt"),
     (re.compile(r"submitted ([\d.]+) s after the form loaded"),
      lambda m: f"{decimal(m.group(1))} s nach dem Laden des Formulars abgeschickt"),
-    (re.compile(r"exact repeat of a recent comment"), lambda m: "wörtliche Wiederholung eines neueren Kommentars"),
+    (re.compile(r"exact repeat of a recent comment"), lambda m: f"wörtliche Wiederholung {RECENT}"),
     (re.compile(r"near repeat of a recent comment \((about )?(\d+%) alike\)"),
-     lambda m: f"fast wörtliche Wiederholung eines neueren Kommentars (zu {'etwa ' if m.group(1) else ''}"
-               f"{percent(m.group(2))} gleich)"),
+     lambda m: f"fast wörtliche Wiederholung {RECENT} (zu {'etwa ' if m.group(1) else ''}{percent(m.group(2))} gleich)"),
     (re.compile(r"(\d+) links, more than the limit of (\d+)"),
      lambda m: f"{m.group(1)} Links, mehr als die erlaubten {m.group(2)}"),
     (re.compile(r"BBCode link markup, which this site never renders"),

@@ -80,6 +80,6 @@ def test_german_numbers_and_the_model_s_words() -> None:
     assert worded("the words 'click here' point to spam", "de") == "die Wörter „click here“ sprechen für Spam"
     assert worded("the signal 'links=0' points to ham", "de") == "das Signal „links=0“ spricht gegen Spam"
     assert worded("near repeat of a recent comment (about 86% alike)", "de-AT") == \
-        "fast wörtliche Wiederholung eines neueren Kommentars (zu etwa 86 % gleich)"
+        "fast wörtliche Wiederholung eines kürzlich geschriebenen Kommentars (zu etwa 86 % gleich)"
     assert worded("submitted 0.4 s after the form loaded", "de") == "0,4 s nach dem Laden des Formulars abgeschickt"
     assert worded("a reason from an older release", "de") == "a reason from an older release"
