@@ -13,6 +13,10 @@ shortcut: the other corpora's left-out scores come from heads that did see the
 corpus measured (fitting everything anew inside each round would take five
 times as long); only the blend's three numbers could learn from that.
 
+Beside it, the same comments posted to a site in their order, each by a reader
+of its own (`site_verdict_labels`): an exact or near repeat of an earlier row
+goes to the spam queue, as on a site; the rest is as above.
+
 Then each YouTube video is left out in turn (every other row still trained on),
 the German comments held out of training are judged by the full recipe, and
 the left-out model learns from its corpus's moderators: half of the corpus's
@@ -35,7 +39,7 @@ from report import publish  # bench/ is on the path when a script here runs
 from kiebitz.config import Settings
 from kiebitz.domain import CommentDraft, Label
 from kiebitz.spam.corpus import read_corpus
-from kiebitz.spam.evaluation import metrics, verdict_labels, verdict_shares
+from kiebitz.spam.evaluation import metrics, site_verdict_labels, verdict_labels, verdict_shares
 from kiebitz.spam.filter import Thresholds
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.training import (
@@ -68,10 +72,19 @@ def row(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.nda
     """The table's line for these comments, and their probabilities."""
     probability = model.score_many(drafts, vectors)
     auc = f"{metrics(is_spam, probability, thresholds.spam)['roc_auc']:.4f}" if is_spam.any() else "—"
-    labels: list[Label] = verdict_labels(model, drafts, thresholds)
-    shares = verdict_shares(labels, is_spam)
-    cells = f"{shares_cell(shares['spam_verdicts'])} | {shares_cell(shares['ham_verdicts'])}"
+    cells = verdict_cells(verdict_labels(model, drafts, thresholds), is_spam)
     return f"| {name} | {len(drafts)} | {auc} | {cells} |", probability
+
+
+def verdict_cells(labels: list[Label], is_spam: np.ndarray) -> str:
+    shares = verdict_shares(labels, is_spam)
+    return f"{shares_cell(shares['spam_verdicts'])} | {shares_cell(shares['ham_verdicts'])}"
+
+
+def site_row(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray,
+             thresholds: Thresholds) -> str:
+    """The same comments posted to a site in their order, each by a reader of its own: repeats count too."""
+    return f"| {name} | {len(drafts)} | {verdict_cells(site_verdict_labels(model, drafts, thresholds), is_spam)} |"
 
 
 def balanced(is_spam: np.ndarray) -> np.ndarray:
@@ -147,6 +160,8 @@ def main() -> None:
     lines, learning = list(HEADER), ["| site's comments | decisions learned | AUC | spam held or blocked "
                                       "| ham held or blocked |", "|---|---:|---:|---:|---:|"]
     heads, margins, scored = {}, {}, {}
+    site = ["| left out, posted in order | rows | spam published / held / spam queue / refused "
+            "| ham published / held / spam queue / refused |", "|---|---:|---|---|"]
     for name in COMMENTS:
         inside = rows.source == name
         model, head = fit_heads(rows, vectors, ~np.isin(rows.source, left_out_with((name,))), student=True)
@@ -160,6 +175,8 @@ def main() -> None:
         lines.append(line)
         scored[name] = (probability, rows.is_spam[inside])
         print(line, flush=True)
+        site.append(site_row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds))
+        print(site[-1], flush=True)
         learning += adaptation(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], vectors[inside],
                                thresholds)
     if not args.no_videos:
@@ -177,10 +194,14 @@ def main() -> None:
     with_blend(model, head, rows, margins, "", args.data_dir / "patterns")
     for name in HELD_OUT:
         german = read_corpus(args.data_dir / name, other_labels_as_ham=("offense",))
+        german_is_spam = np.array(german.is_spam, dtype=bool)
         lines.append(row(f"{name.removesuffix('.csv')} (held out, all ham)", model, german.drafts,
-                         np.array(german.is_spam, dtype=bool), thresholds, sentence_vectors(german))[0])
+                         german_is_spam, thresholds, sentence_vectors(german))[0])
         print(lines[-1], flush=True)
+        site.append(site_row(f"{name.removesuffix('.csv')} (held out, all ham)", model, german.drafts,
+                             german_is_spam, thresholds))
     publish(lines, args.write, "spam-generalisation")
+    publish(site, args.write, "spam-generalisation-site")
     publish(learning, args.write, "spam-adaptation")
     publish(calibration(scored), args.write, "spam-calibration")
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 import numpy as np
 from sklearn.metrics import f1_score, matthews_corrcoef, roc_auc_score, roc_curve
 
-from kiebitz.domain import CommentDraft, Label
+from kiebitz.domain import BlockRule, CommentDraft, Label
+from kiebitz.fingerprint import band_keys
 from kiebitz.spam.corpus import Corpus
 from kiebitz.spam.filter import Scorer, SpamFilter, Thresholds
 from kiebitz.spam.model import SpamModel
@@ -50,6 +52,50 @@ def verdict_labels(model: Scorer, drafts: list[CommentDraft], thresholds: Thresh
     model, ...); nothing the form or the site's history adds (honeypot, time to submit, repeats, block list)."""
     spam_filter = SpamFilter(model, thresholds)
     return [spam_filter.judge(draft).label for draft in drafts]
+
+
+class PostedInOrder:
+    """The rows before this one as a site's past (spam.filter's ``History``), for the repeat rule: each row
+    posted by a reader of its own, one after the other within the rule's week. Nobody is trusted, nothing
+    blocked, and no link floods: the corpora carry no addresses or times."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.holders: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, text: str) -> None:
+        for band in band_keys(text):
+            self.holders[band].append(len(self.texts))
+        self.texts.append(text)
+
+    def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
+        shared = Counter(number for band in band_keys(text) for number in self.holders.get(band, ()))
+        return [self.texts[number] for number, _ in shared.most_common(limit)]
+
+    def traced_likeness(self, text: str, since: float) -> float:
+        return 0.0
+
+    def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
+        return False
+
+    def block_rules(self) -> list[BlockRule]:
+        return []
+
+    def link_posters(self, host: str, since: float, until: float | None = None) -> int:
+        return 0
+
+    def moderator_published_link(self, host: str, since: float) -> bool:
+        return False
+
+
+def site_verdict_labels(model: Scorer, drafts: list[CommentDraft], thresholds: Thresholds) -> list[Label]:
+    """What a site would decide of these comments posted in their order: ``verdict_labels`` and repeats."""
+    spam_filter = SpamFilter(model, thresholds)
+    history, labels = PostedInOrder(), []
+    for draft in drafts:
+        labels.append(spam_filter.judge(draft, history).label)
+        history.add(draft.text)
+    return labels
 
 
 def verdict_shares(labels: list[Label], is_spam: np.ndarray) -> dict[str, dict[str, float] | None]:

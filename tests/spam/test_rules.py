@@ -222,3 +222,14 @@ def test_an_akismet_clients_blog_is_the_sites_own_host():
 
     assert draft_from({"blog": "https://www.blog.example/", "comment_content": "x"}).own_hosts == {"blog.example"}
     assert draft_from({"blog": "not an address"}).own_hosts == frozenset()
+
+
+def test_a_corpus_posted_in_order_meets_the_repeat_rule():
+    """bench/spam_generalisation.py's site table: each row after the first of a spam run is a repeat."""
+    from kiebitz.spam.evaluation import site_verdict_labels, verdict_labels
+
+    pitch = "Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse, schreib mir"
+    drafts = [CommentDraft(pitch), CommentDraft("Danke für den Bericht über die Grundschule!"),
+              CommentDraft(pitch.replace("500", "600")), CommentDraft(pitch + "!")]
+    assert verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM] * 4
+    assert site_verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM, Label.HAM, Label.SPAM, Label.SPAM]
