@@ -97,9 +97,16 @@ def test_a_shared_link_is_no_repeat_but_the_same_words_with_other_links_are():
     bare = judge(CommentDraft(text=link), probability=0.95, history=earlier)  # the model is sure of a bare link
     assert "duplicate" not in codes(bare) and bare.label == Label.SPAM  # in the spam queue, not discarded
     pitch = "Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse: "
-    again = judge(CommentDraft(text=pitch + "https://b.example/join"), probability=0.95,
+    again = judge(CommentDraft(text=pitch + "https://b.example/join"), probability=0.999,
                   history=History(texts=[pitch + "https://a.example/start?ref=1"]))
     assert "duplicate" in codes(again) and again.label == Label.DISCARD
+
+
+def test_a_repeat_and_a_fairly_sure_model_go_to_the_spam_queue_not_away():
+    """Canned texts come from many people: a repeat refuses only where the model is at the discard threshold."""
+    canned = "Sorry, I'll call later in the meeting, please text me"
+    assert judge(CommentDraft(text=canned), probability=0.95, history=History(texts=[canned])).label == Label.SPAM
+    assert judge(CommentDraft(text=canned), probability=0.999, history=History(texts=[canned])).label == Label.DISCARD
 
 
 def test_block_lists_by_kind():
