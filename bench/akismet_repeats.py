@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from report import publish  # bench/ is on the path when a script here runs
@@ -28,6 +28,7 @@ from kiebitz.config import Settings
 from kiebitz.domain import CommentDraft
 from kiebitz.spam import rules
 from kiebitz.spam.corpus import read_corpus
+from kiebitz.spam.evaluation import PostedInOrder
 
 CORPORA = ("youtube_spam_collection", "sms_spam_collection", "x_janitr_posts", "telegram_radiot_tgspam_samples",
            "stackexchange_titles_smokedetector_2014")
@@ -47,19 +48,16 @@ def fields(number: int, draft: CommentDraft) -> dict[str, str]:
 
 def near_by_texts(drafts: list[CommentDraft]) -> list[bool]:
     """Whether each row is 80 % alike to an earlier one, but not the same words: the texts' own verdict."""
-    words = [rules.without_links(draft.text) for draft in drafts]
-    seen: dict[str, list[int]] = defaultdict(list)
+    earlier = PostedInOrder()  # the rows long enough to repeat, links left out
     near = []
-    for number, text in enumerate(words):
+    for draft in drafts:
+        text = rules.without_links(draft.text)
         if len(fingerprint.normalise(text)) < 20:
             near.append(False)
             continue
-        bands = fingerprint.band_keys(text)
-        earlier = {other for band in bands for other in seen[band]}
-        alike = [fingerprint.similarity(text, words[other]) for other in earlier]
+        alike = [fingerprint.similarity(text, other) for other in earlier.similar_texts(text, 0.0, len(drafts))]
         near.append(not any(value == 1.0 for value in alike) and any(value >= 0.8 for value in alike))
-        for band in bands:
-            seen[band].append(number)
+        earlier.add(text)
     return near
 
 
