@@ -56,6 +56,7 @@ from kiebitz.security import Signer
 from kiebitz.spam import encoder
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.store import LearningModel, load_model
+from kiebitz.store import retention
 from kiebitz.store.changes import data_version_of
 from kiebitz.store.comments import Store
 from kiebitz.store.engine import migrate, open_engine
@@ -144,9 +145,9 @@ async def keep_retention(kiebitz: Kiebitz) -> None:
         now = time.time()
         try:
             spam, forgotten = await asyncio.to_thread(
-                kiebitz.store.purge, now - settings.spam_retention_days * 86400, now - settings.ip_retention_days * 86400)
+                retention.purge, kiebitz.store, now - settings.spam_retention_days * 86400, now - settings.ip_retention_days * 86400)
             await asyncio.to_thread(kiebitz.akismet.forget_old_traces, now)
-            await asyncio.to_thread(kiebitz.store.forget_old_bands, now)
+            await asyncio.to_thread(retention.forget_old_bands, kiebitz.store, now)
         except Exception:  # noqa: BLE001 - a failed purge is tried again in an hour; the server serves on
             log.exception("retention purge failed")
         else:

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, String, and_, bindparam, cast, delete, distinct, func, insert, literal, literal_column, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, distinct, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -34,14 +34,9 @@ NewThread = tuple[int, str, str]  # site id, uri, title
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 CHECKPOINT_EVERY = 100  # commits of one process; about 7 MB of WAL at a post's 18 pages
-PURGE_BATCH = 2000  # rows one retention transaction changes (Store.purge)
-PURGE_PAUSE = 0.05  # seconds between two of them, so that waiting posts take the write lock (it is not fair)
 # spam.filter's duplicate_window: the repeat rule reads no older band keys, so none are kept longer (six rows a
-# comment, kept for good, were 45 MB per 100,000 comments)
+# comment, kept for good, were 45 MB per 100,000 comments; store.retention drops them)
 BANDS_KEPT = 7 * 86_400
-# comments whose band keys one purge transaction drops: their rows sit all over the band index, and 2,000
-# comments' (12,000 rows) held the write lock for 0.3 s at a million comments
-BANDS_PURGE_BATCH = 500
 BLOCK_RULES_MAX_AGE = 1.0  # seconds until a block rule added by another process holds here too
 
 # The statements every post runs, built once: building them per call cost more than running them.
@@ -510,71 +505,6 @@ class Store:
         with self.read() as db:
             found = db.execute(APPROVED_BY_EMAIL, {"email": email.lower(), "other_than": other_than or 0})
             return found.first() is not None
-
-    def purge(self, spam_older_than: float, ip_older_than: float) -> tuple[int, int]:
-        """Retention: drop old spam, and forget IP data of old comments.
-
-        The rows are found by a read, then changed ``PURGE_BATCH`` at a time, each batch its own transaction,
-        with a pause after each: posts are written between them. In one transaction, and in batches without
-        the pause (the purging thread took the lock again at once), the first purge of a large site (a million
-        comments whose addresses were all due) kept posts waiting until they timed out.
-        """
-        comments = schema.comments
-        with self.read() as db:
-            spam = [row.id for row in db.execute(select(comments.c.id).where(
-                and_(comments.c.status == Status.SPAM.value, comments.c.created < spam_older_than)))]
-            # '' as a literal, not a parameter: so the database can see that the partial index
-            # ix_comments_created_with_ip (migration 0017) holds every row this asks for
-            due = [row.id for row in db.execute(select(comments.c.id).where(
-                and_(comments.c.created < ip_older_than, comments.c.ip_hash != literal_column("''"))))]
-        purged = 0
-        for start in range(0, len(spam), PURGE_BATCH):
-            with self.write() as db:  # still spam: a moderator may have approved one since the read
-                ids = [row.id for row in db.execute(select(comments.c.id).where(and_(
-                    comments.c.id.in_(spam[start:start + PURGE_BATCH]), comments.c.status == Status.SPAM.value)))]
-                purged += len(ids)
-                db.execute(delete(schema.votes).where(schema.votes.c.comment_id.in_(ids)))
-                db.execute(delete(schema.comment_bands).where(schema.comment_bands.c.comment_id.in_(ids)))
-                db.execute(delete(schema.audit_log).where(schema.audit_log.c.comment_id.in_(ids)))
-                db.execute(delete(schema.reports).where(schema.reports.c.comment_id.in_(ids)))
-                db.execute(update(comments).where(comments.c.parent_id.in_(ids)).values(parent_id=None))
-                db.execute(delete(comments).where(comments.c.id.in_(ids)))
-            time.sleep(PURGE_PAUSE)
-        forgotten = 0
-        for start in range(0, len(due), PURGE_BATCH):
-            with self.write() as db:
-                forgotten += int(db.execute(update(comments).where(and_(
-                    comments.c.id.in_(due[start:start + PURGE_BATCH]), comments.c.ip_hash != "")).values(
-                    ip_hash="", ip_network="")).rowcount or 0)
-            time.sleep(PURGE_PAUSE)
-        reports = schema.reports  # a reader's keyed address hash, kept to count one report per reader
-        with self.write() as db:
-            db.execute(update(reports).where(and_(reports.c.created < ip_older_than, reports.c.reporter.like("h:%")))
-                       .values(reporter=literal("forgotten:") + cast(reports.c.id, String)))
-        return purged, forgotten
-
-    def forget_old_bands(self, now: float) -> int:
-        """Drop the band keys of comments older than ``BANDS_KEPT``, which the repeat rule no longer reads.
-
-        Comment ids grow with time, so the rows go by ranges of ``comment_id`` (ix_comment_bands_comment) up to
-        the week's first comment (the earliest by ix_comments_created: a min(id) over the week read a million
-        comment site's 230,000 entries), ``BANDS_PURGE_BATCH`` comments at a time with a pause after each, as in
-        ``purge``: the first purge of a large site drops six rows of nearly every comment.
-        """
-        comments, bands = schema.comments, schema.comment_bands
-        with self.read() as db:
-            lowest = db.execute(select(func.min(bands.c.comment_id))).scalar()
-            first_kept = db.execute(select(comments.c.id).where(comments.c.created >= now - BANDS_KEPT)
-                                    .order_by(comments.c.created).limit(1)).scalar()
-            if first_kept is None:  # no comment this week
-                first_kept = (db.execute(select(func.max(comments.c.id))).scalar() or 0) + 1
-        dropped = 0
-        for start in range(lowest or first_kept, first_kept, BANDS_PURGE_BATCH):
-            with self.write() as db:
-                span = and_(bands.c.comment_id >= start, bands.c.comment_id < min(start + BANDS_PURGE_BATCH, first_kept))
-                dropped += int(db.execute(delete(bands).where(span)).rowcount or 0)
-            time.sleep(PURGE_PAUSE)
-        return dropped
 
     def count_today(self, name: str, amount: int = 1) -> None:
         """A daily counter for what leaves no row behind, such as discarded spam."""

@@ -21,6 +21,7 @@ from kiebitz.app import build
 from kiebitz.config import Settings
 from kiebitz.domain import Status
 from kiebitz.moderation.akismet_history import KeyHistory
+from kiebitz.store import retention
 from kiebitz.store.queues import QueueFilter
 from kiebitz.store.totals import read_totals
 from tests.conftest import database_for
@@ -64,8 +65,8 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "daily statistics": kiebitz.queues.daily_statistics,
         "counts": lambda: kiebitz.comments.counts("default", uris),
         "metrics": lambda: read_totals(store),
-        "retention purge": lambda: store.purge(now - 30 * 86_400, now - 7 * 86_400),
-        "band keys purge": lambda: store.forget_old_bands(now + 30 * 86_400),
+        "retention purge": lambda: retention.purge(store, now - 30 * 86_400, now - 7 * 86_400),
+        "band keys purge": lambda: retention.forget_old_bands(store, now + 30 * 86_400),
         "link flood": lambda: (store.link_posters("pool.example", now - 3600),
                                store.link_posters("pool.example", now - 90_000, now - 3600),
                                store.moderator_published_link("pool.example", now - 90_000)),

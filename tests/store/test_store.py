@@ -17,6 +17,7 @@ from kiebitz.domain import Status
 from kiebitz.fingerprint import BANDS
 from kiebitz.moderation.comments import Client
 from kiebitz.spam.filter import Thresholds
+from kiebitz.store import retention
 from kiebitz.store.comments import (
     APPROVED_BY_EMAIL,
     CHECKPOINT_EVERY,
@@ -75,7 +76,7 @@ def test_retention_purges_old_spam_and_forgets_old_ips(tmp_path: Path):
     old = time.time() - 40 * 86400
     spam_id = add_comment(store, "alt und spam", created=old, status=Status.SPAM)
     ham_id = add_comment(store, "alt und gut", created=old)
-    purged, forgotten = store.purge(spam_older_than=time.time() - 14 * 86400, ip_older_than=time.time() - 30 * 86400)
+    purged, forgotten = retention.purge(store, spam_older_than=time.time() - 14 * 86400, ip_older_than=time.time() - 30 * 86400)
     assert (purged, forgotten) == (1, 1)
     assert store.get_comment(spam_id) is None
     assert store.get_comment(ham_id).ip_hash == ""
@@ -83,8 +84,8 @@ def test_retention_purges_old_spam_and_forgets_old_ips(tmp_path: Path):
 
 @pytest.mark.usefixtures("database_backend")
 def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(comments_module, "PURGE_BATCH", 2)
-    monkeypatch.setattr(comments_module, "PURGE_PAUSE", 0)
+    monkeypatch.setattr(retention, "PURGE_BATCH", 2)
+    monkeypatch.setattr(retention, "PURGE_PAUSE", 0)
     store = fresh_store(tmp_path)
     old = time.time() - 40 * 86400
     spam = [add_comment(store, f"alter Spam Nummer {n}", created=old, status=Status.SPAM) for n in range(5)]
@@ -92,7 +93,7 @@ def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
     commits = []
     real_write = store.write
     monkeypatch.setattr(store, "write", lambda *args, **kwargs: commits.append(1) or real_write(*args, **kwargs))
-    purged, forgotten = store.purge(spam_older_than=time.time() - 14 * 86400, ip_older_than=time.time() - 30 * 86400)
+    purged, forgotten = retention.purge(store, spam_older_than=time.time() - 14 * 86400, ip_older_than=time.time() - 30 * 86400)
     # two rows a transaction: the spam, the addresses of all ten (read before the spam went), then the reports
     assert (purged, forgotten) == (5, 5) and len(commits) == 3 + 5 + 1
     assert all(store.get_comment(comment_id) is None for comment_id in spam)
@@ -101,8 +102,8 @@ def test_retention_works_in_small_transactions(tmp_path: Path, monkeypatch):
 
 @pytest.mark.usefixtures("database_backend")
 def test_band_keys_are_kept_for_the_week_the_repeat_rule_reads(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(comments_module, "BANDS_PURGE_BATCH", 2)
-    monkeypatch.setattr(comments_module, "PURGE_PAUSE", 0)
+    monkeypatch.setattr(retention, "BANDS_PURGE_BATCH", 2)
+    monkeypatch.setattr(retention, "PURGE_PAUSE", 0)
     store = fresh_store(tmp_path)
     weeks_ago = time.time() - 15 * 86_400
     add_comment(store, "Ein Kommentar aus der alten WordPress-Seite", created=weeks_ago)  # as an import brings it
@@ -117,9 +118,9 @@ def test_band_keys_are_kept_for_the_week_the_repeat_rule_reads(tmp_path: Path, m
             return sorted({row.comment_id for row in db.execute(bands.select())})
 
     assert holders() == [*aging, fresh]  # an imported comment older than a week gets none
-    assert store.forget_old_bands(time.time()) == 5 * BANDS
+    assert retention.forget_old_bands(store, time.time()) == 5 * BANDS
     assert holders() == [fresh]
-    assert store.forget_old_bands(time.time()) == 0
+    assert retention.forget_old_bands(store, time.time()) == 0
     assert comments_module.BANDS_KEPT == Thresholds().duplicate_window  # the repeat rule's week
 
 
