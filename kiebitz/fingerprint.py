@@ -54,7 +54,11 @@ class MinHash:
 
     def signature(self, text: str) -> bytes:
         """The signature of the text's shingles (as ``similarity`` reads them): 4 bytes per permutation."""
-        grams = shingles(normalise(text))  # not cached: an Akismet check's text may be a megabyte
+        return self.signature_of_words(normalise(text))
+
+    def signature_of_words(self, words: str) -> bytes:
+        """``signature`` of a text ``normalise`` has read already (the Akismet path hashes the same words)."""
+        grams = shingles(words)  # not cached: an Akismet check's text may be a megabyte
         hashes = np.fromiter((zlib.crc32(gram.encode("utf-8")) for gram in grams), dtype=np.uint64, count=len(grams))
         minimum = np.full(len(self._a), np.iinfo(np.uint64).max, dtype=np.uint64)
         # In blocks: an Akismet client may send a megabyte of text, and its table at once took 800 MB.

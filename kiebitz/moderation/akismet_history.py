@@ -42,7 +42,6 @@ LINKS, TEXTS, BANDS = schema.akismet_links, schema.akismet_texts, schema.akismet
 DEFAULTS = Thresholds()
 LINKS_KEPT = DEFAULTS.flood_window + DEFAULTS.flood_usual_days * 86400  # the hour and the day before it
 TEXTS_KEPT = DEFAULTS.duplicate_window
-SHORTEST_REPEAT = 20  # characters of words: "Danke!" twice is no spam run (rules.duplicate_check)
 
 # Built once: a check asks these, and building the expressions cost more than running them.
 OF_HOST = and_(LINKS.c.key == bindparam("key"), LINKS.c.host == bindparam("host"), LINKS.c.created >= bindparam("since"))
@@ -85,9 +84,9 @@ class TextTracer:
 
     def trace(self, text: str) -> TextTrace:
         words = fingerprint.normalise(rules.without_links(text))
-        if len(words) < SHORTEST_REPEAT:
+        if len(words) < rules.SHORTEST_REPEAT:
             return TextTrace()
-        signature = self.minhash.signature(words)
+        signature = self.minhash.signature_of_words(words)
         return TextTrace(self.signer.keyed_hash("akismet-text", words)[:40], signature,
                          tuple(fingerprint.signature_bands(signature)))
 

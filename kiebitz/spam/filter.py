@@ -125,8 +125,9 @@ class SpamFilter:
         if history is not None:
             if posting:
                 since = time.time() - limits.duplicate_window
-                recent = history.similar_texts(draft.text, since)
-                reasons += rules.duplicate_check(draft.text, recent, history.traced_likeness(draft.text, since))
+                recent = history.similar_texts(draft.text, since)  # then the traces, unless that is a repeat
+                reasons += (rules.duplicate_check(draft.text, recent)
+                            or rules.traced_repeat(draft.text, history.traced_likeness(draft.text, since)))
                 reasons += self.link_flood(draft, history)
             reasons += rules.block_list(draft, history.block_rules(), draft.ip)
             trusted = history.has_approved_comment(draft.email, other_than=edited)

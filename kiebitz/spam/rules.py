@@ -20,6 +20,7 @@ HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
 # A regex entry is an admin's pattern run on every comment: one like (a+)+$ can take minutes on the
 # wrong text, holding up every post. The regex module (same syntax as re) stops it after this long.
 REGEX_TIMEOUT = 0.05
+SHORTEST_REPEAT = 20  # characters of words: "Danke!" twice is no spam run
 BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 
 # Reason codes that are hard evidence on their own (see verdict.py).
@@ -92,9 +93,8 @@ def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reaso
     return reasons
 
 
-def duplicate_check(text: str, candidates: list[str], traced: float = 0.0, threshold: float = 0.8) -> list[Reason]:
-    """An exact or near repeat (4-character shingles, Jaccard ≥ 0.8) of the words among the candidates, or
-    where only traces of the texts are kept, as alike as ``traced`` says.
+def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) -> list[Reason]:
+    """An exact or near repeat (4-character shingles, Jaccard ≥ 0.8) of the words among the candidates.
 
     Links are left out: two readers who share one article's link, the second
     with no words of their own, are no spam run, and a long link made them 80 %
@@ -102,15 +102,26 @@ def duplicate_check(text: str, candidates: list[str], traced: float = 0.0, thres
     Links posted site-wide by many addresses are the link flood rule's.
     """
     words = without_links(text)
-    if len(fingerprint.normalise(words)) < 20:
-        return []  # "Danke!" twice is not spam
+    if not long_enough_to_repeat(words):
+        return []
     for other in candidates:
         alike = fingerprint.similarity(words, without_links(other))
         if alike == 1.0:
             return [Reason(DUPLICATE, "exact repeat of a recent comment", 1.0)]
         if alike >= threshold:
             return [Reason(DUPLICATE, f"near repeat of a recent comment ({alike:.0%} alike)", alike)]
-    if traced >= threshold:
+    return []
+
+
+def long_enough_to_repeat(words: str) -> bool:
+    """Whether the words (links left out) are enough to be a spam run when repeated: ``SHORTEST_REPEAT``."""
+    return len(fingerprint.normalise(words)) >= SHORTEST_REPEAT
+
+
+def traced_repeat(text: str, traced: float, threshold: float = 0.8) -> list[Reason]:
+    """A near repeat where only traces of the texts are kept (the Akismet API), as alike as their signatures
+    say."""
+    if traced >= threshold and long_enough_to_repeat(without_links(text)):
         return [Reason(DUPLICATE, f"near repeat of a recent comment (about {traced:.0%} alike)", traced)]
     return []
 

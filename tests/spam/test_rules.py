@@ -24,11 +24,13 @@ class History:
         self.usual = usual  # addresses linking to the host in the day before the hour
         self.vouched = vouched  # a moderator published a held comment naming the host
         self.vouches_read = 0
+        self.traces_read = 0
 
     def similar_texts(self, text, since, limit=20):
         return self.texts
 
     def traced_likeness(self, text, since):
+        self.traces_read += 1
         return self.traced
 
     def has_approved_comment(self, email, other_than=None):
@@ -88,6 +90,13 @@ def test_a_near_repeat_known_by_its_signature_alone():
     assert near.label == Label.SPAM and "about 86% alike" in near.reasons[0].message
     assert "duplicate" not in codes(judge(CommentDraft(text=text), history=History(traced=0.7)))
     assert "duplicate" not in codes(judge(CommentDraft(text="Danke, toll!"), history=History(traced=0.9)))
+
+
+def test_the_traces_are_not_read_once_the_texts_found_a_repeat():
+    old = "Dieser Kommentar wurde schon einmal genau so gepostet, Wort für Wort."
+    history = History(texts=[old], traced=0.9)
+    assert "exact repeat" in judge(CommentDraft(text=old), history=history).reasons[0].message
+    assert history.traces_read == 0
 
 
 def test_a_shared_link_is_no_repeat_but_the_same_words_with_other_links_are():

@@ -42,7 +42,7 @@ def messages_by_code() -> dict[str, set[str]]:
         *rules.request_checks(CommentDraft("Hallo", honeypot="x", seconds_to_submit=0.4), 2.0),
         *rules.duplicate_check(text, [text]),
         *rules.duplicate_check(text, [text.replace("für", "fuer")]),
-        *rules.duplicate_check(text, [], traced=0.86),
+        *rules.traced_repeat(text, 0.86),
         *rules.link_rules(CommentDraft("https://a.example https://b.example https://c.example [url=x]y[/url]"), 2),
         *rules.block_list(CommentDraft("Bestes Casino"), [BlockRule("word", "casino"),
                                                            BlockRule("ip", "198.51.100.0/24", action="pending")],

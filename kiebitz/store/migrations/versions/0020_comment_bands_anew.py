@@ -10,6 +10,10 @@ times as often, and 97.5 % of the pairs 80 % alike did instead of 99.9 %
 Keys stored before would not meet those of new comments, so the comments the
 repeat rule still compares with, the last week's, get theirs anew; older ones
 are no longer asked.
+
+band_keys is imported, not copied: the keys must be those the running code
+asks for. A later change of the permutations brings its own migration, as
+this one, which computes them anew.
 """
 
 import time
