@@ -185,14 +185,15 @@ class AkismetService:
 
         The key's own checks are the history of the link flood and of repeats (akismet_history). Akismet's
         answer has no "hold", and a client that does not say it can hold (``kiebitz_can_hold``, as our
-        WordPress plugin does) publishes a "false": a flood our widget would hold goes to its spam folder
-        instead, where a moderator finds it, and whose "Not Spam" (a submit-ham) vouches for the host."""
+        WordPress plugin does) publishes a "false": a flood or a repeat our widget would hold goes to its spam
+        folder instead, where a moderator finds it, and whose "Not Spam" (a submit-ham) vouches for a flood's
+        host."""
         thresholds = self.spam_filter.thresholds
         memory = self._flood_memory.setdefault(key, FloodMemory())
         history = history or KeyHistory(self.store, key)
         verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, history)
-        flood = any(reason.code == rules.LINK_FLOOD for reason in verdict.reasons)
-        if verdict.label == Label.UNSURE and flood and not can_hold:
+        crowd = any(reason.code in (rules.LINK_FLOOD, rules.DUPLICATE) for reason in verdict.reasons)
+        if verdict.label == Label.UNSURE and crowd and not can_hold:
             return replace(verdict, label=Label.SPAM)
         if verdict.label == Label.DISCARD:
             shared_probability = self.model.score(draft)[0]

@@ -77,7 +77,7 @@ def test_bbcode_links():
 
 def test_exact_and_near_duplicates():
     old = "Dieser Kommentar wurde schon einmal genau so gepostet, Wort für Wort."
-    exact = judge(CommentDraft(text=old), history=History(texts=[old]))
+    exact = judge(CommentDraft(text=old), probability=0.6, history=History(texts=[old]))
     near = judge(CommentDraft(text=old.replace("Wort für Wort", "Wort fuer Wort")), history=History(texts=[old]))
     assert exact.label == Label.SPAM and "duplicate" in codes(exact)
     assert "duplicate" in codes(near)
@@ -86,7 +86,7 @@ def test_exact_and_near_duplicates():
 
 def test_a_near_repeat_known_by_its_signature_alone():
     text = "Dieser Kommentar wurde schon einmal fast genau so gepostet, Wort für Wort."
-    near = judge(CommentDraft(text=text), history=History(traced=0.86))
+    near = judge(CommentDraft(text=text), probability=0.6, history=History(traced=0.86))
     assert near.label == Label.SPAM and "about 86% alike" in near.reasons[0].message
     assert "duplicate" not in codes(judge(CommentDraft(text=text), history=History(traced=0.7)))
     assert "duplicate" not in codes(judge(CommentDraft(text="Danke, toll!"), history=History(traced=0.9)))
@@ -111,9 +111,15 @@ def test_a_shared_link_is_no_repeat_but_the_same_words_with_other_links_are():
     assert "duplicate" in codes(again) and again.label == Label.DISCARD
 
 
-def test_a_repeat_and_a_fairly_sure_model_go_to_the_spam_queue_not_away():
-    """Canned texts come from many people: a repeat refuses only where the model is at the discard threshold."""
+def test_a_repeat_the_model_reads_as_ham_is_held_and_a_fairly_sure_one_goes_to_the_spam_queue_not_away():
+    """Canned texts come from many people: a repeat alone is weighed as a link flood is, and refuses only where
+    the model is at the discard threshold."""
     canned = "Sorry, I'll call later in the meeting, please text me"
+    held = judge(CommentDraft(text=canned), probability=0.1, history=History(texts=[canned]))
+    assert held.label == Label.UNSURE and "duplicate" in codes(held)
+    trusted = History(texts=[canned], approved=["a@example.org"])
+    assert judge(CommentDraft(text=canned, email="a@example.org"), probability=0.1, history=trusted).label == Label.HAM
+    assert judge(CommentDraft(text=canned), probability=0.6, history=History(texts=[canned])).label == Label.SPAM
     assert judge(CommentDraft(text=canned), probability=0.95, history=History(texts=[canned])).label == Label.SPAM
     assert judge(CommentDraft(text=canned), probability=0.999, history=History(texts=[canned])).label == Label.DISCARD
 
@@ -248,4 +254,5 @@ def test_a_corpus_posted_in_order_meets_the_repeat_rule():
     drafts = [CommentDraft(pitch), CommentDraft("Danke für den Bericht über die Grundschule!"),
               CommentDraft(pitch.replace("500", "600")), CommentDraft(pitch + "!")]
     assert verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM] * 4
-    assert site_verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM, Label.HAM, Label.SPAM, Label.SPAM]
+    assert site_verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM, Label.HAM, Label.UNSURE, Label.UNSURE]
+    assert site_verdict_labels(FixedModel(0.7), drafts, Thresholds())[2:] == [Label.SPAM, Label.SPAM]

@@ -13,8 +13,9 @@ defined( 'ABSPATH' ) || exit;
  * unlike anything its filter learned from, a doubtful score, more links than
  * allowed. To such a "false" Kiebitz adds the header X-Kiebitz-Hold, and the
  * comment waits in WordPress's queue instead of being published. Told that the
- * site can hold (the field kiebitz_can_hold), Kiebitz also holds a link flood
- * rather than sending it to the spam folder, as its own section does. A moderator's
+ * site can hold (the field kiebitz_can_hold), Kiebitz also holds a link flood,
+ * and a repeat of other readers' words that its model reads as harmless, rather
+ * than sending them to the spam folder, as its own section does. A moderator's
  * approval of it is a lesson, as in Kiebitz's own admin: it is reported as
  * "not spam" (the Akismet plugin reports only comments leaving the spam folder).
  *
