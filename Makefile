@@ -25,6 +25,7 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -f /usr/share/wordpress/wp-login.php || missing="$$missing wordpress"; \
+	test -f /usr/share/wordpress/wp-content/languages/de_DE.mo || missing="$$missing wordpress-l10n"; \
 	command -v php >/dev/null 2>&1 || missing="$$missing php-cli"; \
 	php -m 2>/dev/null | grep -qx mysqli || missing="$$missing php-mysql"; \
 	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \

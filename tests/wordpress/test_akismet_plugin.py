@@ -92,6 +92,30 @@ def test_spam_words_the_model_would_publish_wait_and_say_so(akismet_key_entered,
     assert 'the text has "Bowtrol", which SmokeDetector lists as spam words' in said, said
 
 
+def site_language(admin, wordpress: WordPress, locale: str) -> None:  # type: ignore[no-untyped-def]
+    """Settings → General → Site Language, as the owner sets it ("" is English (United States))."""
+    admin.goto(wordpress.url + "/wp-admin/options-general.php")
+    admin.select_option("#WPLANG", locale)
+    admin.click("#submit")
+
+
+def test_a_german_site_reads_the_reasons_in_german(akismet_key_entered, admin, wordpress: WordPress) -> None:  # type: ignore[no-untyped-def]
+    """The Akismet plugin sends the site's language (blog_lang); Kiebitz words its reasons in it, and the owner of a
+    German site reads them so in the Kiebitz column."""
+    site_language(admin, wordpress, "de_DE")
+    try:
+        assert wordpress.option("WPLANG") == "de_DE"
+        words = "Schöner Bericht über den Wochenmarkt. Hat jemand schon Erfahrungen mit Bowtrol gemacht?"
+        comment = post_comment(wordpress, HELLO_WORLD, "Sabine Kraus", "s.kraus@example.de", words, address="127.0.9.1")
+        assert status_of(wordpress, comment) == "0"
+        admin.goto(f"{wordpress.url}/wp-admin/edit-comments.php?comment_status=moderated")
+        said = admin.locator(f"#comment-{comment} td.column-kiebitz").inner_text()
+        assert "der Text enthält „Bowtrol“, das SmokeDetector als Spam-Wort führt" in said, said
+        screenshot(admin, "reasons-german")
+    finally:
+        site_language(admin, wordpress, "")
+
+
 def ham_lessons(kiebitz: Kiebitz, key: str) -> int:
     with sqlite3.connect(kiebitz.database) as db:
         return db.execute("SELECT count(*) FROM spam_examples WHERE batch LIKE ? AND is_spam = 0", (f"akismet:{key}%",)).fetchone()[0]
