@@ -77,7 +77,7 @@ def router(service: CommentService, origins: SiteOrigins) -> APIRouter:
     @api.post("/comments", status_code=201, summary="Post a comment: 201 published, 202 held", openapi_extra=schemas.NEW_COMMENT,
               responses=answers({201: {"model": schemas.Posted, "description": "published", "links": schemas.COMMENT_LINKS},
                                  202: {"model": schemas.Posted, "description": "held for moderation or spam",
-                                       "links": schemas.COMMENT_LINKS}}, *BODY_ERRORS, 403, 429))
+                                       "links": schemas.COMMENT_LINKS}}, *BODY_ERRORS, 403, 409, 429))
     async def post_comment(request: Request) -> Response:
         payload = await json_body(request)
         uri, site = validation.uri(request.query_params.get("uri")), site_of(request)

@@ -104,7 +104,7 @@ ERRORS = {
     403: "not allowed: no valid token, a closed thread, a page the site does not allow, or refused as spam",
     404: "no such comment, or nothing to do here",
     408: "the request body did not arrive in time",
-    409: "already done (one vote per reader)",
+    409: "already done (one vote per reader; the same words by the same address in the same thread)",
     413: "the request body is too large",
     429: "too many requests from this address: try again later",
 }

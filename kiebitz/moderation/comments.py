@@ -284,6 +284,10 @@ class CommentService:
             thread = self.store.find_thread(site_id, uri)
             if thread is not None and self._closed(thread):
                 raise Forbidden("this thread is closed for new comments", "uri")
+            if thread is not None and fields["email"] and self.store.said_before(thread.id, fields["email"], fields["text"]):
+                # WordPress refuses it too ("Duplicate comment detected"): a reader who posts again, unsure whether
+                # the first went through, would otherwise leave a moderator two copies, the second held as a repeat
+                raise Conflict("you have already posted this comment here", "text")
             depth = self._depth_of_reply(thread.id if thread else None, fields["parent"])
         return Checked(draft, fields, ip_hash, site_id, uri, thread, depth, data.get("notify") is True,
                        self.wants_meaning(draft))

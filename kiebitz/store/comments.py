@@ -110,6 +110,12 @@ APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
 ).limit(1)
 
 
+# A reader's comment in a thread by its words (ix_comments_email_status: an address has few comments).
+SAID_BEFORE = select(schema.comments.c.id).where(and_(
+    schema.comments.c.email == bindparam("email"), schema.comments.c.thread_id == bindparam("thread_id"),
+    schema.comments.c.text == bindparam("text"), schema.comments.c.status != Status.DELETED.value)).limit(1)
+
+
 def _comment(row: Row[Any]) -> Comment:
     return Comment(
         id=row.id,
@@ -497,6 +503,11 @@ class Store:
         evidence, and only the span's decisions are joined to their comments."""
         with self.read() as db:
             return db.execute(PUBLISHED_LINK, {"since": since, "pattern": like_pattern(host)}).first() is not None
+
+    def said_before(self, thread_id: int, email: str, text: str) -> bool:
+        """Whether this address posted these very words in the thread already (and did not delete them)."""
+        with self.read() as db:
+            return db.execute(SAID_BEFORE, {"email": email.lower(), "thread_id": thread_id, "text": text}).first() is not None
 
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""

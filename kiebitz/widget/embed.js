@@ -26,7 +26,8 @@
       "author:required": "Bitte gib deinen Namen an.", "email:required": "Bitte gib deine E-Mail-Adresse an.",
       "email:valid": "Das ist keine gültige E-Mail-Adresse.", "website:http": "Bitte gib eine Adresse wie https://example.org an.",
       "text:short": "Der Kommentar ist zu kurz (mindestens 3 Zeichen).", "text:long": "Der Kommentar ist zu lang (höchstens 10.000 Zeichen).",
-      "text:spam": "Dein Kommentar wurde als Spam abgelehnt.", "wait": "Einen Moment …",
+      "text:spam": "Dein Kommentar wurde als Spam abgelehnt.", "text:again": "Diesen Kommentar hast du hier schon geschrieben.",
+      "wait": "Einen Moment …",
       notify: "Benachrichtige mich per E-Mail über Antworten auf meinen Kommentar (du bekommst erst eine Mail zum Bestätigen).",
       report: "Melden", reportTitle: "Kommentar melden", reportWhy: "Warum meldest du diesen Kommentar?",
       reason_spam: "Spam oder Werbung", reason_insult: "Beleidigung oder Belästigung", reason_illegal: "Rechtswidriger Inhalt",
@@ -61,7 +62,8 @@
       "author:required": "Please enter your name.", "email:required": "Please enter your email address.",
       "email:valid": "That is not a valid email address.", "website:http": "Please enter an address like https://example.org.",
       "text:short": "The comment is too short (at least 3 characters).", "text:long": "The comment is too long (at most 10,000 characters).",
-      "text:spam": "Your comment was rejected as spam.", "wait": "One moment …",
+      "text:spam": "Your comment was rejected as spam.", "text:again": "You have already posted this comment here.",
+      "wait": "One moment …",
       notify: "Notify me of replies to my comment by email (you will first get a mail to confirm).",
       report: "Report", reportTitle: "Report comment", reportWhy: "Why are you reporting this comment?",
       reason_spam: "Spam or advertising", reason_insult: "Insult or harassment", reason_illegal: "Illegal content",
@@ -369,7 +371,7 @@
   Thread.prototype.showError = function (form, error) {
     var t = this.t, message = error.message || "", key = error.field === "origin" ? "origin" : error.field + ":" +
       (/required|missing|must be true/.test(message) ? "required" : /short/.test(message) ? "short" : /long/.test(message) ? "long" :
-        /spam/.test(message) ? "spam" : /http/.test(message) ? "http" : /valid/.test(message) ? "valid" : "");
+        /spam/.test(message) ? "spam" : /already/.test(message) ? "again" : /http/.test(message) ? "http" : /valid/.test(message) ? "valid" : "");
     var text = t[key] || message;
     var slot = form.querySelector(".kb-field-" + error.field + " .kb-error");
     if (slot) {

@@ -43,6 +43,20 @@ def test_thread_nests_replies_and_counts(client, poster):
     assert counts == {URI: 3, "/nirgends": 0}
 
 
+def test_the_same_words_again_from_the_same_address_are_refused_naming_the_text(client, poster):
+    """As WordPress does ("Duplicate comment detected"); elsewhere, by someone else or once deleted they are welcome."""
+    words = "Ich habe das schon einmal geschrieben, war mir aber nicht sicher, ob es angekommen ist."
+    first = poster.post(text=words)
+    again = poster.post(text=words, email="Erika@Example.org")
+    assert again.status_code == 409
+    assert again.json() == {"error": {"field": "text", "message": "you have already posted this comment here"}}
+    assert poster.post(uri="/artikel/zwei", text=words).status_code == 201
+    assert poster.post(text=words + " Nachtrag: doch.").status_code == 201
+    token = first.json()["edit_token"]
+    assert client.delete(f"/api/comments/{first.json()['id']}", headers={"X-Kiebitz-Edit-Token": token}).status_code == 200
+    assert poster.post(text=words).status_code in (201, 202)  # the deleted first is no reason to refuse
+
+
 def test_sort_orders(client, poster, settings):
     ids = [poster.post(text=f"Kommentar Nummer {n}").json()["id"] for n in range(3)]
     with TestClient(create_app(settings), client=("198.51.100.9", 40000)) as reader:

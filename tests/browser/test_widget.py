@@ -61,6 +61,22 @@ def test_missing_email_is_shown_at_the_field(page, live):
     expect(form.get_by_role("textbox", name="E-Mail")).to_have_attribute("aria-invalid", "true")
 
 
+def test_posting_the_same_comment_again_is_explained_at_the_text(page, live):
+    """A reader unsure whether the first went through posts it again, after a reload."""
+    words = "Ist mein Kommentar angekommen? Ich schreibe ihn lieber noch einmal, sicher ist sicher."
+    open_article(page, live)
+    form = page.locator("#kiebitz-thread > form")
+    fill_form(form, text=words, email="zweimal@example.org")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    expect(page.locator(".kb-comment", has_text="sicher ist sicher")).to_have_count(1)
+    open_article(page, live)
+    form = page.locator("#kiebitz-thread > form")
+    fill_form(form, text=words, email="zweimal@example.org")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    expect(form.locator(".kb-field-text .kb-error")).to_have_text("Diesen Kommentar hast du hier schon geschrieben.")
+    expect(page.locator(".kb-comment", has_text="sicher ist sicher")).to_have_count(1)
+
+
 def test_post_reply_edit_delete_without_reload(page, live):
     open_article(page, live)
     page.on("dialog", lambda dialog: dialog.accept())

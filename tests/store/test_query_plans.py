@@ -73,6 +73,7 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "Akismet link flood": lambda: (history.link_posters("pool.example", now - 3600),
                                        history.link_posters("pool.example", now - 90_000, now - 3600),
                                        history.moderator_published_link("pool.example", now - 90_000)),
+        "the same words again": lambda: store.said_before(1, "a@example.org", "Kommentar 3 zur Sanierung der Brücke"),
         "Akismet repeats": lambda: history.similar_texts("Kommentar", now - 7 * 86_400),
         "Akismet near repeats": lambda: history.traced_likeness("Kommentar", now - 7 * 86_400),
     }

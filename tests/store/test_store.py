@@ -23,6 +23,7 @@ from kiebitz.store.comments import (
     CHECKPOINT_EVERY,
     FIND_THREAD,
     POSTS_FROM_IP,
+    SAID_BEFORE,
     SIMILAR_TEXTS,
     Store,
 )
@@ -161,6 +162,7 @@ def test_the_checks_of_every_post_are_index_lookups(tmp_path: Path):
         POSTS_FROM_IP: {"ip_hash": "h", "since": 0.0, "limit": 5},
         SIMILAR_TEXTS: {f"band{band}": "0:0" for band in range(BANDS)} | {"since": 0.0, "limit": 5},
         FIND_THREAD: {"site_id": 1, "uri": "/a"},
+        SAID_BEFORE: {"email": "a@example.org", "thread_id": 1, "text": "Kommentar Nummer 3 über den Markt"},
     }
     with store.engine.connect() as connection:
         for statement, values in checks.items():
