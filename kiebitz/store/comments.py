@@ -110,10 +110,18 @@ APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
 ).limit(1)
 
 
-# A reader's comment in a thread by its words (ix_comments_email_status: an address has few comments).
-SAID_BEFORE = select(schema.comments.c.id).where(and_(
-    schema.comments.c.email == bindparam("email"), schema.comments.c.thread_id == bindparam("thread_id"),
-    schema.comments.c.text == bindparam("text"), schema.comments.c.status != Status.DELETED.value)).limit(1)
+# A reader's comment in a thread by its words, found through one of its band keys (ix_comment_bands_band_created).
+# SQLite's planner, which knows only the average address, went by ix_comments_email_status, and a newsroom's
+# account with 25,000 comments took 6.5 ms a post; "|| ''" and "+ 0" keep it to the band on both databases.
+SAID_BEFORE = (
+    select(schema.comments.c.id)
+    .select_from(schema.comment_bands.join(schema.comments, schema.comments.c.id == schema.comment_bands.c.comment_id))
+    .where(and_(schema.comment_bands.c.band == bindparam("band"),
+                schema.comments.c.email.concat("") == bindparam("email"),
+                schema.comments.c.thread_id + 0 == bindparam("thread_id"),
+                schema.comments.c.text == bindparam("text"), schema.comments.c.status != Status.DELETED.value))
+    .limit(1)
+)
 
 
 def _comment(row: Row[Any]) -> Comment:
@@ -505,9 +513,13 @@ class Store:
             return db.execute(PUBLISHED_LINK, {"since": since, "pattern": like_pattern(host)}).first() is not None
 
     def said_before(self, thread_id: int, email: str, text: str) -> bool:
-        """Whether this address posted these very words in the thread already (and did not delete them)."""
+        """Whether this address posted these very words in the thread within the week (and did not delete them).
+
+        Within the week whose band keys are kept: a reader unsure whether a comment went through posts it again
+        within minutes, and the repeat rule reads no older comment either."""
+        parameters = {"band": band_keys(text)[0], "email": email.lower(), "thread_id": thread_id, "text": text}
         with self.read() as db:
-            return db.execute(SAID_BEFORE, {"email": email.lower(), "thread_id": thread_id, "text": text}).first() is not None
+            return db.execute(SAID_BEFORE, parameters).first() is not None
 
     def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
         """Addresses are stored in lower case (validation.email), so the index answers this."""
