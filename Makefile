@@ -17,8 +17,9 @@ install: $(STAMP)
 # Debian packages the tests need, installed only when missing: chromium for the
 # browser tests, PostgreSQL's server for the tests on PostgreSQL (tests/postgres.py
 # starts a throw-away cluster of its own; the package's default one is not used),
-# WordPress with PHP and MariaDB for the plugin's tests (tests/wordpress/site.py
-# runs its own MariaDB on a temporary socket and `php -S`; no system service is used),
+# WordPress and its German pages with PHP and MariaDB for the plugin's tests
+# (tests/wordpress/site.py runs its own MariaDB on a temporary socket and `php -S`;
+# no system service is used),
 # nginx for the test of docs/nginx.md's cache (run with a configuration of its own).
 system-deps:
 	@missing=""; \
