@@ -190,6 +190,8 @@ def main() -> None:
             with_blend(model, head, rows, margins, YOUTUBE, args.data_dir / "patterns")
             lines.append(row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds, vectors[inside])[0])
             print(lines[-1], flush=True)
+            site.append(site_row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds))
+            print(site[-1], flush=True)
     model, head = fit_heads(rows, vectors, student=True)
     with_blend(model, head, rows, margins, "", args.data_dir / "patterns")
     for name in HELD_OUT:
