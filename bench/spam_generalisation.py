@@ -15,9 +15,11 @@ times as long); only the blend's three numbers could learn from that.
 
 Beside it, the same comments posted to a site in their order, each by a reader
 of its own (`site_verdict_labels`): an exact or near repeat of an earlier row
-goes to the spam queue, as on a site; the rest is as above.
+meets the repeat rule as on a site (held where the model reads it as ham, else
+the spam queue); the rest is as above.
 
-Then each YouTube video is left out in turn (every other row still trained on),
+Then each YouTube video is left out in turn (every other row still trained on, and
+its comments posted in order too),
 the German comments held out of training are judged by the full recipe, and
 the left-out model learns from its corpus's moderators: half of the corpus's
 rows, shuffled, are decisions (one `learn` each), the other half is scored after
