@@ -126,7 +126,7 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         thread_id = validation.identifier(params["thread"], "thread") if params.get("thread") else None
         number = int_param(request, "page", 1, minimum=1, maximum=PAGE_MAX) or 1
         search, site = validation.plain(params.get("q", "")).strip(), validation.plain(params.get("site", ""))
-        chosen = QueueFilter(status, search, site, thread_id, number)
+        chosen = QueueFilter(status, search, site, thread_id, number, params.get("order") == "score")
         rows, total = await run_in_threadpool(queues.page, chosen)
         return page("queue.html", session, rows=rows, total=total, chosen=chosen, sites=queues.sites(),
                     pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, count_limit=COUNT_LIMIT)

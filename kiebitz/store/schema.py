@@ -74,6 +74,7 @@ comments = Table(
     Column("staff", Boolean, nullable=False, default=False),
     Index("ix_comments_thread_status", "thread_id", "status"),
     Index("ix_comments_status_created", "status", "created"),
+    Index("ix_comments_status_score", "status", "score"),  # a queue least spam-like first (0021)
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
     Index("ix_comments_email_status", "email", "status"),
     Index("ix_comments_created", "created"),

@@ -103,6 +103,32 @@ def test_queue_counts_search_and_bulk(app, admin, poster):
     assert "Veröffentlicht (3)" in app.get("/admin/?status=published").text
 
 
+def test_a_queue_reads_least_spam_like_first_page_by_page(app, admin, poster):
+    """Where a moderator finds the legitimate comments in the spam queue soonest."""
+    from sqlalchemy import update
+
+    from kiebitz.store import schema
+    from kiebitz.store.queues import PAGE_SIZE
+
+    store = app.app.state.kiebitz.store
+    scores = [0.97, 0.91, 0.999, 0.93] + [0.995] * PAGE_SIZE
+    ids = [poster.post(text=f"Kommentar für die Spam-Warteschlange, Nummer {n}").json()["id"] for n in range(len(scores))]
+    with store.write() as db:
+        for comment_id, score in zip(ids, scores, strict=True):
+            db.execute(update(schema.comments).where(schema.comments.c.id == comment_id)
+                       .values(status=Status.SPAM.value, score=score))
+
+    def shown(**params: str) -> list[int]:
+        page = app.get("/admin/", params={"status": "spam", **params}).text
+        return [int(part.split('"')[0]) for part in page.split('class="comment-row" data-id="')[1:]]
+
+    assert shown()[:2] == ids[::-1][:2]  # newest first
+    first = shown(order="score")
+    assert first[:4] == [ids[1], ids[3], ids[0], ids[-1]] and len(first) == PAGE_SIZE
+    assert shown(order="score", page="2") == [*ids[6:3:-1], ids[2]]  # the surest last, on the next page
+    assert "order=score&page=2" in app.get("/admin/", params={"status": "spam", "order": "score"}).text
+
+
 def test_comment_page_shows_verdict_email_network_and_history(app, admin, poster):
     comment_id = poster.post(email="leserin@example.org").json()["id"]
     admin.post(f"/admin/comments/{comment_id}/approve")
