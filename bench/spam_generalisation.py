@@ -18,6 +18,10 @@ of its own (`site_verdict_labels`): an exact or near repeat of an earlier row
 meets the repeat rule as on a site (held where the model reads it as ham, else
 the spam queue); the rest is as above.
 
+Of the ham each left-out table sends to the spam queue, a third table gives the
+share in the first tenth, fifth and half of the queue read least spam-like
+first, as the admin can sort it.
+
 Then each YouTube video is left out in turn (every other row still trained on, and
 its comments posted in order too),
 the German comments held out of training are judged by the full recipe, and
@@ -70,12 +74,24 @@ def shares_cell(shares: dict[str, float] | None) -> str:
 
 
 def row(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray, thresholds: Thresholds,
-        vectors: np.ndarray) -> tuple[str, np.ndarray]:
-    """The table's line for these comments, and their probabilities."""
+        vectors: np.ndarray) -> tuple[str, np.ndarray, list[Label]]:
+    """The table's line for these comments, their probabilities and their verdicts."""
     probability = model.score_many(drafts, vectors)
     auc = f"{metrics(is_spam, probability, thresholds.spam)['roc_auc']:.4f}" if is_spam.any() else "—"
-    cells = verdict_cells(verdict_labels(model, drafts, thresholds), is_spam)
-    return f"| {name} | {len(drafts)} | {auc} | {cells} |", probability
+    labels = verdict_labels(model, drafts, thresholds)
+    return f"| {name} | {len(drafts)} | {auc} | {verdict_cells(labels, is_spam)} |", probability, labels
+
+
+def queue_order_row(name: str, probability: np.ndarray, labels: list[Label], is_spam: np.ndarray) -> str | None:
+    """Of the ham in the spam queue, the share a moderator meets in the first tenth, fifth and half of the queue
+    read least spam-like first (the admin's order=score); read in any other order, as many as the share read."""
+    queued = np.array([label == Label.SPAM for label in labels])
+    ham = ~is_spam[queued]
+    if not ham.any():
+        return None
+    first = ham[np.argsort(probability[queued], kind="stable")]
+    shares = [first[: max(1, round(part * len(first)))].sum() / ham.sum() for part in (0.1, 0.2, 0.5)]
+    return f"| {name} | {len(first)} | {ham.sum()} | " + " | ".join(f"{100 * share:.0f} %" for share in shares) + " |"
 
 
 def verdict_cells(labels: list[Label], is_spam: np.ndarray) -> str:
@@ -164,6 +180,8 @@ def main() -> None:
     heads, margins, scored = {}, {}, {}
     site = ["| left out, posted in order | rows | spam published / held / spam queue / refused "
             "| ham published / held / spam queue / refused |", "|---|---:|---|---|"]
+    queue_order = ["| left out | spam queue | its ham | of which in its least spam-like tenth | fifth | half |",
+                   "|---|---:|---:|---:|---:|---:|"]
     for name in COMMENTS:
         inside = rows.source == name
         model, head = fit_heads(rows, vectors, ~np.isin(rows.source, left_out_with((name,))), student=True)
@@ -172,9 +190,12 @@ def main() -> None:
         margins[name] = (ngram_margins(model, drafts), head.margins(vectors[inside]))
     for name, (model, head, drafts, inside) in heads.items():
         with_blend(model, head, rows, margins, name, args.data_dir / "patterns")
-        line, probability = row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds,
-                                vectors[inside])
+        line, probability, labels = row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds,
+                                        vectors[inside])
         lines.append(line)
+        ordered = queue_order_row(name.removesuffix(".csv"), probability, labels, rows.is_spam[inside])
+        if ordered:
+            queue_order.append(ordered)
         scored[name] = (probability, rows.is_spam[inside])
         print(line, flush=True)
         site.append(site_row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds))
@@ -190,8 +211,13 @@ def main() -> None:
             model, head = fit_heads(rows, vectors, ~inside, student=True)
             drafts = [draft for draft, kept in zip(rows.corpus.drafts, inside, strict=True) if kept]
             with_blend(model, head, rows, margins, YOUTUBE, args.data_dir / "patterns")
-            lines.append(row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds, vectors[inside])[0])
-            print(lines[-1], flush=True)
+            line, probability, labels = row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds,
+                                            vectors[inside])
+            lines.append(line)
+            print(line, flush=True)
+            ordered = queue_order_row(f"youtube: {video}", probability, labels, rows.is_spam[inside])
+            if ordered:
+                queue_order.append(ordered)
             site.append(site_row(f"youtube: {video}", model, drafts, rows.is_spam[inside], thresholds))
             print(site[-1], flush=True)
     model, head = fit_heads(rows, vectors, student=True)
@@ -206,6 +232,7 @@ def main() -> None:
                              german_is_spam, thresholds))
     publish(lines, args.write, "spam-generalisation")
     publish(site, args.write, "spam-generalisation-site")
+    publish(queue_order, args.write, "spam-queue-order")
     publish(learning, args.write, "spam-adaptation")
     publish(calibration(scored), args.write, "spam-calibration")
 
