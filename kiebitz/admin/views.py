@@ -137,7 +137,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         row = await run_in_threadpool(queues.row, comment_id)
         if row is None:
             raise InvalidInput(f"comment {comment_id} does not exist", "id")
-        return page("comment.html", session, row=row, trail=store.audit_trail(comment_id))
+        alike = await run_in_threadpool(queues.alike, row.comment)
+        return page("comment.html", session, row=row, trail=store.audit_trail(comment_id), alike=alike)
 
     def removal(cid: int, form: dict[str, Any], actor: str) -> Any:
         ground = str(form.get("ground") or "terms")

@@ -70,13 +70,13 @@ _BAND_MATCHES = (
 # An old repeat behind more than 200 newer band matches goes unseen; unrelated
 # comments rarely share a band (fingerprint.py), so only a wave of near repeats
 # fills that window, and those are found themselves.
-_MOST_SHARED = (
+MOST_SHARED_BANDS = (
     select(_BAND_MATCHES.c.comment_id)
     .group_by(_BAND_MATCHES.c.comment_id)
     .order_by(func.count().desc())
     .limit(bindparam("limit"))
 )
-SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(_MOST_SHARED))
+SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(MOST_SHARED_BANDS))
 INSERT_COMMENTS = insert(schema.comments).returning(schema.comments.c.id, sort_by_parameter_order=True)
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)

@@ -10,13 +10,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.engine import Connection
 
+from kiebitz import fingerprint
 from kiebitz.domain import Comment, Status
 from kiebitz.store import schema
-from kiebitz.store.comments import FILTER_ACTOR, Store, _comment
+from kiebitz.store.comments import BANDS_KEPT, FILTER_ACTOR, MOST_SHARED_BANDS, Store, _comment
 from kiebitz.store.search import comments_matching, newest_matching
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000  # a queue's total is counted up to this many ("10000+")
+ALIKE_SHOWN = 10
+ALIKE = select(schema.comments.c.id, schema.comments.c.author, schema.comments.c.status, schema.comments.c.created,
+               schema.comments.c.text).where(schema.comments.c.id.in_(MOST_SHARED_BANDS))
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,17 @@ class QueueFilter:
     thread_id: int | None = None
     page: int = 1
     least_spamlike_first: bool = False  # by the filter's score: the spam queue's legitimate comments come first
+
+
+@dataclass(frozen=True)
+class Alike:
+    """Another comment about as worded as the one a moderator reads: with a repeat, the run it belongs to."""
+
+    id: int
+    author: str
+    status: Status
+    created: float
+    likeness: float
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,19 @@ class Queues:
         with self.store.read() as db:
             found = db.execute(ROWS.where(schema.comments.c.id == comment_id)).first()
         return queue_row(found) if found else None
+
+    def alike(self, comment: Comment) -> list[Alike]:
+        """The comments of the week around it at least 80 % alike (the repeat rule's measure), most alike first.
+
+        A repeat held for a moderator asks whether it is canned words from many readers or a spam run under
+        many names; the others show which, and the bulk actions take them all. Found through the band keys, as
+        the repeat rule finds them, so only those of the week whose keys are kept."""
+        bands = {f"band{band}": key for band, key in enumerate(fingerprint.band_keys(comment.text))}
+        with self.store.read() as db:
+            rows = db.execute(ALIKE, bands | {"since": comment.created - BANDS_KEPT, "limit": ALIKE_SHOWN + 1}).all()
+        found = [Alike(row.id, row.author, Status(row.status), row.created, fingerprint.similarity(comment.text, row.text))
+                 for row in rows if row.id != comment.id]
+        return sorted((alike for alike in found if alike.likeness >= 0.8), key=lambda alike: -alike.likeness)
 
     def sites(self) -> list[str]:
         with self.store.read() as db:

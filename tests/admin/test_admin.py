@@ -129,6 +129,18 @@ def test_a_queue_reads_least_spam_like_first_page_by_page(app, admin, poster):
     assert "order=score&page=2" in app.get("/admin/", params={"status": "spam", "order": "score"}).text
 
 
+def test_a_repeat_shows_the_comments_worded_alike(app, admin, poster):
+    """Canned words from many readers or a spam run under many names: the moderator sees the others."""
+    words = "Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse, schreib mir einfach"
+    first = poster.post(text=words, author="Anna", email="anna@example.org").json()["id"]
+    second = poster.post(text=words.replace("500", "600"), author="Bert", email="bert@example.org").json()["id"]
+    other = poster.post(text="Ganz andere Worte über den Wochenmarkt am Samstag.").json()["id"]
+    page = app.get(f"/admin/comments/{second}").text
+    assert "Ähnlich formulierte Kommentare" in page and f'href="/admin/comments/{first}">#{first}</a> Anna' in page
+    assert "% gleich" in page and f"#{other}<" not in page and f"#{second}<" not in page  # not itself
+    assert "Ähnlich formulierte" not in app.get(f"/admin/comments/{other}").text
+
+
 def test_comment_page_shows_verdict_email_network_and_history(app, admin, poster):
     comment_id = poster.post(email="leserin@example.org").json()["id"]
     admin.post(f"/admin/comments/{comment_id}/approve")

@@ -64,6 +64,7 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "spam queue least spam-like first": lambda: kiebitz.queues.page(
             QueueFilter(status=Status.SPAM, least_spamlike_first=True)),
         "queue counts": kiebitz.queues.counts,
+        "comments worded alike": lambda: kiebitz.queues.alike(store.get_comment(1)),
         "daily statistics": kiebitz.queues.daily_statistics,
         "counts": lambda: kiebitz.comments.counts("default", uris),
         "metrics": lambda: read_totals(store),
