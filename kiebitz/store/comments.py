@@ -76,6 +76,13 @@ MOST_SHARED_BANDS = (
     .order_by(func.count().desc())
     .limit(bindparam("limit"))
 )
+
+
+def band_parameters(text: str) -> dict[str, str]:
+    """The text's band keys as MOST_SHARED_BANDS takes them."""
+    return {f"band{band}": key for band, key in enumerate(band_keys(text))}
+
+
 SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(MOST_SHARED_BANDS))
 INSERT_COMMENTS = insert(schema.comments).returning(schema.comments.c.id, sort_by_parameter_order=True)
 INSERT_BAND = insert(schema.comment_bands)
@@ -487,8 +494,7 @@ class Store:
     def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
         """Recent comments sharing the most MinHash bands with ``text``: the candidates for a near repeat."""
         with self.read() as db:
-            bands = {f"band{band}": key for band, key in enumerate(band_keys(text))}
-            rows = db.execute(SIMILAR_TEXTS, bands | {"since": since, "limit": limit})
+            rows = db.execute(SIMILAR_TEXTS, band_parameters(text) | {"since": since, "limit": limit})
             return [row.text for row in rows]
 
     def traced_likeness(self, text: str, since: float) -> float:

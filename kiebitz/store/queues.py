@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from kiebitz import fingerprint
 from kiebitz.domain import Comment, Status
 from kiebitz.store import schema
-from kiebitz.store.comments import BANDS_KEPT, FILTER_ACTOR, MOST_SHARED_BANDS, Store, _comment
+from kiebitz.store.comments import BANDS_KEPT, FILTER_ACTOR, MOST_SHARED_BANDS, Store, _comment, band_parameters
 from kiebitz.store.search import comments_matching, newest_matching
 
 PAGE_SIZE = 50
@@ -145,9 +145,9 @@ class Queues:
         A repeat held for a moderator asks whether it is canned words from many readers or a spam run under
         many names; the others show which, and the bulk actions take them all. Found through the band keys, as
         the repeat rule finds them, so only those of the week whose keys are kept."""
-        bands = {f"band{band}": key for band, key in enumerate(fingerprint.band_keys(comment.text))}
+        asked = band_parameters(comment.text) | {"since": comment.created - BANDS_KEPT, "limit": ALIKE_SHOWN + 1}
         with self.store.read() as db:
-            rows = db.execute(ALIKE, bands | {"since": comment.created - BANDS_KEPT, "limit": ALIKE_SHOWN + 1}).all()
+            rows = db.execute(ALIKE, asked).all()
         found = [Alike(row.id, row.author, Status(row.status), row.created, fingerprint.similarity(comment.text, row.text))
                  for row in rows if row.id != comment.id]
         return sorted((alike for alike in found if alike.likeness >= 0.8), key=lambda alike: -alike.likeness)
