@@ -13,10 +13,13 @@ import regex
 
 from kiebitz import fingerprint
 from kiebitz.domain import BLOCK_KINDS, BlockRule, CommentDraft, Reason
-from kiebitz.spam.tokenizer import hostname
+from kiebitz.spam.tokenizer import MAY_HOLD_A_URL, PHONE, URL, hostname
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
 HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
+# Matched against one word at a time: searched in a whole text, "[\w.+-]+@" scans to the end of a long word for
+# an "@" from each of its letters.
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A regex entry is an admin's pattern run on every comment: one like (a+)+$ can take minutes on the
 # wrong text, holding up every post. The regex module (same syntax as re) stops it after this long.
 REGEX_TIMEOUT = 0.05
@@ -111,6 +114,17 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
         if alike >= threshold:
             return [Reason(DUPLICATE, f"near repeat of a recent comment ({alike:.0%} alike)", alike)]
     return []
+
+
+def names_a_contact(draft: CommentDraft) -> bool:
+    """Whether the comment gives a way to reach its sender: a link (a bare domain too), a website, a phone number
+    or an e-mail address. That is what a spam run is paid to spread; words alone repeat among readers too (an
+    auto-reply, a chain message, "Danke für den Artikel"). Asked only of a repeat (filter.decide)."""
+    text = draft.text
+    if draft.website or (MAY_HOLD_A_URL.search(text) and URL.search(text)) or PHONE.search(text):
+        return True
+    return "@" in text and any(EMAIL_ADDRESS.fullmatch(word.strip("()<>[]{},;:.!?\"'")) for word in text.split()
+                               if "@" in word)
 
 
 def long_enough_to_repeat(words: str) -> bool:

@@ -76,7 +76,7 @@ def test_bbcode_links():
 
 
 def test_exact_and_near_duplicates():
-    old = "Dieser Kommentar wurde schon einmal genau so gepostet, Wort für Wort."
+    old = "Dieser Kommentar wurde schon einmal genau so gepostet, Wort für Wort: www.example.org"
     exact = judge(CommentDraft(text=old), probability=0.6, history=History(texts=[old]))
     near = judge(CommentDraft(text=old.replace("Wort für Wort", "Wort fuer Wort")), history=History(texts=[old]))
     assert exact.label == Label.SPAM and "duplicate" in codes(exact)
@@ -85,7 +85,7 @@ def test_exact_and_near_duplicates():
 
 
 def test_a_near_repeat_known_by_its_signature_alone():
-    text = "Dieser Kommentar wurde schon einmal fast genau so gepostet, Wort für Wort."
+    text = "Dieser Kommentar wurde schon einmal fast genau so gepostet, Wort für Wort. Mail: info@example.org"
     near = judge(CommentDraft(text=text), probability=0.6, history=History(traced=0.86))
     assert near.label == Label.SPAM and "about 86% alike" in near.reasons[0].message
     assert "duplicate" not in codes(judge(CommentDraft(text=text), history=History(traced=0.7)))
@@ -119,9 +119,28 @@ def test_a_repeat_the_model_reads_as_ham_is_held_and_a_fairly_sure_one_goes_to_t
     assert held.label == Label.UNSURE and "duplicate" in codes(held)
     trusted = History(texts=[canned], approved=["a@example.org"])
     assert judge(CommentDraft(text=canned, email="a@example.org"), probability=0.1, history=trusted).label == Label.HAM
-    assert judge(CommentDraft(text=canned), probability=0.6, history=History(texts=[canned])).label == Label.SPAM
+    assert judge(CommentDraft(text=canned), probability=0.6, history=History(texts=[canned])).label == Label.UNSURE
     assert judge(CommentDraft(text=canned), probability=0.95, history=History(texts=[canned])).label == Label.SPAM
     assert judge(CommentDraft(text=canned), probability=0.999, history=History(texts=[canned])).label == Label.DISCARD
+
+
+def test_a_doubtful_repeat_goes_to_the_spam_queue_where_it_names_a_way_to_reach_its_sender():
+    """A spam run is paid to spread a link or a number; an auto-reply or a chain message repeats without one."""
+    for contact in ("call 0171 2345678", "visit cheap-loans.example.com", "mail offers@loans.example",
+                    "<a href='https://loans.example'>here</a>"):
+        pitch = f"Fast loans without any paperwork, {contact} today"
+        assert judge(CommentDraft(text=pitch), probability=0.6, history=History(texts=[pitch])).label == Label.SPAM
+    pitch = "Fast loans without any paperwork, ask me today"
+    assert judge(CommentDraft(text=pitch, website="https://loans.example"), probability=0.6,
+                 history=History(texts=[pitch])).label == Label.SPAM
+    assert judge(CommentDraft(text=pitch), probability=0.6, history=History(texts=[pitch])).label == Label.UNSURE
+    assert judge(CommentDraft(text=pitch + " @anna"), probability=0.6, history=History(texts=[pitch])).label == Label.UNSURE
+
+
+def test_an_address_is_a_word_of_its_own():
+    assert rules.names_a_contact(CommentDraft(text="Schreib an (anna.b+kiebitz@mail.example.de)."))
+    assert not rules.names_a_contact(CommentDraft(text="a" * 10_000 + "@ example"))
+    assert not rules.names_a_contact(CommentDraft(text="Danke @anna, sehr gut erklärt"))
 
 
 def test_block_lists_by_kind():
@@ -250,7 +269,7 @@ def test_a_corpus_posted_in_order_meets_the_repeat_rule():
     """bench/spam_generalisation.py's site table: each row after the first of a spam run is a repeat."""
     from kiebitz.spam.evaluation import site_verdict_labels, verdict_labels
 
-    pitch = "Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse, schreib mir"
+    pitch = "Verdiene 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse, schreib mir an geld@example.org"
     drafts = [CommentDraft(pitch), CommentDraft("Danke für den Bericht über die Grundschule!"),
               CommentDraft(pitch.replace("500", "600")), CommentDraft(pitch + "!")]
     assert verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM] * 4
