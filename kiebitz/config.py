@@ -99,6 +99,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("unsure_threshold", 0.5, "Model probability at or above which a comment is held for moderation.", maximum=1),
     Setting("discard_threshold", 0.995, "Model probability at or above which spam that also has more links than link_limit "
             "is not stored at all; the model alone never discards (it sends to the spam queue).", maximum=1),
+    Setting("spam_queue_needs_contact", True, "The model's word alone sends a comment to the spam queue, where nobody "
+            "may look, only if it gives a way to reach its sender (a link, a website, a phone number or an e-mail "
+            "address), or at discard_threshold; other comments it doubts are held for a moderator. Spam is paid to "
+            "spread such a way; an odd legitimate comment rarely has one (docs/spam-filter.md). Off: the spam queue "
+            "takes them at spam_threshold."),
     Setting("filter_mode", "enforce", "enforce: the filter holds, sends to the spam queue and discards as it judges; "
             "shadow: it judges, records and explains every comment, but nothing is held or blocked but by the "
             "moderation setting, so a site can watch the filter (the admin shows what it would have done) before "

@@ -185,15 +185,17 @@ class AkismetService:
 
         The key's own checks are the history of the link flood and of repeats (akismet_history). Akismet's
         answer has no "hold", and a client that does not say it can hold (``kiebitz_can_hold``, as our
-        WordPress plugin does) publishes a "false": a flood or a repeat our widget would hold goes to its spam
-        folder instead, where a moderator finds it, and whose "Not Spam" (a submit-ham) vouches for a flood's
-        host."""
+        WordPress plugin does) publishes a "false": a flood, a repeat or the model's spam that gives no way to
+        reach its sender, which our widget would hold, goes to its spam folder instead, where a moderator finds
+        it, and whose "Not Spam" (a submit-ham) vouches for a flood's host."""
         thresholds = self.spam_filter.thresholds
         memory = self._flood_memory.setdefault(key, FloodMemory())
         history = history or KeyHistory(self.store, key)
         verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, history)
-        crowd = any(reason.code in (rules.LINK_FLOOD, rules.DUPLICATE) for reason in verdict.reasons)
-        if verdict.label == Label.UNSURE and crowd and not can_hold:
+        codes = {reason.code for reason in verdict.reasons}
+        crowd = bool(codes & {rules.LINK_FLOOD, rules.DUPLICATE})
+        unreachable = rules.NO_CONTACT in codes and verdict.probability >= thresholds.spam  # the model's spam, held
+        if verdict.label == Label.UNSURE and (crowd or unreachable) and not can_hold:
             return replace(verdict, label=Label.SPAM)
         if verdict.label == Label.DISCARD:
             shared_probability = self.model.score(draft)[0]

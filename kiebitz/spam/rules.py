@@ -30,7 +30,7 @@ BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
     "honeypot", "too_fast", "duplicate", "blocked", "too_many_links", "suspect_word", "trusted_commenter", "bbcode_link",
 )
-SHADOW, LINK_FLOOD = "shadow_mode", "link_flood"
+SHADOW, LINK_FLOOD, NO_CONTACT = "shadow_mode", "link_flood", "no_contact"
 
 
 def count_links(text: str) -> int:
@@ -119,7 +119,7 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
 def names_a_contact(draft: CommentDraft) -> bool:
     """Whether the comment gives a way to reach its sender: a link (a bare domain too), a website, a phone number
     or an e-mail address. That is what a spam run is paid to spread; words alone repeat among readers too (an
-    auto-reply, a chain message, "Danke für den Artikel"). Asked only of a repeat (filter.decide)."""
+    auto-reply, a chain message, "Danke für den Artikel"). Asked only of a comment the model doubts (filter.judge)."""
     text = draft.text
     if draft.website or (MAY_HOLD_A_URL.search(text) and URL.search(text)) or PHONE.search(text):
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -98,11 +99,14 @@ def test_model_round_trips_through_bytes():
 
 def test_twenty_examples_of_a_new_kind_of_spam_flip_the_verdict(tmp_path: Path):
     kiebitz = build(make_settings(tmp_path))
-    probe = CommentDraft(text="Neu: Zirbelkiefer Kristallkissen heilt Rückenschmerzen, bei kristallkissen-shop bestellen")
+    probe = CommentDraft(text="Neu: Zirbelkiefer Kristallkissen heilt Rückenschmerzen, bei kristallkissen-shop bestellen",
+                         website="https://kristallkissen-shop.example")
     assert kiebitz.spam_filter.judge(probe).label == Label.HAM
     for text in NEW_KIND_OF_SPAM:
         kiebitz.model.learn(CommentDraft(text=text), is_spam=True, source="test")
     assert kiebitz.spam_filter.judge(probe).label in (Label.SPAM, Label.DISCARD)
+    # without its website it gives no way to reach the shop: held for a moderator, not sent to the spam queue
+    assert kiebitz.spam_filter.judge(replace(probe, website="")).label == Label.UNSURE
     for text in EVERYDAY_GERMAN:
         assert kiebitz.spam_filter.judge(CommentDraft(text=text)).label == Label.HAM, text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kiebitz.domain import BlockRule, CommentDraft, Label, Reason
 from kiebitz.spam import rules
@@ -135,6 +136,24 @@ def test_a_doubtful_repeat_goes_to_the_spam_queue_where_it_names_a_way_to_reach_
                  history=History(texts=[pitch])).label == Label.SPAM
     assert judge(CommentDraft(text=pitch), probability=0.6, history=History(texts=[pitch])).label == Label.UNSURE
     assert judge(CommentDraft(text=pitch + " @anna"), probability=0.6, history=History(texts=[pitch])).label == Label.UNSURE
+
+
+def test_the_model_alone_sends_to_the_spam_queue_only_what_names_a_way_to_reach_its_sender():
+    """Spam is paid to spread a link, a website, a phone number or an address; an odd legitimate comment the model
+    is sure of (an SMS-like "Can you please send me my aunty's number") is held for a person instead."""
+    odd = CommentDraft(text="Can you please send me my aunty's number")
+    held = judge(odd, probability=0.95)
+    assert held.label == Label.UNSURE and "no link, website, phone number or e-mail address" in held.reasons[-1].message
+    assert judge(replace(odd, text=odd.text + ": call 0171 2345678"), probability=0.95).label == Label.SPAM
+    assert judge(replace(odd, website="https://aunty.example"), probability=0.95).label == Label.SPAM
+    assert judge(odd, probability=0.999).label == Label.SPAM  # at the discard threshold: the spam queue, never away
+    assert judge(odd, probability=0.6).label == Label.UNSURE and codes(judge(odd, probability=0.6)) == {"no_contact"}
+    assert "no_contact" not in codes(judge(odd, probability=0.3))
+    without_the_rule = SpamFilter(FixedModel(0.95), Thresholds(needs_contact=False)).judge(odd)
+    assert without_the_rule.label == Label.SPAM and "no_contact" not in codes(without_the_rule)
+    trusted = History(approved=["a@example.org"])  # trust publishes a held comment, but not one the model is sure of
+    assert judge(replace(odd, email="a@example.org"), probability=0.95, history=trusted).label == Label.UNSURE
+    assert judge(replace(odd, email="a@example.org"), probability=0.6, history=trusted).label == Label.HAM
 
 
 def test_an_address_is_a_word_of_its_own():

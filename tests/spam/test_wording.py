@@ -62,7 +62,7 @@ def messages_by_code() -> dict[str, set[str]]:
 def test_every_code_the_filter_gives_is_made_here() -> None:
     codes = set(messages_by_code())
     expected = {rules.HONEYPOT, rules.TOO_FAST, rules.DUPLICATE, rules.BLOCKED, rules.TOO_MANY_LINKS,
-                rules.SUSPECT_WORD, rules.TRUSTED, rules.BBCODE, rules.SHADOW, rules.LINK_FLOOD, "model",
+                rules.SUSPECT_WORD, rules.TRUSTED, rules.BBCODE, rules.SHADOW, rules.LINK_FLOOD, rules.NO_CONTACT, "model",
                 model.UNFAMILIAR, patterns.LISTED_LINK, keywords.LISTED_NUMBER, keywords.LISTED_WORDS}
     assert expected <= codes, expected - codes
 
