@@ -15,8 +15,8 @@ times as long); only the blend's three numbers could learn from that.
 
 Beside it, the same comments posted to a site in their order, each by a reader
 of its own (`site_verdict_labels`): an exact or near repeat of an earlier row
-meets the repeat rule as on a site (held where the model reads it as ham, else
-the spam queue); the rest is as above.
+meets the repeat rule as on a site (held where the model reads it as ham or it
+gives no way to reach its sender, else the spam queue); the rest is as above.
 
 Of the ham each left-out table sends to the spam queue, a third table gives the
 share in the first tenth, fifth and half of the queue read least spam-like
