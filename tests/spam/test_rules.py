@@ -146,6 +146,8 @@ def test_the_model_alone_sends_to_the_spam_queue_only_what_names_a_way_to_reach_
     assert held.label == Label.UNSURE and "no link, website, phone number or e-mail address" in held.reasons[-1].message
     assert judge(replace(odd, text=odd.text + ": call 0171 2345678"), probability=0.95).label == Label.SPAM
     assert judge(replace(odd, website="https://aunty.example"), probability=0.95).label == Label.SPAM
+    assert judge(replace(odd, author="cheap-flights.com"), probability=0.95).label == Label.SPAM
+    assert judge(replace(odd, email="aunty@example.org"), probability=0.95).label == Label.UNSURE  # never shown
     assert judge(odd, probability=0.999).label == Label.SPAM  # at the discard threshold: the spam queue, never away
     assert judge(odd, probability=0.6).label == Label.UNSURE and codes(judge(odd, probability=0.6)) == {"no_contact"}
     assert "no_contact" not in codes(judge(odd, probability=0.3))

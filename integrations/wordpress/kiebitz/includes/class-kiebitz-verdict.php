@@ -14,8 +14,10 @@ defined( 'ABSPATH' ) || exit;
  * allowed. To such a "false" Kiebitz adds the header X-Kiebitz-Hold, and the
  * comment waits in WordPress's queue instead of being published. Told that the
  * site can hold (the field kiebitz_can_hold), Kiebitz also holds a link flood,
- * and a repeat of other readers' words that its model reads as harmless, rather
- * than sending them to the spam folder, as its own section does. A moderator's
+ * a repeat of other readers' words that its model reads as harmless, and what
+ * its model takes for spam but which gives no way to reach its sender (no link,
+ * website, phone number or e-mail address), rather than sending them to the spam
+ * folder, as its own section does. A moderator's
  * approval of it is a lesson, as in Kiebitz's own admin: it is reported as
  * "not spam" (the Akismet plugin reports only comments leaving the spam folder).
  *
