@@ -237,6 +237,6 @@ def decide(probability: float, reasons: list[Reason], limits: Thresholds, truste
         # Antispam Bee and WordPress trust a commenter once approved; a blatant
         # model score still goes to the queue rather than straight to readers.
         label = {Label.DISCARD: Label.UNSURE, Label.SPAM: Label.UNSURE, Label.UNSURE: Label.HAM}.get(label, label)
-        if probability >= limits.spam:  # held rather than sent to spam (no contact, unfamiliar words): still held
+        if probability >= limits.spam:  # held too where no contact or unfamiliar words kept it from the spam queue
             label = Label.UNSURE
     return label

@@ -73,7 +73,7 @@ GERMAN: list[tuple[re.Pattern[str], Wording]] = [
     (re.compile(r"near repeat of a recent comment \((about )?(\d+%) alike\)"),
      lambda m: f"fast wörtliche Wiederholung {RECENT} (zu {'etwa ' if m.group(1) else ''}{percent(m.group(2))} gleich)"),
     (re.compile(r"gives no way to reach its sender \(no link, website, phone number or e-mail address\)"),
-     lambda m: "nennt keinen Weg zum Absender (keinen Link, keine Website, Telefonnummer oder E-Mail-Adresse)"),
+     lambda m: "nennt keinen Weg zum Absender (weder Link noch Website, Telefonnummer oder E-Mail-Adresse)"),
     (re.compile(r"(\d+) links, more than the limit of (\d+)"),
      lambda m: f"{m.group(1)} Links, mehr als die erlaubten {m.group(2)}"),
     (re.compile(r"BBCode link markup, which this site never renders"),
