@@ -143,7 +143,13 @@ class ModeratorMail:
         message = new_message()
         message["To"] = ", ".join(self.settings.notify_emails)
         author = " ".join((comment.author or "").split())  # one line, whatever an import or an older version stored
-        message["Subject"] = ("Neuer Kommentar wartet: " if german else "Comment awaiting approval: ") + author
+        # What the filter is sure of but held (no way to reach its sender, unfamiliar words) says so up front,
+        # so that a moderator's mail program can sort it apart from the comments that wait for a person's eye.
+        if comment.score >= self.settings.spam_threshold:
+            subject = "Wahrscheinlich Spam, wartet: " if german else "Likely spam, awaiting approval: "
+        else:
+            subject = "Neuer Kommentar wartet: " if german else "Comment awaiting approval: "
+        message["Subject"] = subject + author
         message.set_content("\n".join(lines))
         self.mailer.send_later(message)
 

@@ -52,6 +52,16 @@ def test_held_comment_mail_links_work_once(mailed_app, inbox):
     assert mailed_app.post(links["Löschen"]).status_code == 200  # another link of the same mail still works once
 
 
+def test_a_held_comment_the_filter_is_sure_of_says_so_in_the_subject(mailed_app, inbox):
+    """Spam that gives no way to reach its sender is held, not sent to the spam queue: a mail filter can sort it."""
+    handler, _ = inbox
+    poster = Poster(mailed_app)
+    poster.post(text="Bitte prüfen: ein ganz normaler Kommentar.")
+    poster.post(text="Buy cheap viagra online, best casino bonus, payday loans approved, click here now!!!")
+    subjects = [message["Subject"] for message in handler.wait(2)]
+    assert subjects == ["Neuer Kommentar wartet: Erika", "Wahrscheinlich Spam, wartet: Erika"]
+
+
 def test_an_edit_of_a_held_comment_is_mailed_again_with_its_new_text(mailed_app, inbox):
     handler, _ = inbox
     posted = Poster(mailed_app).post(text="Erste Fassung meines Kommentars.").json()
