@@ -84,7 +84,7 @@ def test_the_model_s_spam_that_names_no_way_to_its_sender_is_held_where_the_clie
     ours = app.post("/1.1/comment-check", data={**fields, "kiebitz_can_hold": "1"})
     assert (ours.text, ours.headers.get("X-Kiebitz-Hold")) == ("false", "true")
     with_a_link = app.post("/1.1/comment-check", data={**fields, "kiebitz_can_hold": "1",
-                                                        "comment_content": fields["comment_content"] + " pills.example"})
+                                                        "comment_content": fields["comment_content"] + " https://pills.example"})
     assert (with_a_link.text, with_a_link.headers.get("X-Kiebitz-Hold")) == ("true", None)
 
 

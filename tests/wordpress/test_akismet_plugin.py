@@ -98,7 +98,7 @@ def test_spam_that_gives_no_way_to_reach_its_sender_waits_rather_than_landing_in
     number or e-mail address waits in the queue instead (the plugin says kiebitz_can_hold); with a link, spam."""
     words = "Buy cheap viagra online, best casino bonus, payday loans approved, click here now!!!"
     held = post_comment(wordpress, HELLO_WORLD, "Leser 9", "leser9@example.de", words, address="127.0.9.1")
-    linked = post_comment(wordpress, HELLO_WORLD, "Leser 10", "leser10@example.de", "Order at pills.example: " + words,
+    linked = post_comment(wordpress, HELLO_WORLD, "Leser 10", "leser10@example.de", "Order at https://pills.example/buy " + words,
                           address="127.0.10.1")
     assert (status_of(wordpress, held), akismet_result(wordpress, held)) == ("0", "false")
     assert (status_of(wordpress, linked), akismet_result(wordpress, linked)) == ("spam", "true")
