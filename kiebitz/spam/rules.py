@@ -117,10 +117,11 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
 
 
 def names_a_contact(draft: CommentDraft) -> bool:
-    """Whether the comment gives a way to reach its sender: a link (a bare domain too, in the name as well), a
-    website, a phone number or an e-mail address. That is what a spam run is paid to spread; words alone repeat
-    among readers too (an auto-reply, a chain message, "Danke für den Artikel"). Asked only of a comment the model
-    doubts (filter.judge). The e-mail field is no such way: it is never published."""
+    """Whether the comment gives a way to reach its sender: a link (in the name as well; a bare domain where its TLD
+    is one of tokenizer.LINK_TLDS), a website, a phone number or an e-mail address. That is what a spam run is paid
+    to spread; words alone repeat among readers too (an auto-reply, a chain message, "Danke für den Artikel").
+    Asked only of a comment the model doubts (filter.judge). The e-mail field is no such way: it is never
+    published."""
     text = draft.text
     if draft.website or PHONE.search(text) or any(MAY_HOLD_A_URL.search(field) and URL.search(field)
                                                   for field in (text, draft.author)):
