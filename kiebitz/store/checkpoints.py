@@ -27,6 +27,9 @@ class Checkpointer:
         self._due = False
         self._running = False
         self._thread: threading.Thread | None = None
+        # SQLite's answer to the last checkpoint, (busy, frames in the WAL, frames copied), or the error it raised:
+        # a passive checkpoint copies nothing past the oldest reader's snapshot, and says so only here.
+        self.last: tuple[int, int, int] | str | None = None
 
     def request(self) -> None:
         """A checkpoint soon; requests made while one is due are one."""
@@ -49,8 +52,10 @@ class Checkpointer:
                 self._due, self._running = False, True
             try:
                 with self._engine.connect() as connection:
-                    connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-            except Exception:  # housekeeping only: the next request tries again
+                    answer = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                    self.last = (answer[0], answer[1], answer[2])
+            except Exception as error:  # housekeeping only: the next request tries again
+                self.last = repr(error)
                 log.exception("WAL checkpoint")
             finally:
                 with self._changed:
