@@ -51,7 +51,7 @@ def near_by_texts(drafts: list[CommentDraft]) -> list[bool]:
     earlier = PostedInOrder()  # the rows long enough to repeat, links left out
     near = []
     for draft in drafts:
-        text = rules.without_links(draft.text)
+        text = fingerprint.without_links(draft.text)
         if len(fingerprint.normalise(text)) < 20:
             near.append(False)
             continue

@@ -5,6 +5,10 @@ traffic; instead each comment stores a few band keys, and only comments sharing
 a band key are compared exactly. Six bands of three MinHash rows find pairs
 with Jaccard similarity 0.8 with probability 0.99, and 0.3 with only 0.15.
 
+Two comments are compared on their words, links left out, as the repeat rule
+reads them: a spam run pastes the same words under a new link each time, and
+readers who share one article's link have said nothing alike.
+
 Where the texts may not be kept (the Akismet API), a longer signature is kept
 instead, whose permutations come from the server's secret: the share of
 positions two signatures agree on estimates how alike their texts are, and
@@ -28,10 +32,30 @@ BANDS, ROWS = 6, 3
 SIGNATURE_SIZE = 128
 SIGNATURE_BLOCK = 2048  # shingles hashed at a time: 2 MB of table
 NON_WORD = re.compile(r"\W+")
+LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
+SHORTEST_REPEAT = 20  # characters of words: "Danke!" twice is no spam run
 
 
 def normalise(text: str) -> str:
     return NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def without_links(text: str) -> str:
+    return LINK.sub(" ", text)
+
+
+def long_enough_to_repeat(words: str) -> bool:
+    """Whether the words (links left out) are enough to be a spam run when repeated: ``SHORTEST_REPEAT``."""
+    return len(normalise(words)) >= SHORTEST_REPEAT
+
+
+def keyed_text(text: str) -> str:
+    """What a comment's band keys are taken of: its words without links, as ``word_similarity`` compares
+    them, or the whole text where those words are too few to repeat (a link alone, "Danke!"). Such a
+    comment is never a repeat, yet keeps keys of its own: ``Store.said_before`` finds a reader's double
+    post by them, and a week of link-only comments would otherwise share every key."""
+    words = without_links(text)
+    return words if long_enough_to_repeat(words) else text
 
 
 def shingles(normal: str) -> frozenset[str]:
@@ -74,8 +98,8 @@ BANDED = MinHash(b"comment bands", BANDS * ROWS)  # fixed: band keys must agree 
 
 @functools.lru_cache(maxsize=256)  # posting asks twice: to find candidates, then to store the keys
 def band_keys(text: str) -> list[str]:
-    """The band keys of a text; texts sharing one are candidates for a near repeat."""
-    return signature_bands(BANDED.signature(text))
+    """The band keys of a text; texts sharing one are candidates for a near repeat (``keyed_text``)."""
+    return signature_bands(BANDED.signature(keyed_text(text)))
 
 
 def signature_bands(signature: bytes) -> list[str]:
@@ -101,3 +125,8 @@ def similarity(first: str, second: str) -> float:
     a, b = _shingles_of(first), _shingles_of(second)
     shared = len(a & b)
     return shared / (len(a) + len(b) - shared)
+
+
+def word_similarity(first: str, second: str) -> float:
+    """``similarity`` of the two comments' words, links left out: the repeat rule's measure."""
+    return similarity(without_links(first), without_links(second))

@@ -56,3 +56,16 @@ def test_a_long_text_is_signed_in_blocks_with_the_same_result(monkeypatch):
     assert len(fingerprint.shingles(text)) > 2 * fingerprint.SIGNATURE_BLOCK
     monkeypatch.setattr(fingerprint, "SIGNATURE_BLOCK", 10**9)
     assert minhash.signature(text) == in_blocks
+
+
+def test_band_keys_are_taken_of_the_words_without_links():
+    """A spam run pastes its words under a new link each time: with the links in, such pairs shared a band
+    key about half the time, so the repeat rule, which leaves links out, never met many of them."""
+    words = "Ich verdiene jetzt 500 Euro am Tag von zu Hause aus, so geht es: "
+    keys = {tuple(fingerprint.band_keys(words + f"https://{host}.example/start?ref={host * 4}"))
+            for host in ("anna", "bert", "clara", "dora", "emil")}
+    assert len(keys) == 1
+    # Too few words to repeat: the whole text keeps keys of its own (a reader's double post is found by them).
+    links = [fingerprint.band_keys(f"https://{host}.example/artikel/{host}-im-rat") for host in ("anna", "bert")]
+    assert links[0] != links[1] and links[0] != fingerprint.band_keys("")
+    assert fingerprint.word_similarity(words + "https://a.example/x", words + "https://b.example/y") == 1.0

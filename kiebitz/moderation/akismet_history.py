@@ -83,8 +83,8 @@ class TextTracer:
         self.minhash = fingerprint.MinHash(signer.keyed_hash("akismet-minhash", "").encode())
 
     def trace(self, text: str) -> TextTrace:
-        words = fingerprint.normalise(rules.without_links(text))
-        if len(words) < rules.SHORTEST_REPEAT:
+        words = fingerprint.normalise(fingerprint.without_links(text))
+        if len(words) < fingerprint.SHORTEST_REPEAT:
             return TextTrace()
         signature = self.minhash.signature_of_words(words)
         return TextTrace(self.signer.keyed_hash("akismet-text", words)[:40], signature,

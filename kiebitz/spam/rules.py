@@ -15,7 +15,6 @@ from kiebitz import fingerprint
 from kiebitz.domain import BLOCK_KINDS, BlockRule, CommentDraft, Reason
 from kiebitz.spam.tokenizer import MAY_HOLD_A_URL, PHONE, URL, hostname
 
-URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
 HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
 # Matched against one word at a time: searched in a whole text, "[\w.+-]+@" scans to the end of a long word for
 # an "@" from each of its letters.
@@ -23,7 +22,6 @@ EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A regex entry is an admin's pattern run on every comment: one like (a+)+$ can take minutes on the
 # wrong text, holding up every post. The regex module (same syntax as re) stops it after this long.
 REGEX_TIMEOUT = 0.05
-SHORTEST_REPEAT = 20  # characters of words: "Danke!" twice is no spam run
 BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 
 # Reason codes that are hard evidence on their own (see verdict.py).
@@ -34,7 +32,7 @@ SHADOW, LINK_FLOOD, NO_CONTACT = "shadow_mode", "link_flood", "no_contact"
 
 
 def count_links(text: str) -> int:
-    return len(URL_PATTERN.findall(text)) + html_links(text)
+    return len(fingerprint.LINK.findall(text)) + html_links(text)
 
 
 def html_links(text: str) -> int:
@@ -51,13 +49,9 @@ def html_links(text: str) -> int:
     return count
 
 
-def without_links(text: str) -> str:
-    return URL_PATTERN.sub(" ", text)
-
-
 def link_hosts(text: str) -> list[str]:
     hosts = []
-    for match in URL_PATTERN.findall(text):
+    for match in fingerprint.LINK.findall(text):
         candidate = match[5:-1] if match.lower().startswith("[url=") else match
         if candidate.lower().startswith("www."):
             candidate = "http://" + candidate
@@ -104,11 +98,10 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
     alike (a GermEval 2021 comment was discarded so, repeat and model agreeing).
     Links posted site-wide by many addresses are the link flood rule's.
     """
-    words = without_links(text)
-    if not long_enough_to_repeat(words):
+    if not fingerprint.long_enough_to_repeat(fingerprint.without_links(text)):
         return []
     for other in candidates:
-        alike = fingerprint.similarity(words, without_links(other))
+        alike = fingerprint.word_similarity(text, other)
         if alike == 1.0:
             return [Reason(DUPLICATE, "exact repeat of a recent comment", 1.0)]
         if alike >= threshold:
@@ -130,15 +123,10 @@ def names_a_contact(draft: CommentDraft) -> bool:
                                if "@" in word)
 
 
-def long_enough_to_repeat(words: str) -> bool:
-    """Whether the words (links left out) are enough to be a spam run when repeated: ``SHORTEST_REPEAT``."""
-    return len(fingerprint.normalise(words)) >= SHORTEST_REPEAT
-
-
 def traced_repeat(text: str, traced: float, threshold: float = 0.8) -> list[Reason]:
     """A near repeat where only traces of the texts are kept (the Akismet API), as alike as their signatures
     say."""
-    if traced >= threshold and long_enough_to_repeat(without_links(text)):
+    if traced >= threshold and fingerprint.long_enough_to_repeat(fingerprint.without_links(text)):
         return [Reason(DUPLICATE, f"near repeat of a recent comment (about {traced:.0%} alike)", traced)]
     return []
 

@@ -141,6 +141,19 @@ def test_a_repeat_shows_the_comments_worded_alike(app, admin, poster):
     assert "Ähnlich formulierte" not in app.get(f"/admin/comments/{other}").text
 
 
+def test_the_same_words_under_a_new_link_each_time_are_a_repeat_and_shown_alike(app, admin, poster):
+    """A spam run's way: the words stay, the link changes. Their band keys are taken of the words, as the
+    repeat rule compares them, so the store finds the earlier copies and the moderator sees them."""
+    words = "Ich verdiene jetzt 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse, so geht es: "
+    ids = [poster.post(text=words + f"https://{name}-{n}.example/start?ref={name * 3}{n}", author=name.title(),
+                       email=f"{name}@example.org").json()["id"]
+           for n, name in enumerate(("anna", "bert", "clara", "dora"))]
+    page = app.get(f"/admin/comments/{ids[-1]}").text
+    assert "wörtliche Wiederholung" in page
+    assert all(f'href="/admin/comments/{earlier}">#{earlier}</a>' in page for earlier in ids[:-1])
+    assert "100 % gleich" in page
+
+
 def test_comment_page_shows_verdict_email_network_and_history(app, admin, poster):
     comment_id = poster.post(email="leserin@example.org").json()["id"]
     admin.post(f"/admin/comments/{comment_id}/approve")

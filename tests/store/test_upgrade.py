@@ -166,3 +166,29 @@ def test_the_last_weeks_band_keys_are_made_anew_when_their_permutations_change(t
     assert sorted(band for words, band in kept if words == RECENT) == sorted(band_keys(RECENT))
     assert all(band.startswith("old:") for words, band in kept if words == OLD)
 
+
+
+def test_the_last_weeks_band_keys_are_taken_of_the_words_without_links(tmp_path: Path) -> None:
+    """Migration 0022: a linked comment of the week stored keys of its whole text, which the same words under
+    another link would not meet; it gets those of its words."""
+    from kiebitz.fingerprint import BANDED, band_keys, signature_bands
+
+    linked = RECENT + " https://stadt.example/rat/sitzung?id=4711"
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+        assert Poster(client).post(text=linked).status_code == 201
+    engine = open_engine(settings.database)
+    with engine.begin() as db:
+        from alembic import command
+
+        config = alembic_config(engine)
+        config.attributes["connection"] = db
+        command.downgrade(config, "0021")
+        db.execute(text("DELETE FROM comment_bands"))
+        db.execute(text("INSERT INTO comment_bands (band, comment_id, created) SELECT :band, id, created FROM comments"),
+                   [{"band": band} for band in signature_bands(BANDED.signature(linked))])
+    migrate(engine)
+    with engine.connect() as db:
+        kept = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
+    engine.dispose()
+    assert kept == sorted(band_keys(linked)) == sorted(band_keys(RECENT + " https://anderswo.example/"))

@@ -6,50 +6,23 @@ Revises: 0019
 fingerprint.band_keys now draws its permutations as multiply-add-shift hashes:
 with the (a·h + b) mod p before, unrelated comments shared a band key three
 times as often, and 97.5 % of the pairs 80 % alike did instead of 99.9 %
-(bench/near_repeats.py).
-Keys stored before would not meet those of new comments, so the comments the
-repeat rule still compares with, the last week's, get theirs anew; older ones
-are no longer asked.
-
-band_keys is imported, not copied: the keys must be those the running code
-asks for. A later change of the permutations brings its own migration, as
-this one, which computes them anew.
+(bench/near_repeats.py). The week the repeat rule compares with gets its keys
+anew (migrations/week_bands.py); a later change of what band_keys gives brings
+its own migration, as this one.
 """
 
-import time
-
-import sqlalchemy as sa
 from alembic import op
 
-from kiebitz.fingerprint import band_keys
+from kiebitz.store.migrations.week_bands import make_week_bands_anew
 
 revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
 
-WEEK = 7 * 86_400  # spam.filter's duplicate_window
-PAGE = 1000
-comments = sa.table("comments", sa.column("id", sa.Integer), sa.column("text", sa.Text), sa.column("created", sa.Float))
-bands = sa.table("comment_bands", sa.column("band", sa.String), sa.column("comment_id", sa.Integer),
-                 sa.column("created", sa.Float))
-
 
 def upgrade() -> None:
-    db = op.get_bind()
-    since, last = time.time() - WEEK, 0
-    while True:  # a page at a time: a busy site's week is more text than a worker should hold
-        page = db.execute(sa.select(comments.c.id, comments.c.text, comments.c.created)
-                          .where(comments.c.created >= since, comments.c.id > last)
-                          .order_by(comments.c.id).limit(PAGE)).all()
-        if not page:
-            return
-        db.execute(sa.delete(bands).where(bands.c.comment_id.in_([row.id for row in page])))
-        keys = [{"band": band, "comment_id": row.id, "created": row.created}
-                for row in page if row.text for band in band_keys(row.text)]
-        if keys:
-            db.execute(sa.insert(bands), keys)
-        last = page[-1].id
+    make_week_bands_anew(op.get_bind())
 
 
 def downgrade() -> None:
