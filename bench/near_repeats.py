@@ -5,7 +5,9 @@ how far a keyed signature's estimate is from the texts' similarity.
 
 A few seconds. The comments are GermEval 2017's first 4,000 (German, everyday),
 and each of those longer than 80 characters once more with one to three of its
-words replaced: the near repeats (those still at least 80 % alike). Band keys
+words replaced: the near repeats (those still at least 80 % alike); and each
+of those under a link of its own twice, as a spam run posts the same words
+under a new link each time (the repeat rule leaves links out). Band keys
 that unrelated comments share are candidates the repeat rule compares in vain,
 and fill the 200 most recent band matches it reads (store.comments).
 """
@@ -43,6 +45,12 @@ def changed(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def linked(text: str, rng: random.Random) -> str:
+    """The text under a link of a new host and path, as a spam run rotates them."""
+    host = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=10))
+    return f"{text} https://{host}.example/{''.join(rng.choices('abcdefghijklmnopqrstuvwxyz0123456789', k=24))}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default="../shared/data", type=Path)
@@ -53,15 +61,18 @@ def main() -> None:
     pairs = [(text, changed(text, rng)) for text in texts if len(text) > 80]
     near = [(a, b) for a, b in pairs if fingerprint.similarity(a, b) >= 0.8]
     found = np.mean([bool(set(fingerprint.band_keys(a)) & set(fingerprint.band_keys(b))) for a, b in near])
+    relinked = np.mean([bool(set(fingerprint.band_keys(linked(a, rng))) & set(fingerprint.band_keys(linked(a, rng))))
+                        for a, _ in pairs])
     keyed = fingerprint.MinHash(b"a site's secret")
     errors = np.array([fingerprint.signature_likeness(keyed.signature(a), keyed.signature(b))
                        - fingerprint.similarity(a, b) for a, b in pairs])
     unrelated = sharing_pairs(texts)
     lines = ["| comments | pairs sharing a band key | near repeats (≥ 80 % alike) found by a band key "
-             "| keyed signature − similarity: mean / sd / largest |", "|---:|---|---|---|",
+             "| the same words under two other links, found by a band key "
+             "| keyed signature − similarity: mean / sd / largest |", "|---:|---|---|---|---|",
              f"| {len(texts)} | {unrelated} ({100 * unrelated / (len(texts) * (len(texts) - 1) / 2):.2f} % of all pairs) "
-             f"| {100 * found:.1f} % of {len(near)} | {errors.mean():+.3f} / {errors.std():.3f} / "
-             f"{np.abs(errors).max():.3f} |"]
+             f"| {100 * found:.1f} % of {len(near)} | {100 * relinked:.1f} % of {len(pairs)} "
+             f"| {errors.mean():+.3f} / {errors.std():.3f} / {np.abs(errors).max():.3f} |"]
     publish(lines, args.write, "near-repeats")
 
 
