@@ -409,6 +409,17 @@ class Store:
                        "reasons": json.dumps([reason.as_dict() for reason in verdict.reasons])}
         with self.write() as db:
             db.execute(update(schema.comments).where(schema.comments.c.id == comment_id).values(**values))
+            self._key_anew(db, comment_id, text)
+
+    @staticmethod
+    def _key_anew(db: Connection, comment_id: int, text: str) -> None:
+        """An edited comment is found by its new words: the repeat rule compares later comments with those,
+        and ``said_before`` looks for them. Kept only for a comment of the week, as ``insert_comments`` does."""
+        created = db.execute(select(schema.comments.c.created).where(schema.comments.c.id == comment_id)).scalar()
+        db.execute(delete(schema.comment_bands).where(schema.comment_bands.c.comment_id == comment_id))
+        if text and created is not None and created >= time.time() - BANDS_KEPT:
+            db.execute(INSERT_BAND, [{"band": band, "comment_id": comment_id, "created": created}
+                                     for band in band_keys(text)])
 
     def set_status(self, comment_id: int, status: Status, actor: str, note: str = "") -> Status | None:
         """Change a comment's status and write the audit line; returns the old status."""

@@ -114,6 +114,20 @@ def test_an_edit_is_judged_again_and_only_ever_moves_away_from_readers(client, p
         "the author's edit was judged unsure", "the author's edit was judged spam"]
 
 
+def test_an_edited_comment_is_found_by_its_new_words(client, poster):
+    """A spam run may post something harmless and edit the pitch in: the copies that follow repeat the edit."""
+    body = poster.post(text="Schöner Artikel, danke für die gründliche Recherche!").json()
+    pitch = "Ich verdiene jetzt 500 Euro am Tag von zu Hause aus, ganz ohne Vorkenntnisse, schreib mir einfach."
+    response = client.patch(f"/api/comments/{body['id']}", json={"text": pitch},
+                            headers={"X-Kiebitz-Edit-Token": body["edit_token"]})
+    assert response.status_code == 200, response.text
+    copy = poster.post(text=pitch, author="Bert", email="bert@example.org").json()
+    reasons = client.app.state.kiebitz.store.get_comment(copy["id"]).reasons
+    assert "duplicate" in {reason["code"] for reason in reasons}
+    again = poster.post(text="Schöner Artikel, danke für die gründliche Recherche!", email="clara@example.org").json()
+    assert "duplicate" not in {reason["code"] for reason in client.app.state.kiebitz.store.get_comment(again["id"]).reasons}
+
+
 def test_edit_without_token_or_with_anothers_token_is_403(client, poster):
     first = poster.post().json()
     second = poster.post(text="Noch ein Kommentar hier.").json()
