@@ -88,6 +88,7 @@ class Kiebitz:
     data_requests: DataRequests
     reports: ReaderReports
     live: LiveThreads
+    moderator_mail: ModeratorMail
 
 
 def build(settings: Settings) -> Kiebitz:
@@ -120,19 +121,21 @@ def build(settings: Settings) -> Kiebitz:
     webhook = Webhook(settings)
     mailer = Mailer(settings)
     replies = Replies(settings, store, mailer, secret)
-    moderator_mail = ModeratorMail(settings, mailer, links)
+    queues = Queues(store)
+    moderator_mail = ModeratorMail(settings, mailer, links, queues)
     comments.listeners += [moderator_mail, replies, webhook]
     comments.subscribe = replies.subscribe
     moderation.listeners += [replies, webhook]
     return Kiebitz(settings, store, signer, spam_filter, model, comments, moderation, akismet_service,
-                   Users(store), Queues(store), links, site_settings, site_origins, replies,
+                   Users(store), queues, links, site_settings, site_origins, replies,
                    DataRequests(settings, store, mailer, signer),
                    ReaderReports(settings, Reports(store), moderation, signer, Statements(settings, mailer, secret),
                                  moderator_mail.reported),
-                   LiveThreads(store, ThreadChanges(store), data_version, comments.public))
+                   LiveThreads(store, ThreadChanges(store), data_version, comments.public), moderator_mail)
 
 
 RETENTION_EVERY = 3600.0  # seconds between two purges; the first runs at start
+DIGEST_EVERY = 60.0  # seconds between two asks whether the likely spam's digest is due
 
 
 async def keep_retention(kiebitz: Kiebitz) -> None:
@@ -156,6 +159,17 @@ async def keep_retention(kiebitz: Kiebitz) -> None:
         await asyncio.sleep(RETENTION_EVERY)
 
 
+async def keep_mailing_digests(kiebitz: Kiebitz) -> None:
+    """Each minute every worker asks whether the held comments the filter takes for spam are due to be
+    mailed together (notify.mail, ``digest``); the store lets one of them claim them."""
+    while True:
+        try:
+            await asyncio.to_thread(kiebitz.moderator_mail.digest, time.time())
+        except Exception:  # noqa: BLE001 - asked again in a minute; the comments wait in the queue meanwhile
+            log.exception("likely spam digest failed")
+        await asyncio.sleep(DIGEST_EVERY)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     kiebitz = build(settings or Settings.load())
     settings = kiebitz.settings
@@ -163,11 +177,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         await asyncio.to_thread(markup.prepare)
-        retention = asyncio.create_task(keep_retention(kiebitz))
+        tasks = [asyncio.create_task(keep_retention(kiebitz)), asyncio.create_task(keep_mailing_digests(kiebitz))]
         try:
             yield {HEADER_TIMEOUT_STATE: max(1.0, settings.header_timeout)}  # read by each connection (api.connections)
         finally:
-            retention.cancel()
+            for task in tasks:
+                task.cancel()
 
     app = FastAPI(
         title="Kiebitz", version=__version__, lifespan=lifespan,

@@ -131,7 +131,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("smtp_user", "", "SMTP user name, if the server wants a login."),
     Setting("smtp_password", "", "SMTP password."),
     Setting("smtp_from", "kiebitz@localhost", "Sender address of notification mails."),
-    Setting("notify_emails", [], "Moderators' addresses that get every held comment with one-click links; comma separated."),
+    Setting("notify_emails", [], "Moderators' addresses that get every held comment with one-click links (the likely spam "
+            "among them together: `notify_likely_spam_minutes`); comma separated."),
+    Setting("notify_likely_spam_minutes", 60, "Held comments the filter is all but sure are spam (at `spam_threshold` or "
+            "more, held as they give no way to reach their sender) reach `notify_emails` together, in one mail at most "
+            "this often; 0 mails each at once."),
     Setting("webhook_url", "", "URL that gets a signed JSON POST on new comments, authors' edits and moderation "
             "(event: created, edited, moderated); tried again after 1, 5 and 30 s while it is down or answers 408, "
             "429 or 5xx; empty for none."),

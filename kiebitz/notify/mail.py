@@ -2,7 +2,11 @@
 
 A link opens a confirmation page whose button posts to the same address, so
 that mail scanners that follow links do nothing; each link works once and
-expires after a week. No mail is ever sent for a comment judged spam.
+expires after a week. No mail is ever sent for a comment judged spam. Held
+comments the filter is all but sure are spam (spam that gives no way to reach
+its sender is held, not sent to the spam queue) come together in one mail at
+most every ``notify_likely_spam_minutes``, so that a wave of them does not
+bury the moderators' inbox.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from kiebitz.errors import Forbidden
 from kiebitz.security import load_signed
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
+from kiebitz.store.queues import Queues
 
 log = logging.getLogger("kiebitz.mail")
 # Long link headers (List-Unsubscribe) must not be folded into encoded words.
@@ -109,19 +114,32 @@ class ModeratorLinks:
             raise Forbidden("this link was used already", "token") from None
 
 
+LIKELY_SPAM = {True: "Wahrscheinlich Spam, wartet: ", False: "Likely spam, awaiting approval: "}  # by German
+DIGEST_SHOWN = 30  # comments written out in one digest; the rest are counted and wait in the queue
+DIGEST_EXCERPT = 300  # characters of each
+
+
 class ModeratorMail:
-    def __init__(self, settings: Settings, mailer: Mailer, links: ModeratorLinks) -> None:
+    def __init__(self, settings: Settings, mailer: Mailer, links: ModeratorLinks, queues: Queues) -> None:
         self.settings = settings
         self.mailer = mailer
         self.links = links
+        self.queues = queues
 
     def __call__(self, event: str, comment: Comment) -> None:
         if event in ("created", "edited") and comment.status == Status.PENDING:
             self.held(comment)
 
+    @property
+    def mailing(self) -> bool:
+        return self.mailer.enabled and bool(self.settings.notify_emails)
+
+    def likely_spam(self, comment: Comment) -> bool:
+        return comment.score >= self.settings.spam_threshold
+
     def held(self, comment: Comment) -> None:
-        if not self.mailer.enabled or not self.settings.notify_emails:
-            return
+        if not self.mailing or (self.likely_spam(comment) and self.settings.notify_likely_spam_minutes > 0):
+            return  # left to the digest
         base = self.settings.public_url.rstrip("/")
         german = self.settings.language == "de"
         lines = [
@@ -145,11 +163,40 @@ class ModeratorMail:
         author = " ".join((comment.author or "").split())  # one line, whatever an import or an older version stored
         # What the filter is sure of but held (no way to reach its sender, unfamiliar words) says so up front,
         # so that a moderator's mail program can sort it apart from the comments that wait for a person's eye.
-        if comment.score >= self.settings.spam_threshold:
-            subject = "Wahrscheinlich Spam, wartet: " if german else "Likely spam, awaiting approval: "
+        if self.likely_spam(comment):
+            subject = LIKELY_SPAM[german]
         else:
             subject = "Neuer Kommentar wartet: " if german else "Comment awaiting approval: "
         message["Subject"] = subject + author
+        message.set_content("\n".join(lines))
+        self.mailer.send_later(message)
+
+    def digest(self, now: float) -> None:
+        """One mail with the held comments the filter is all but sure are spam, once
+        ``notify_likely_spam_minutes`` have passed since the last (every worker asks each minute; one sends)."""
+        minutes = self.settings.notify_likely_spam_minutes
+        if not self.mailing or minutes <= 0:
+            return
+        comments, count = self.queues.likely_spam_to_mail(self.settings.spam_threshold, minutes * 60, now, DIGEST_SHOWN)
+        if not comments:
+            return
+        base = self.settings.public_url.rstrip("/")
+        german = self.settings.language == "de"
+        lines = [("Diese Kommentare hält der Filter für Spam; sie warten auf Freischaltung:" if german
+                  else "The filter takes these comments for spam; they are awaiting approval:"), ""]
+        for comment in comments:
+            excerpt = " ".join(comment.text.split())
+            if len(excerpt) > DIGEST_EXCERPT:
+                excerpt = excerpt[:DIGEST_EXCERPT] + "…"
+            lines += [f"{comment.author or 'Anonym'} ({comment.score:.2f}): {excerpt}",
+                      f"{base}/admin/comments/{comment.id}", ""]
+        if count > len(comments):
+            lines += [f"… und {count - len(comments)} weitere." if german else f"… and {count - len(comments)} more.", ""]
+        lines.append(f"{base}/admin/?status=pending&order=score")
+        message = new_message()
+        message["To"] = ", ".join(self.settings.notify_emails)
+        noun = ("Kommentar" if count == 1 else "Kommentare") if german else ("comment" if count == 1 else "comments")
+        message["Subject"] = f"{LIKELY_SPAM[german]}{count} {noun}"
         message.set_content("\n".join(lines))
         self.mailer.send_later(message)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from kiebitz import fingerprint
@@ -17,6 +17,9 @@ from kiebitz.store.comments import BANDS_KEPT, FILTER_ACTOR, MOST_SHARED_BANDS, 
 from kiebitz.store.search import comments_matching, newest_matching
 
 PAGE_SIZE = 50
+# meta: up to which comment time the likely spam's digests have covered, and when the last one went out
+LIKELY_SPAM_COVERED, LIKELY_SPAM_SENT = "likely_spam_covered_until", "likely_spam_mailed_at"
+SETTLE = 10.0  # seconds: a post takes its time before its commit, so the last few may still come in
 COUNT_LIMIT = 10_000  # a queue's total is counted up to this many ("10000+")
 ALIKE_SHOWN = 10
 ALIKE = select(schema.comments.c.id, schema.comments.c.author, schema.comments.c.status, schema.comments.c.created,
@@ -152,6 +155,30 @@ class Queues:
                  for row in rows if row.id != comment.id]
         return sorted((alike for alike in found if alike.likeness >= 0.8), key=lambda alike: -alike.likeness)
 
+    def likely_spam_to_mail(self, threshold: float, every: float, now: float, shown: int) -> tuple[list[Comment], int]:
+        """The held comments at ``threshold`` or more that came since the last digest, and how many they are
+        (the first ``shown`` of them, oldest first), unless a digest went out less than ``every`` seconds ago.
+        The comments are claimed in the same write, so that of the processes asking, one mails them. The first
+        digest starts from the first time this is asked: what came before was mailed one by one."""
+        until = now - SETTLE
+        with self.store.write() as db:
+            covered, sent = (_meta(db, key) for key in (LIKELY_SPAM_COVERED, LIKELY_SPAM_SENT))
+            if covered is None:
+                _set_meta(db, LIKELY_SPAM_COVERED, until)
+                return [], 0
+            if sent is not None and now - sent < every:
+                return [], 0
+            comments = schema.comments
+            waiting = and_(comments.c.status == Status.PENDING.value, comments.c.score >= threshold,
+                           comments.c.created > covered, comments.c.created <= until)
+            count = db.execute(select(func.count()).select_from(comments).where(waiting)).scalar_one()
+            if not count:
+                return [], 0
+            rows = db.execute(select(comments).where(waiting).order_by(comments.c.created).limit(shown)).all()
+            _set_meta(db, LIKELY_SPAM_COVERED, until)
+            _set_meta(db, LIKELY_SPAM_SENT, now)
+            return [_comment(row) for row in rows], count
+
     def sites(self) -> list[str]:
         with self.store.read() as db:
             return [row.name for row in db.execute(select(schema.sites.c.name).order_by(schema.sites.c.name))]
@@ -186,3 +213,13 @@ class Queues:
                 if row.day >= datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%d"):
                     entry(row.day)["discarded"] += int(row._mapping["count"])  # row.count is the tuple method
         return [table[name] for name in sorted(table, reverse=True)]
+
+
+def _meta(db: Connection, key: str) -> float | None:
+    value = db.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+    return None if value is None else float(value)
+
+
+def _set_meta(db: Connection, key: str, value: float) -> None:
+    if not db.execute(update(schema.meta).where(schema.meta.c.key == key).values(value=repr(value))).rowcount:
+        db.execute(insert(schema.meta).values(key=key, value=repr(value)))

@@ -6,6 +6,8 @@ import json
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -15,16 +17,23 @@ from itsdangerous import URLSafeTimedSerializer
 from kiebitz.app import create_app
 from kiebitz.domain import Status
 from kiebitz.notify.webhook import Webhook, signature
+from kiebitz.store.queues import SETTLE
 from tests.browser.conftest import free_port
 from tests.conftest import Poster, make_settings
 
 
 @pytest.fixture
 def mailed_app(tmp_path, inbox):
+    with mailed(tmp_path, inbox) as client:
+        yield client
+
+
+@contextmanager
+def mailed(tmp_path, inbox, **settings: object) -> Iterator[TestClient]:
     _, port = inbox
-    settings = make_settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
-                             notify_emails="moderation@zeitung.example", moderation="all", smtp_from="kiebitz@zeitung.example")
-    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+    with TestClient(create_app(make_settings(
+            tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none", notify_emails="moderation@zeitung.example",
+            moderation="all", smtp_from="kiebitz@zeitung.example", **settings)), client=("203.0.113.7", 50000)) as client:
         yield client
 
 
@@ -52,14 +61,53 @@ def test_held_comment_mail_links_work_once(mailed_app, inbox):
     assert mailed_app.post(links["Löschen"]).status_code == 200  # another link of the same mail still works once
 
 
-def test_a_held_comment_the_filter_is_sure_of_says_so_in_the_subject(mailed_app, inbox):
+PITCH = "Buy cheap viagra online, best casino bonus, payday loans approved, click here now!!!"
+PITCHES = ("Win a FREE iPhone now!!! Claim your prize, call today, cheap viagra and casino bonus!!!",
+           "Earn $5000 weekly working from home, no experience needed, casino bonus and free spins!!!",
+           "Best payday loans approved in minutes, bad credit ok, cheap viagra and cialis online!!!")
+
+
+def test_a_held_comment_the_filter_is_sure_of_says_so_in_the_subject(tmp_path, inbox):
     """Spam that gives no way to reach its sender is held, not sent to the spam queue: a mail filter can sort it."""
     handler, _ = inbox
-    poster = Poster(mailed_app)
-    poster.post(text="Bitte prüfen: ein ganz normaler Kommentar.")
-    poster.post(text="Buy cheap viagra online, best casino bonus, payday loans approved, click here now!!!")
-    subjects = [message["Subject"] for message in handler.wait(2)]
+    with mailed(tmp_path, inbox, notify_likely_spam_minutes=0) as client:  # one mail each, as it comes
+        poster = Poster(client)
+        poster.post(text="Bitte prüfen: ein ganz normaler Kommentar.")
+        poster.post(text=PITCH)
+        subjects = [message["Subject"] for message in handler.wait(2)]
     assert subjects == ["Neuer Kommentar wartet: Erika", "Wahrscheinlich Spam, wartet: Erika"]
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_held_comments_the_filter_takes_for_spam_come_together_at_most_once_an_hour(mailed_app, inbox):
+    """A wave of spam without links is held for a moderator; one mail lists it instead of one mail each."""
+    handler, _ = inbox
+    kiebitz = mailed_app.app.state.kiebitz
+    poster = Poster(mailed_app)
+    first = [poster.post(text=pitch, author=f"Spammer {n}").json()["id"] for n, pitch in enumerate(PITCHES)]
+    assert all(kiebitz.store.get_comment(comment_id).status == Status.PENDING for comment_id in first)
+    poster.post(text="Bitte prüfen: ein ganz normaler Kommentar.")
+    handler.wait()
+    time.sleep(0.3)
+    assert [message["Subject"] for message in handler.messages] == ["Neuer Kommentar wartet: Erika"]
+    now = time.time() + SETTLE  # the posts of the last seconds settle first
+    kiebitz.moderator_mail.digest(now)
+    digest = handler.wait(2)[-1]
+    assert digest["Subject"] == "Wahrscheinlich Spam, wartet: 3 Kommentare"
+    body = digest.get_payload(decode=True).decode()
+    assert all(f"/admin/comments/{comment_id}" in body for comment_id in first) and "Spammer 2 (0." in body
+    assert "/admin/?status=pending&order=score" in body
+    later = poster.post(text=PITCH).json()["id"]
+    kiebitz.moderator_mail.digest(now + 1800)  # within the hour: it waits
+    time.sleep(0.3)
+    assert len(handler.messages) == 2
+    kiebitz.moderator_mail.digest(now + 3600)
+    [_, _, again] = handler.wait(3)
+    assert again["Subject"] == "Wahrscheinlich Spam, wartet: 1 Kommentar"
+    assert f"/admin/comments/{later}" in again.get_payload(decode=True).decode()
+    kiebitz.moderator_mail.digest(now + 3 * 3600)  # nothing new: no mail
+    time.sleep(0.3)
+    assert len(handler.messages) == 3
 
 
 def test_an_edit_of_a_held_comment_is_mailed_again_with_its_new_text(mailed_app, inbox):
