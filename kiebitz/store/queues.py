@@ -156,10 +156,10 @@ class Queues:
         return sorted((alike for alike in found if alike.likeness >= 0.8), key=lambda alike: -alike.likeness)
 
     def likely_spam_to_mail(self, threshold: float, every: float, now: float, shown: int) -> tuple[list[Comment], int]:
-        """The held comments at ``threshold`` or more that came since the last digest, and how many they are
-        (the first ``shown`` of them, oldest first), unless a digest went out less than ``every`` seconds ago.
-        The comments are claimed in the same write, so that of the processes asking, one mails them. The first
-        digest starts from the first time this is asked: what came before was mailed one by one."""
+        """The held comments at ``threshold`` or more that came (or were edited) since the last digest, and how
+        many they are (the first ``shown`` of them, oldest first), unless a digest went out less than ``every``
+        seconds ago. The comments are claimed in the same write, so that of the processes asking, one mails
+        them. The first digest starts from the first time this is asked: what came before was mailed one by one."""
         until = now - SETTLE
         with self.store.write() as db:
             covered, sent = (_meta(db, key) for key in (LIKELY_SPAM_COVERED, LIKELY_SPAM_SENT))
@@ -169,12 +169,13 @@ class Queues:
             if sent is not None and now - sent < every:
                 return [], 0
             comments = schema.comments
+            arrived = func.coalesce(comments.c.modified, comments.c.created)  # an author's edit is judged anew
             waiting = and_(comments.c.status == Status.PENDING.value, comments.c.score >= threshold,
-                           comments.c.created > covered, comments.c.created <= until)
+                           arrived > covered, arrived <= until)
             count = db.execute(select(func.count()).select_from(comments).where(waiting)).scalar_one()
             if not count:
                 return [], 0
-            rows = db.execute(select(comments).where(waiting).order_by(comments.c.created).limit(shown)).all()
+            rows = db.execute(select(comments).where(waiting).order_by(arrived).limit(shown)).all()
             _set_meta(db, LIKELY_SPAM_COVERED, until)
             _set_meta(db, LIKELY_SPAM_SENT, now)
             return [_comment(row) for row in rows], count

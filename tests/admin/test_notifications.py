@@ -110,6 +110,21 @@ def test_held_comments_the_filter_takes_for_spam_come_together_at_most_once_an_h
     assert len(handler.messages) == 3
 
 
+def test_a_comment_edited_into_spam_comes_in_the_next_digest(mailed_app, inbox):
+    handler, _ = inbox
+    kiebitz = mailed_app.app.state.kiebitz
+    poster = Poster(mailed_app)
+    plain = poster.post(text="Bitte prüfen: ein ganz normaler Kommentar.").json()
+    poster.post(text=PITCH)
+    kiebitz.moderator_mail.digest(time.time() + SETTLE)
+    assert len(handler.wait(2)) == 2  # the plain comment's own mail, and a digest of the pitch: both came before
+    edited = mailed_app.patch(f"/api/comments/{plain['id']}", json={"text": PITCHES[0]},
+                              headers={"X-Kiebitz-Edit-Token": plain["edit_token"]})
+    assert edited.status_code == 200
+    kiebitz.moderator_mail.digest(time.time() + SETTLE + 3600)
+    assert f"/admin/comments/{plain['id']}" in handler.wait(3)[-1].get_payload(decode=True).decode()
+
+
 def test_an_edit_of_a_held_comment_is_mailed_again_with_its_new_text(mailed_app, inbox):
     handler, _ = inbox
     posted = Poster(mailed_app).post(text="Erste Fassung meines Kommentars.").json()
