@@ -158,8 +158,9 @@ class Queues:
     def likely_spam_to_mail(self, threshold: float, every: float, now: float, shown: int) -> tuple[list[Comment], int]:
         """The held comments at ``threshold`` or more that came (or were edited) since the last digest, and how
         many they are (the first ``shown`` of them, oldest first), unless a digest went out less than ``every``
-        seconds ago. The comments are claimed in the same write, so that of the processes asking, one mails
-        them. The first digest starts from the first time this is asked: what came before was mailed one by one."""
+        seconds ago. The comments are claimed in the same write, and writes take turns across processes
+        (store.transactions), so that of the processes asking, one mails them. The first digest starts from
+        the first time this is asked: what came before was mailed one by one."""
         until = now - SETTLE
         with self.store.write() as db:
             covered, sent = (_meta(db, key) for key in (LIKELY_SPAM_COVERED, LIKELY_SPAM_SENT))

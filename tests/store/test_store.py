@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -28,6 +29,7 @@ from kiebitz.store.comments import (
     Store,
 )
 from kiebitz.store.engine import SQLITE_CACHE_KIB, migrate, open_engine
+from kiebitz.store.queues import SETTLE, Queues
 from tests.conftest import database_for
 from tests.store.schema_check import schema_differences
 
@@ -224,3 +226,28 @@ def test_a_post_takes_one_connection_for_its_reads_and_one_for_its_write(tmp_pat
     event.listen(kiebitz.store.engine, "checkout", lambda *args: checkouts.append(args))
     post("Ein zweiter Kommentar im selben Thread.")
     assert len(checkouts) == 2
+
+
+@pytest.mark.usefixtures("database_backend")
+def test_of_two_processes_asking_for_the_likely_spam_digest_one_claims_it(tmp_path: Path):
+    store = fresh_store(tmp_path)
+    queues = Queues(store)
+    start = time.time()
+    assert queues.likely_spam_to_mail(0.9, 3600, start, 30) == ([], 0)  # the first ask marks where digests begin
+    held = [add_comment(store, f"Spam ohne Link Nummer {n}", created=start + 1 + n, status=Status.PENDING)
+            for n in range(3)]
+    with store.write() as db:
+        db.execute(text("UPDATE comments SET score = 0.97"))
+    asking, claimed = threading.Barrier(2), []
+
+    def ask() -> None:
+        asking.wait()
+        claimed.append(queues.likely_spam_to_mail(0.9, 3600, start + 10 + SETTLE, 30))
+
+    askers = [threading.Thread(target=ask) for _ in range(2)]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join()
+    assert sorted(count for _, count in claimed) == [0, 3]
+    assert [comment.id for comments, _ in claimed for comment in comments] == held
