@@ -130,3 +130,10 @@ def similarity(first: str, second: str) -> float:
 def word_similarity(first: str, second: str) -> float:
     """``similarity`` of the two comments' words, links left out: the repeat rule's measure."""
     return similarity(without_links(first), without_links(second))
+
+
+def keyed_similarity(first: str, second: str) -> float:
+    """``similarity`` of what the two comments' band keys are taken of (``keyed_text``): the repeat rule's
+    measure where the words are enough to repeat, the whole texts where not, so that two comments of a link
+    alone are as alike as their links, not 100 % for the nothing around them."""
+    return similarity(keyed_text(first), keyed_text(second))

@@ -69,3 +69,6 @@ def test_band_keys_are_taken_of_the_words_without_links():
     links = [fingerprint.band_keys(f"https://{host}.example/artikel/{host}-im-rat") for host in ("anna", "bert")]
     assert links[0] != links[1] and links[0] != fingerprint.band_keys("")
     assert fingerprint.word_similarity(words + "https://a.example/x", words + "https://b.example/y") == 1.0
+    # The admin's "worded alike" compares what the keys are taken of: two bare links are not alike for nothing.
+    assert fingerprint.keyed_similarity(words + "https://a.example/x", words + "https://b.example/y") == 1.0
+    assert fingerprint.keyed_similarity("https://anna.example/artikel/eins", "https://bert.example/artikel/zwei") < 0.8

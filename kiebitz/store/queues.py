@@ -151,7 +151,7 @@ class Queues:
         asked = band_parameters(comment.text) | {"since": comment.created - BANDS_KEPT, "limit": ALIKE_SHOWN + 1}
         with self.store.read() as db:
             rows = db.execute(ALIKE, asked).all()
-        found = [Alike(row.id, row.author, Status(row.status), row.created, fingerprint.word_similarity(comment.text, row.text))
+        found = [Alike(row.id, row.author, Status(row.status), row.created, fingerprint.keyed_similarity(comment.text, row.text))
                  for row in rows if row.id != comment.id]
         return sorted((alike for alike in found if alike.likeness >= 0.8), key=lambda alike: -alike.likeness)
 
