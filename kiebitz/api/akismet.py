@@ -158,7 +158,8 @@ def router(service: AkismetService) -> APIRouter:
     @api.post("/1.1/comment-check", summary="Akismet: true (spam), false (ham) or invalid", openapi_extra=COMMENT_FIELDS,
               responses={200: schemas.text("true, false, invalid, or 'Missing required field: …'; "
                                            "X-akismet-pro-tip: discard for blatant spam; X-Kiebitz-Hold: true "
-                                           "with a false the widget would hold for a moderator; with a held or spam "
+                                           "with a false the widget would hold for a moderator, and X-Kiebitz-Likely-Spam: "
+                                           "true where that is at the spam threshold; with a held or spam "
                                            "answer X-Kiebitz-Score (0-1) and X-Kiebitz-Why (the strongest reasons, "
                                            "percent-encoded UTF-8)"), **errors})
     async def comment_check(request: Request) -> Response:
@@ -171,6 +172,8 @@ def router(service: AkismetService) -> APIRouter:
             headers["X-akismet-pro-tip"] = "discard"
         if result.hold:  # Akismet has no "hold"; our WordPress plugin reads this and leaves the comment pending
             headers["X-Kiebitz-Hold"] = "true"
+        if result.likely_spam:  # held only as it names no way to reach its sender: the plugin mails no moderator
+            headers["X-Kiebitz-Likely-Spam"] = "true"
         if result.verdict is not None and (result.hold or result.is_spam):  # shown to the site's moderators
             headers["X-Kiebitz-Score"] = f"{result.verdict.probability:.2f}"
             reasons = why(result.verdict, fields.get("blog_lang", ""))

@@ -63,6 +63,7 @@ class CheckResult:
     guid: str
     verdict: Verdict | None
     hold: bool = False  # "false", but the widget would hold it for a moderator (X-Kiebitz-Hold)
+    likely_spam: bool = False  # held, though at the spam threshold (X-Kiebitz-Likely-Spam): no mail each, as for spam
 
 
 def why(verdict: Verdict, language: str = "") -> str:
@@ -175,7 +176,8 @@ class AkismetService:
             self._count(db, key, blog, api_calls=1, spam=int(is_spam), ham=int(not is_spam))
 
         self.store.write_shared(log)  # checks come many at a time: they share commits and fsyncs
-        return CheckResult(is_spam, discard, guid, verdict, hold)
+        likely_spam = hold and verdict is not None and verdict.probability >= self.spam_filter.thresholds.spam
+        return CheckResult(is_spam, discard, guid, verdict, hold, likely_spam)
 
     def judge_for_key(
         self, key: str, draft: CommentDraft, history: KeyHistory | None = None, can_hold: bool = False

@@ -63,6 +63,7 @@ def test_a_false_the_widget_would_hold_says_so_for_our_wordpress_plugin(app, key
     fields = {"api_key": key, "blog": BLOG, "user_ip": "203.0.113.5", "comment_type": "comment"}
     doubtful = app.post("/1.1/comment-check", data={**fields, "comment_content": DOUBTFUL})
     assert (doubtful.text, doubtful.headers.get("X-Kiebitz-Hold")) == ("false", "true")
+    assert "X-Kiebitz-Likely-Spam" not in doubtful.headers  # a doubt: WordPress mails its moderators as ever
     everyday = app.post("/1.1/comment-check", data={**fields, "comment_content": HAM["comment_content"]})
     assert (everyday.text, everyday.headers.get("X-Kiebitz-Hold")) == ("false", None)
     spam = app.post("/1.1/comment-check", data={**fields, "comment_content": SPAM["comment_content"]})
@@ -83,6 +84,7 @@ def test_the_model_s_spam_that_names_no_way_to_its_sender_is_held_where_the_clie
     assert stock.text == "true" and float(stock.headers["X-Kiebitz-Score"]) >= 0.9
     ours = app.post("/1.1/comment-check", data={**fields, "kiebitz_can_hold": "1"})
     assert (ours.text, ours.headers.get("X-Kiebitz-Hold")) == ("false", "true")
+    assert ours.headers.get("X-Kiebitz-Likely-Spam") == "true"  # the plugin mails no moderator about it
     with_a_link = app.post("/1.1/comment-check", data={**fields, "kiebitz_can_hold": "1",
                                                         "comment_content": fields["comment_content"] + " https://pills.example"})
     assert (with_a_link.text, with_a_link.headers.get("X-Kiebitz-Hold")) == ("true", None)

@@ -83,6 +83,9 @@ class MariaDB:
             self.process.wait(30)
 
 
+MAIL_END = "--- end of mail ---"
+
+
 class WordPress:
     """A copy of Debian's WordPress (with its bundled Akismet) and this repository's plugin, served by `php -S`."""
 
@@ -91,6 +94,7 @@ class WordPress:
         self.database = database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.mail_log = directory / "mail.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WordPress:
@@ -103,11 +107,21 @@ class WordPress:
         mu_plugins.mkdir()
         (mu_plugins / "loopback-readers.php").write_text(LOOPBACK_READERS)
         env = dict(os.environ, PHP_CLI_SERVER_WORKERS="4")
-        self.process = subprocess.Popen(["php", "-S", f"127.0.0.1:{self.port}", "-t", str(self.root)], cwd=self.root, env=env,
+        sendmail = self.root.parent / "sendmail"  # WordPress's mail, kept in a file instead of sent
+        sendmail.write_text(f"#!/bin/sh\ncat >> '{self.mail_log}'\necho '{MAIL_END}' >> '{self.mail_log}'\n")
+        sendmail.chmod(0o755)
+        self.process = subprocess.Popen(["php", "-d", f"sendmail_path={sendmail}", "-S", f"127.0.0.1:{self.port}",
+                                         "-t", str(self.root)], cwd=self.root, env=env,
                                         stdout=subprocess.DEVNULL, stderr=open(self.root.parent / "php.log", "wb"),  # noqa: SIM115
                                         start_new_session=True)  # its workers are stopped with it, as a group
         _wait_for(self._answers, "php -S")
         return self
+
+    def mails(self) -> list[str]:
+        """The mails WordPress has sent so far, each as its sendmail got it (headers and body)."""
+        if not self.mail_log.exists():
+            return []
+        return [mail for mail in self.mail_log.read_text(errors="replace").split(MAIL_END + "\n") if mail.strip()]
 
     def install_plugin(self) -> None:
         """This repository's plugin, its German strings compiled, as the zip would install it."""

@@ -23,6 +23,9 @@ defined( 'ABSPATH' ) || exit;
  *
  * With a held or spam answer come the score and the strongest reasons
  * (X-Kiebitz-Score, X-Kiebitz-Why), shown in the comment list's Kiebitz column.
+ * What Kiebitz holds though its model takes it for spam (X-Kiebitz-Likely-Spam)
+ * sends the moderators no "Please moderate" mail: in Akismet's spam folder it
+ * would have sent none either, and a wave of it would bury their inbox.
  */
 class Kiebitz_Verdict {
 
@@ -40,6 +43,13 @@ class Kiebitz_Verdict {
 	private static $hold = false;
 
 	/**
+	 * Whether that answer held the comment though Kiebitz's model takes it for spam.
+	 *
+	 * @var bool
+	 */
+	private static $likely_spam = false;
+
+	/**
 	 * The score and reasons of that answer, when it held the comment or called it spam.
 	 *
 	 * @var array|null
@@ -52,6 +62,7 @@ class Kiebitz_Verdict {
 	public static function register() {
 		add_filter( 'pre_comment_approved', array( __CLASS__, 'approval' ), 100 );
 		add_action( 'comment_post', array( __CLASS__, 'remember' ) );
+		add_filter( 'notify_moderator', array( __CLASS__, 'notify_moderator' ) );
 		add_action( 'transition_comment_status', array( __CLASS__, 'report_approval' ), 10, 3 );
 		add_filter( 'manage_edit-comments_columns', array( __CLASS__, 'add_column' ) );
 		add_action( 'manage_comments_custom_column', array( __CLASS__, 'column' ), 10, 2 );
@@ -77,12 +88,14 @@ class Kiebitz_Verdict {
 	 * @param array|WP_Error $response The answer.
 	 */
 	public static function note( $response ) {
-		self::$hold = false;
-		self::$why  = null;
+		self::$hold        = false;
+		self::$likely_spam = false;
+		self::$why         = null;
 		if ( is_wp_error( $response ) ) {
 			return;
 		}
-		self::$hold = 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-hold' );
+		self::$hold        = 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-hold' );
+		self::$likely_spam = self::$hold && 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-likely-spam' );
 		$score      = wp_remote_retrieve_header( $response, 'x-kiebitz-score' );
 		if ( is_numeric( $score ) ) {
 			self::$why = array(
@@ -106,6 +119,17 @@ class Kiebitz_Verdict {
 	}
 
 	/**
+	 * No "Please moderate" mail for a comment Kiebitz held as likely spam. WordPress asks on comment_post
+	 * (wp_new_comment_notify_moderator, hooked before any plugin's), before remember() forgets the answer.
+	 *
+	 * @param bool $notify Whether WordPress would mail the moderators.
+	 * @return bool
+	 */
+	public static function notify_moderator( $notify ) {
+		return $notify && ! self::$likely_spam;
+	}
+
+	/**
 	 * Keeps with the new comment whether Kiebitz held it and why; the answer belongs to this comment only.
 	 *
 	 * @param int $comment_id The new comment.
@@ -117,8 +141,9 @@ class Kiebitz_Verdict {
 		if ( null !== self::$why ) {
 			update_comment_meta( $comment_id, self::WHY, self::$why );
 		}
-		self::$hold = false;
-		self::$why  = null;
+		self::$hold        = false;
+		self::$likely_spam = false;
+		self::$why         = null;
 	}
 
 	/**
