@@ -96,7 +96,7 @@ class Kiebitz_Verdict {
 		}
 		self::$hold        = 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-hold' );
 		self::$likely_spam = self::$hold && 'true' === wp_remote_retrieve_header( $response, 'x-kiebitz-likely-spam' );
-		$score      = wp_remote_retrieve_header( $response, 'x-kiebitz-score' );
+		$score             = wp_remote_retrieve_header( $response, 'x-kiebitz-score' );
 		if ( is_numeric( $score ) ) {
 			self::$why = array(
 				'score'   => (float) $score,
