@@ -50,8 +50,8 @@ def long_enough_to_repeat(words: str) -> bool:
 
 
 def keyed_text(text: str) -> str:
-    """What a comment's band keys are taken of: its words without links, as ``word_similarity`` compares
-    them, or the whole text where those words are too few to repeat (a link alone, "Danke!"). Such a
+    """What a comment's band keys are taken of: its words without links, as the repeat rule compares them
+    (spam.rules.duplicate_check), or the whole text where those words are too few to repeat (a link alone, "Danke!"). Such a
     comment is never a repeat, yet keeps keys of its own: ``Store.said_before`` finds a reader's double
     post by them, and a week of link-only comments would otherwise share every key."""
     words = without_links(text)
@@ -125,11 +125,6 @@ def similarity(first: str, second: str) -> float:
     a, b = _shingles_of(first), _shingles_of(second)
     shared = len(a & b)
     return shared / (len(a) + len(b) - shared)
-
-
-def word_similarity(first: str, second: str) -> float:
-    """``similarity`` of the two comments' words, links left out: the repeat rule's measure."""
-    return similarity(without_links(first), without_links(second))
 
 
 def keyed_similarity(first: str, second: str) -> float:

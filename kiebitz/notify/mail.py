@@ -202,7 +202,7 @@ class ModeratorMail:
 
     def reported(self, comment: Comment, reason: str, hidden: bool) -> None:
         """A notice of illegal content, or reports that hid a comment: the moderators should look soon."""
-        if not self.mailer.enabled or not self.settings.notify_emails:
+        if not self.mailing:
             return
         german = self.settings.language == "de"
         if hidden:

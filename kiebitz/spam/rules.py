@@ -98,10 +98,11 @@ def duplicate_check(text: str, candidates: list[str], threshold: float = 0.8) ->
     alike (a GermEval 2021 comment was discarded so, repeat and model agreeing).
     Links posted site-wide by many addresses are the link flood rule's.
     """
-    if not fingerprint.long_enough_to_repeat(fingerprint.without_links(text)):
+    words = fingerprint.without_links(text)
+    if not fingerprint.long_enough_to_repeat(words):
         return []
     for other in candidates:
-        alike = fingerprint.word_similarity(text, other)
+        alike = fingerprint.similarity(words, fingerprint.without_links(other))
         if alike == 1.0:
             return [Reason(DUPLICATE, "exact repeat of a recent comment", 1.0)]
         if alike >= threshold:

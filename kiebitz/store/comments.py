@@ -78,6 +78,13 @@ MOST_SHARED_BANDS = (
 )
 
 
+def band_rows(comment_id: int, text: str, created: float) -> list[dict[str, Any]]:
+    """The comment_bands rows of a comment: none without text, or older than the week the repeat rule reads."""
+    if not text or created < time.time() - BANDS_KEPT:
+        return []
+    return [{"band": band, "comment_id": comment_id, "created": created} for band in band_keys(text)]
+
+
 def band_parameters(text: str) -> dict[str, str]:
     """The text's band keys as MOST_SHARED_BANDS takes them."""
     return {f"band{band}": key for band, key in enumerate(band_keys(text))}
@@ -341,12 +348,8 @@ class Store:
             for values in rows
         ]
         ids = [int(row_id) for row_id in db.execute(INSERT_COMMENTS, rows).scalars()]
-        recent = time.time() - BANDS_KEPT
-        bands = [
-            {"band": band, "comment_id": comment_id, "created": values["created"]}
-            for comment_id, values in zip(ids, rows, strict=True) if values["text"] and values["created"] >= recent
-            for band in band_keys(values["text"])
-        ]
+        bands = [band for comment_id, values in zip(ids, rows, strict=True)
+                 for band in band_rows(comment_id, values["text"], values["created"])]
         if bands:  # none for a deleted comment without text, or for an import's older than a week
             db.execute(INSERT_BAND, bands)
         db.execute(INSERT_AUDIT, [
@@ -414,12 +417,11 @@ class Store:
     @staticmethod
     def _key_anew(db: Connection, comment_id: int, text: str) -> None:
         """An edited comment is found by its new words: the repeat rule compares later comments with those,
-        and ``said_before`` looks for them. Kept only for a comment of the week, as ``insert_comments`` does."""
+        and ``said_before`` looks for them."""
         created = db.execute(select(schema.comments.c.created).where(schema.comments.c.id == comment_id)).scalar()
         db.execute(delete(schema.comment_bands).where(schema.comment_bands.c.comment_id == comment_id))
-        if text and created is not None and created >= time.time() - BANDS_KEPT:
-            db.execute(INSERT_BAND, [{"band": band, "comment_id": comment_id, "created": created}
-                                     for band in band_keys(text)])
+        if created is not None and (bands := band_rows(comment_id, text, created)):
+            db.execute(INSERT_BAND, bands)
 
     def set_status(self, comment_id: int, status: Status, actor: str, note: str = "") -> Status | None:
         """Change a comment's status and write the audit line; returns the old status."""
