@@ -305,15 +305,21 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
 
     @admin.get("/mail/{token}")
     async def mail_link(token: str) -> HTMLResponse:
-        comment_id, action, _ = links.read(token)
-        row = await run_in_threadpool(queues.row, comment_id)
-        return page("confirm.html", None, row=row, action=action, token=token)
+        link = links.read(token)
+        rows = await run_in_threadpool(queues.rows, link.comment_ids)
+        return page("confirm.html", None, rows=rows, action=link.action, token=token, waiting_only=link.waiting_only)
 
     @admin.post("/mail/{token}")
     async def mail_link_use(token: str) -> HTMLResponse:
-        comment_id, action, nonce = links.read(token)
-        await run_in_threadpool(links.use, nonce)
-        await run_in_threadpool(actions[action], comment_id, {}, "mail link")
-        return page("confirm.html", None, row=None, action=action, token=None, done=True)
+        link = links.read(token)
+        await run_in_threadpool(links.use, link.nonce)
+        chosen = link.comment_ids
+        if link.waiting_only:
+            rows = await run_in_threadpool(queues.rows, link.comment_ids)
+            chosen = [row.comment.id for row in rows if row.comment.status == Status.PENDING]
+        for comment_id in chosen:
+            await run_in_threadpool(actions[link.action], comment_id, {}, "mail link")
+        return page("confirm.html", None, rows=[], action=link.action, token=None, done=True,
+                    left_alone=len(link.comment_ids) - len(chosen))
 
     return admin

@@ -6,7 +6,7 @@ expires after a week. No mail is ever sent for a comment judged spam. Held
 comments the filter is all but sure are spam (spam that gives no way to reach
 its sender is held, not sent to the spam queue) come together in one mail at
 most every ``notify_likely_spam_minutes``, so that a wave of them does not
-bury the moderators' inbox.
+bury the moderators' inbox; one link there marks them all as spam.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from itsdangerous import URLSafeTimedSerializer
@@ -89,8 +90,18 @@ class Mailer:
             client.send_message(message)
 
 
+@dataclass(frozen=True)
+class MailLink:
+    comment_ids: list[int]
+    action: str
+    nonce: str
+    # A link for several comments (the digest's) leaves alone those a moderator has decided since the mail;
+    # a link for one is for the comment its mail showed, whatever became of it.
+    waiting_only: bool
+
+
 class ModeratorLinks:
-    """Signed, expiring, single-use links: /admin/mail/{token}."""
+    """Signed, expiring, single-use links: /admin/mail/{token}, for one comment or for all a digest lists."""
 
     def __init__(self, store: Store, secret_key: str) -> None:
         self.store = store
@@ -99,11 +110,19 @@ class ModeratorLinks:
     def make(self, comment_id: int, action: str) -> str:
         return self._serializer.dumps({"c": comment_id, "a": action, "n": secrets.token_urlsafe(12)})
 
-    def read(self, token: str) -> tuple[int, str, str]:
+    def make_for_all(self, comment_ids: list[int], action: str) -> str:
+        return self._serializer.dumps({"c": comment_ids, "a": action, "n": secrets.token_urlsafe(12)})
+
+    def read(self, token: str) -> MailLink:
         data = load_signed(self._serializer, token, LINK_MAX_AGE, "this link", "token")
-        if not isinstance(data, dict) or data.get("a") not in ACTIONS or not isinstance(data.get("c"), int):
+        if not isinstance(data, dict) or data.get("a") not in ACTIONS:
             raise Forbidden("this link is not valid", "token")
-        return data["c"], data["a"], str(data["n"])
+        ids = data.get("c")
+        if isinstance(ids, int):
+            return MailLink([ids], data["a"], str(data["n"]), waiting_only=False)
+        if not isinstance(ids, list) or not ids or not all(isinstance(each, int) for each in ids):
+            raise Forbidden("this link is not valid", "token")
+        return MailLink(ids, data["a"], str(data["n"]), waiting_only=True)
 
     def use(self, nonce: str) -> None:
         """Mark a link used; a second use is refused."""
@@ -192,7 +211,11 @@ class ModeratorMail:
                       f"{base}/admin/comments/{comment.id}", ""]
         if count > len(comments):
             lines += [f"… und {count - len(comments)} weitere." if german else f"… and {count - len(comments)} more.", ""]
-        lines.append(f"{base}/admin/?status=pending&order=score")
+        # One click for the wave, as each held comment's own mail has one for it; the rest wait in the queue.
+        token = self.links.make_for_all([comment.id for comment in comments], "spam")
+        lines += [("Alle oben als Spam markieren (was inzwischen entschieden wurde, bleibt): " if german
+                   else "Mark all above as spam (any decided meanwhile stay as they are): ") + f"{base}/admin/mail/{token}",
+                  ("Die Warteschlange: " if german else "The queue: ") + f"{base}/admin/?status=pending&order=score"]
         message = new_message()
         message["To"] = ", ".join(self.settings.notify_emails)
         noun = ("Kommentar" if count == 1 else "Kommentare") if german else ("comment" if count == 1 else "comments")

@@ -138,9 +138,14 @@ class Queues:
         return comments.c.thread_id.in_(pages)
 
     def row(self, comment_id: int) -> QueueRow | None:
+        found = self.rows([comment_id])
+        return found[0] if found else None
+
+    def rows(self, comment_ids: list[int]) -> list[QueueRow]:
+        """Those of the comments that exist, in the order asked."""
         with self.store.read() as db:
-            found = db.execute(ROWS.where(schema.comments.c.id == comment_id)).first()
-        return queue_row(found) if found else None
+            found = {row.id: queue_row(row) for row in db.execute(ROWS.where(schema.comments.c.id.in_(comment_ids)))}
+        return [found[comment_id] for comment_id in comment_ids if comment_id in found]
 
     def alike(self, comment: Comment) -> list[Alike]:
         """The comments of the week around it at least 80 % alike (the repeat rule's measure), most alike first.

@@ -110,6 +110,27 @@ def test_held_comments_the_filter_takes_for_spam_come_together_at_most_once_an_h
     assert len(handler.messages) == 3
 
 
+def test_the_digest_marks_its_comments_as_spam_in_one_click_and_leaves_those_decided_meanwhile(mailed_app, inbox):
+    handler, _ = inbox
+    kiebitz = mailed_app.app.state.kiebitz
+    poster = Poster(mailed_app)
+    pitches = [poster.post(text=pitch, author=f"Spammer {n}").json()["id"] for n, pitch in enumerate(PITCHES)]
+    kiebitz.moderator_mail.digest(time.time() + SETTLE)
+    body = handler.wait()[-1].get_payload(decode=True).decode()
+    [link] = re.findall(r"Alle oben als Spam markieren \(.*\): http://[^/]+(/admin/mail/\S+)", body)
+    kiebitz.moderation.approve(pitches[0], "redaktion")  # another moderator, before the click
+    confirm = mailed_app.get(link)
+    assert confirm.status_code == 200 and all(f"Spammer {n}" in confirm.text for n in range(3))
+    assert "Veröffentlicht: bleibt, wie es ist" in confirm.text
+    assert [kiebitz.store.get_comment(comment_id).status for comment_id in pitches] == [Status.PUBLISHED, Status.PENDING,
+                                                                                       Status.PENDING]
+    done = mailed_app.post(link)
+    assert done.status_code == 200 and "Inzwischen entschieden und so gelassen: 1" in done.text
+    assert [kiebitz.store.get_comment(comment_id).status for comment_id in pitches] == [Status.PUBLISHED, Status.SPAM,
+                                                                                       Status.SPAM]
+    assert mailed_app.post(link).status_code == 403  # once
+
+
 def test_a_comment_edited_into_spam_comes_in_the_next_digest(mailed_app, inbox):
     handler, _ = inbox
     kiebitz = mailed_app.app.state.kiebitz
@@ -152,6 +173,8 @@ def test_expired_and_forged_links_do_nothing(mailed_app, inbox):
     finally:
         mail.LINK_MAX_AGE = original
     assert mailed_app.post("/admin/mail/erfunden.token.wert").status_code == 403
+    for ids in ([], [comment_id, "1"], None):  # signed, but not a link this version makes
+        assert mailed_app.post(f"/admin/mail/{old.dumps({'c': ids, 'a': 'approve', 'n': 'y'})}").status_code == 403
     assert mailed_app.app.state.kiebitz.store.get_comment(comment_id).status == Status.PENDING
 
 
