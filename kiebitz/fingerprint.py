@@ -9,6 +9,10 @@ Two comments are compared on their words, links left out, as the repeat rule
 reads them: a spam run pastes the same words under a new link each time, and
 readers who share one article's link have said nothing alike.
 
+A phone number is a key of its own (``phone_numbers``): a spam run changes its
+words and keeps the number it is paid to spread, so the repeat of a number is
+found without the words being alike (spam.filter, ``repeated_number``).
+
 Where the texts may not be kept (the Akismet API), a longer signature is kept
 instead, whose permutations come from the server's secret: the share of
 positions two signatures agree on estimates how alike their texts are, and
@@ -32,8 +36,15 @@ BANDS, ROWS = 6, 3
 SIGNATURE_SIZE = 128
 SIGNATURE_BLOCK = 2048  # shingles hashed at a time: 2 MB of table
 NON_WORD = re.compile(r"\W+")
+NON_DIGIT = re.compile(r"\D")
 LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\[url=[^\]]+\]", re.IGNORECASE)
 SHORTEST_REPEAT = 20  # characters of words: "Danke!" twice is no spam run
+# A phone number as a rule reads it: "+" or a leading 0, then 8 to 15 digits that only spaces, "-" and "/" part,
+# dates taken out first. The tokenizer's PHONE, a feature among many, also reads "5.000-10.000" and "24/03/2016 20".
+PHONE_NUMBER = re.compile(r"(?:\+|\b0)\d[\d /-]{6,}\d")
+DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b")
+NUMBER_DIGITS = 9  # the digits that make a number one: "+91-9950211818", "09950211818" and "9950211818"
+NUMBERS_KEPT = 3  # a comment of many numbers does not ask the store many times
 
 
 def normalise(text: str) -> str:
@@ -100,6 +111,26 @@ BANDED = MinHash(b"comment bands", BANDS * ROWS)  # fixed: band keys must agree 
 def band_keys(text: str) -> list[str]:
     """The band keys of a text; texts sharing one are candidates for a near repeat (``keyed_text``)."""
     return signature_bands(BANDED.signature(keyed_text(text)))
+
+
+def phone_numbers(text: str) -> dict[str, str]:
+    """The phone numbers a text gives, at most ``NUMBERS_KEPT``: each number's key and the number as written.
+
+    The key is a hash of the number's last digits, so that the index of keys holds no number itself."""
+    numbers: dict[str, str] = {}
+    for found in PHONE_NUMBER.finditer(DATE.sub(" ", text)):
+        digits = NON_DIGIT.sub("", found.group(0))
+        if 8 <= len(digits) <= 15:
+            key = "tel:" + hashlib.blake2b(digits[-NUMBER_DIGITS:].encode(), digest_size=8).hexdigest()
+            numbers.setdefault(key, found.group(0).strip())
+            if len(numbers) == NUMBERS_KEPT:
+                break
+    return numbers
+
+
+def comment_keys(text: str) -> list[str]:
+    """What a stored comment is found by: its band keys and its phone numbers' keys."""
+    return band_keys(text) + list(phone_numbers(text))
 
 
 def signature_bands(signature: bytes) -> list[str]:

@@ -73,3 +73,13 @@ def test_band_keys_are_taken_of_the_words_without_links():
     # The admin's "worded alike" compares what the keys are taken of: two bare links are not alike for nothing.
     assert fingerprint.keyed_similarity(words + "https://a.example/x", words + "https://b.example/y") == 1.0
     assert fingerprint.keyed_similarity("https://anna.example/artikel/eins", "https://bert.example/artikel/zwei") < 0.8
+
+
+def test_a_phone_number_is_one_key_however_it_is_written_and_dates_and_amounts_are_none():
+    spellings = ["Ruf an: +91-9950211818", "(((+91 99502 11818)))", "call 09950211818 now", "0995 021 1818"]
+    keys = [list(fingerprint.phone_numbers(text)) for text in spellings]
+    assert all(found == keys[0] for found in keys) and len(keys[0]) == 1 and len(keys[0][0]) <= 20  # comment_bands.band
+    assert fingerprint.phone_numbers("Ruf an: +91-9950211818") == {keys[0][0]: "+91-9950211818"}
+    for none in ("am 24/03/2016 20:15 Uhr", "vor 5.000-10.000 Jahren", "Tel. 110", "Jahr 2015/2016", "ID 12005270"):
+        assert fingerprint.phone_numbers(none) == {}, none
+    assert fingerprint.comment_keys("Ruf an: +91-9950211818 für alle Sorgen")[-1] == keys[0][0]

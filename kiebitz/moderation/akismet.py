@@ -187,15 +187,16 @@ class AkismetService:
 
         The key's own checks are the history of the link flood and of repeats (akismet_history). Akismet's
         answer has no "hold", and a client that does not say it can hold (``kiebitz_can_hold``, as our
-        WordPress plugin does) publishes a "false": a flood, a repeat or the model's spam that gives no way to
-        reach its sender, which our widget would hold, goes to its spam folder instead, where a moderator finds
-        it, and whose "Not Spam" (a submit-ham) vouches for a flood's host."""
+        WordPress plugin does) publishes a "false": a flood, a repeat (of words or of a phone number) or the
+        model's spam that gives no way to reach its sender, which our widget would hold, goes to its spam folder
+        instead, where a moderator finds it, and whose "Not Spam" (a submit-ham) vouches for a flood's host or a
+        phone number."""
         thresholds = self.spam_filter.thresholds
         memory = self._flood_memory.setdefault(key, FloodMemory())
         history = history or KeyHistory(self.store, key)
         verdict = SpamFilter(self.model.for_key(key), thresholds, memory=memory).judge(draft, history)
         codes = {reason.code for reason in verdict.reasons}
-        crowd = bool(codes & {rules.LINK_FLOOD, rules.DUPLICATE})
+        crowd = bool(codes & {rules.LINK_FLOOD, rules.DUPLICATE, rules.REPEATED_NUMBER})
         unreachable = rules.NO_CONTACT in codes and verdict.probability >= thresholds.spam  # the model's spam, held
         if verdict.label == Label.UNSURE and (crowd or unreachable) and not can_hold:
             return replace(verdict, label=Label.SPAM)
@@ -223,13 +224,14 @@ class AkismetService:
         learn = not is_truthy(fields.get("is_test"))
         over_limit = learn and self.model.lessons_since(batch, time.time() - 3600) >= KEY_LESSONS_PER_HOUR
         draft = draft_from(fields)
+        trace = self.tracer.trace(draft.text)
         with self.store.write() as db:
             self._count(
                 db, key, blog, api_calls=1, reports_over_limit=int(over_limit),
                 missed_spam=int(is_spam and earlier == "false"), false_positives=int(not is_spam and earlier == "true"),
             )
             if learn and not over_limit:
-                akismet_history.record_report(db, key, draft, is_spam, fingerprint, time.time())
+                akismet_history.record_report(db, key, draft, trace, is_spam, fingerprint, time.time())
         if over_limit:
             self._warn_over_limit(key, blog)
         elif learn:

@@ -7,10 +7,12 @@ and Twikoo's users bring the first against Akismet). So two traces of each check
 are kept, neither its text nor its address:
 
 - its link hosts with a keyed hash of its address (``akismet_links``), for a day
-  and an hour; of each submit-ham (the WordPress plugin sends one when a moderator
+  and an hour, and as much of its phone numbers (a keyed hash of each, as a
+  host ``tel:…``) for the week the repeated-number rule looks back; of each submit-ham (the WordPress plugin sends one when a moderator
   clicks "Not Spam" or approves a held comment) the hosts as vouched for, which
-  ends a flood as publishing a held comment does on our own comments. A
-  submit-spam of the same comment takes the vouch back.
+  ends a flood as publishing a held comment does on our own comments (and
+  vouches for its phone numbers). A submit-spam of the same comment takes the
+  vouch back.
 - a keyed hash of its words (``akismet_texts``: case, punctuation and links left
   out) and a MinHash signature of them under the server's secret
   (fingerprint.MinHash), with the signature's band keys (``akismet_text_bands``),
@@ -27,7 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, distinct, func, insert, select
+from sqlalchemy import and_, bindparam, delete, distinct, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from kiebitz import fingerprint
@@ -41,13 +43,17 @@ from kiebitz.store.comments import Store
 LINKS, TEXTS, BANDS = schema.akismet_links, schema.akismet_texts, schema.akismet_text_bands
 DEFAULTS = Thresholds()
 LINKS_KEPT = DEFAULTS.flood_window + DEFAULTS.flood_usual_days * 86400  # the hour and the day before it
-TEXTS_KEPT = DEFAULTS.duplicate_window
+TEXTS_KEPT = DEFAULTS.duplicate_window  # and the phone numbers'
+NUMBER = "tel:"  # a host that is a phone number's keyed hash
 
 # Built once: a check asks these, and building the expressions cost more than running them.
 OF_HOST = and_(LINKS.c.key == bindparam("key"), LINKS.c.host == bindparam("host"), LINKS.c.created >= bindparam("since"))
 POSTERS = select(func.count(distinct(LINKS.c.ip_hash))).where(
     and_(OF_HOST, LINKS.c.created < bindparam("until"), LINKS.c.vouched.is_(False)))
 VOUCHED = select(LINKS.c.id).where(and_(OF_HOST, LINKS.c.vouched.is_(True))).limit(1)
+# Other comments only: the Akismet plugin checks a held comment again when the owner asks it to.
+NUMBER_POSTERS = select(func.count(distinct(LINKS.c.ip_hash))).where(
+    and_(OF_HOST, LINKS.c.vouched.is_(False), LINKS.c.fingerprint != bindparam("fingerprint")))
 REPEATED = select(TEXTS.c.id).where(and_(
     TEXTS.c.key == bindparam("key"), TEXTS.c.text_hash == bindparam("text_hash"),
     TEXTS.c.created >= bindparam("since"), TEXTS.c.fingerprint != bindparam("fingerprint"))).limit(1)
@@ -73,22 +79,26 @@ class TextTrace:
     text_hash: str = ""
     signature: bytes = b""
     bands: tuple[str, ...] = ()
+    numbers: tuple[tuple[str, str], ...] = ()  # each phone number's key (fingerprint.phone_numbers), keyed hash
 
 
 class TextTracer:
-    """Traces of a text under the server's secret; nothing for a text too short to count as a repeat."""
+    """Traces of a text under the server's secret: of its words none for a text too short to count as a repeat,
+    of its phone numbers a keyed hash each."""
 
     def __init__(self, signer: Signer) -> None:
         self.signer = signer
         self.minhash = fingerprint.MinHash(signer.keyed_hash("akismet-minhash", "").encode())
 
     def trace(self, text: str) -> TextTrace:
+        numbers = tuple((key, NUMBER + self.signer.keyed_hash("akismet-number", key)[:40])
+                        for key in fingerprint.phone_numbers(text))
         words = fingerprint.normalise(fingerprint.without_links(text))
         if len(words) < fingerprint.SHORTEST_REPEAT:
-            return TextTrace()
+            return TextTrace(numbers=numbers)
         signature = self.minhash.signature_of_words(words)
         return TextTrace(self.signer.keyed_hash("akismet-text", words)[:40], signature,
-                         tuple(fingerprint.signature_bands(signature)))
+                         tuple(fingerprint.signature_bands(signature)), numbers)
 
 
 class KeyHistory:
@@ -138,11 +148,23 @@ class KeyHistory:
         with self.store.read() as db:
             return db.execute(VOUCHED, {"key": self.key, "host": host, "since": since}).first() is not None
 
+    def number_posters(self, key: str, since: float) -> int:
+        keyed = dict(self.trace.numbers).get(key)
+        if not keyed:
+            return 0
+        asked = {"key": self.key, "host": keyed, "since": since, "fingerprint": self.fingerprint}
+        with self.store.read() as db:
+            return int(db.execute(NUMBER_POSTERS, asked).scalar() or 0)
+
+    def moderator_published_number(self, key: str, since: float) -> bool:
+        keyed = dict(self.trace.numbers).get(key)
+        return keyed is not None and self.moderator_published_link(keyed, since)
+
 
 def record_check(db: Connection, history: KeyHistory, draft: CommentDraft, ip_hash: str, now: float) -> None:
     """A check's traces, in the transaction that logs the check."""
     key, check = history.key, history.fingerprint
-    hosts = rules.flood_hosts(draft)
+    hosts = contacts(draft, history.trace)
     if hosts and ip_hash:
         db.execute(insert(LINKS), [{"key": key, "host": host, "ip_hash": ip_hash, "vouched": False,
                                     "fingerprint": check, "created": now} for host in hosts])
@@ -154,10 +176,16 @@ def record_check(db: Connection, history: KeyHistory, draft: CommentDraft, ip_ha
                                    for band in trace.bands])
 
 
-def record_report(db: Connection, key: str, draft: CommentDraft, is_spam: bool, fingerprint: str, now: float) -> None:
-    """A submit-ham vouches for the comment's hosts; a submit-spam of it takes that back (found by its hosts
-    first, through ix_akismet_links_host, then by its fingerprint)."""
-    hosts = rules.flood_hosts(draft)
+def contacts(draft: CommentDraft, trace: TextTrace) -> list[str]:
+    """The hosts a check's traces are kept under: its link hosts and its phone numbers' keyed hashes."""
+    return rules.flood_hosts(draft) + [keyed for _, keyed in trace.numbers]
+
+
+def record_report(db: Connection, key: str, draft: CommentDraft, trace: TextTrace, is_spam: bool, fingerprint: str,
+                  now: float) -> None:
+    """A submit-ham vouches for the comment's hosts and phone numbers; a submit-spam of it takes that back (found
+    by its hosts first, through ix_akismet_links_host, then by its fingerprint)."""
+    hosts = contacts(draft, trace)
     if not hosts:
         return
     if is_spam:
@@ -171,7 +199,8 @@ def record_report(db: Connection, key: str, draft: CommentDraft, is_spam: bool, 
 def forget(store: Store, now: float) -> int:
     """The retention purge's part: what neither rule reads any more (ix_akismet_*_created)."""
     with store.write() as db:
-        links = db.execute(delete(LINKS).where(LINKS.c.created < now - LINKS_KEPT)).rowcount or 0
+        links = db.execute(delete(LINKS).where(and_(LINKS.c.created < now - LINKS_KEPT, or_(
+            LINKS.c.created < now - TEXTS_KEPT, LINKS.c.host.not_like(NUMBER + "%"))))).rowcount or 0
         db.execute(delete(BANDS).where(BANDS.c.created < now - TEXTS_KEPT))  # a check's bands share its time
         texts = db.execute(delete(TEXTS).where(TEXTS.c.created < now - TEXTS_KEPT)).rowcount or 0
     return int(links) + int(texts)

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.metrics import f1_score, matthews_corrcoef, roc_auc_score, roc_curve
 
 from kiebitz.domain import BlockRule, CommentDraft, Label
-from kiebitz.fingerprint import band_keys
+from kiebitz.fingerprint import band_keys, phone_numbers
 from kiebitz.spam.corpus import Corpus
 from kiebitz.spam.filter import Scorer, SpamFilter, Thresholds
 from kiebitz.spam.model import SpamModel
@@ -55,17 +55,19 @@ def verdict_labels(model: Scorer, drafts: list[CommentDraft], thresholds: Thresh
 
 
 class PostedInOrder:
-    """The rows before this one as a site's past (spam.filter's ``History``), for the repeat rule: each row
-    posted by a reader of its own, one after the other within the rule's week. Nobody is trusted, nothing
+    """The rows before this one as a site's past (spam.filter's ``History``), for the repeat rules: each row
+    posted by a reader of its own, one after the other within the rules' week. Nobody is trusted, nothing
     blocked, and no link floods: the corpora carry no addresses or times."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.holders: dict[str, list[int]] = defaultdict(list)
+        self.numbers: Counter[str] = Counter()  # rows that gave each phone number
 
     def add(self, text: str) -> None:
         for band in band_keys(text):
             self.holders[band].append(len(self.texts))
+        self.numbers.update(list(phone_numbers(text)))
         self.texts.append(text)
 
     def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
@@ -85,6 +87,12 @@ class PostedInOrder:
         return 0
 
     def moderator_published_link(self, host: str, since: float) -> bool:
+        return False
+
+    def number_posters(self, key: str, since: float) -> int:
+        return self.numbers[key]
+
+    def moderator_published_number(self, key: str, since: float) -> bool:
         return False
 
 

@@ -28,7 +28,7 @@ BLOCK_VALUE_MAX = 1000  # schema: block_rules.value is String(1000)
 HONEYPOT, TOO_FAST, DUPLICATE, BLOCKED, TOO_MANY_LINKS, SUSPECT_WORD, TRUSTED, BBCODE = (
     "honeypot", "too_fast", "duplicate", "blocked", "too_many_links", "suspect_word", "trusted_commenter", "bbcode_link",
 )
-SHADOW, LINK_FLOOD, NO_CONTACT = "shadow_mode", "link_flood", "no_contact"
+SHADOW, LINK_FLOOD, NO_CONTACT, REPEATED_NUMBER = "shadow_mode", "link_flood", "no_contact", "repeated_number"
 
 
 def count_links(text: str) -> int:

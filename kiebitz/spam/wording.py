@@ -90,6 +90,9 @@ GERMAN: list[tuple[re.Pattern[str], Wording]] = [
     (re.compile(r"(\d+) addresses posted links to (.+) within the hour \((\d+) in the day before\)"),
      lambda m: f"{m.group(1)} Adressen haben binnen einer Stunde auf {m.group(2)} verlinkt "
                f"(am Tag davor {m.group(3)})"),
+    (re.compile(r"the phone number (.+) was in comments from (\d+) address(es)? within the week"),
+     lambda m: f"die Telefonnummer {m.group(1)} stand binnen einer Woche in Kommentaren von {m.group(2)} "
+               f"{'Adressen' if m.group(3) else 'Adresse'}"),
 ]
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from kiebitz.domain import BlockRule, Comment, Status, Verdict
-from kiebitz.fingerprint import BANDS, band_keys
+from kiebitz.fingerprint import BANDS, band_keys, comment_keys
 from kiebitz.store import schema
 from kiebitz.store.checkpoints import Checkpointer
 from kiebitz.store.engine import reader, sqlite_file
@@ -79,10 +79,11 @@ MOST_SHARED_BANDS = (
 
 
 def band_rows(comment_id: int, text: str, created: float) -> list[dict[str, Any]]:
-    """The comment_bands rows of a comment: none without text, or older than the week the repeat rule reads."""
+    """The comment_bands rows of a comment (its band keys and phone numbers' keys): none without text, or older
+    than the week the repeat rules read."""
     if not text or created < time.time() - BANDS_KEPT:
         return []
-    return [{"band": band, "comment_id": comment_id, "created": created} for band in band_keys(text)]
+    return [{"band": band, "comment_id": comment_id, "created": created} for band in comment_keys(text)]
 
 
 def band_parameters(text: str) -> dict[str, str]:
@@ -115,6 +116,20 @@ PUBLISHED_LINK = select(schema.audit_log.c.id).join_from(
     schema.audit_log.c.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
     schema.comments.c.status == Status.PUBLISHED.value,  # not since taken back
     _NAMING,
+)).limit(1)
+
+# The repeated phone number's questions (filter.py, ``repeated_number``): a number's key is a band of its own.
+_WITH_NUMBER = schema.comment_bands.join(schema.comments, schema.comments.c.id == schema.comment_bands.c.comment_id)
+NUMBER_POSTERS = select(func.count(distinct(schema.comments.c.ip_hash))).select_from(_WITH_NUMBER).where(and_(
+    schema.comment_bands.c.band == bindparam("key"), schema.comment_bands.c.created >= bindparam("since"),
+    schema.comments.c.ip_hash != ""))
+PUBLISHED_NUMBER = select(schema.audit_log.c.id).select_from(
+    _WITH_NUMBER.join(schema.audit_log, schema.audit_log.c.comment_id == schema.comments.c.id)
+).where(and_(
+    schema.comment_bands.c.band == bindparam("key"), schema.audit_log.c.at >= bindparam("since"),
+    schema.audit_log.c.to_status == Status.PUBLISHED.value, schema.audit_log.c.actor != FILTER_ACTOR,
+    schema.audit_log.c.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
+    schema.comments.c.status == Status.PUBLISHED.value,
 )).limit(1)
 
 
@@ -530,6 +545,17 @@ class Store:
         evidence, and only the span's decisions are joined to their comments."""
         with self.read() as db:
             return db.execute(PUBLISHED_LINK, {"since": since, "pattern": like_pattern(host)}).first() is not None
+
+    def number_posters(self, key: str, since: float) -> int:
+        """How many addresses gave the phone number of ``key`` (fingerprint.phone_numbers) since ``since``,
+        found through its band row (ix_comment_bands_band_created)."""
+        with self.read() as db:
+            return int(db.execute(NUMBER_POSTERS, {"key": key, "since": since}).scalar() or 0)
+
+    def moderator_published_number(self, key: str, since: float) -> bool:
+        """Whether a moderator published, since ``since``, a held comment that gives the phone number of ``key``."""
+        with self.read() as db:
+            return db.execute(PUBLISHED_NUMBER, {"key": key, "since": since}).first() is not None
 
     def said_before(self, thread_id: int, email: str, text: str) -> bool:
         """Whether this address posted these very words in the thread within the week (and did not delete them).

@@ -19,8 +19,10 @@ class FixedModel:
 
 
 class History:
-    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0, vouched=False, traced=0.0):
+    def __init__(self, texts=(), approved=(), block=(), posters=0, usual=0, vouched=False, traced=0.0,
+                 number_posters=0, number_vouched=False):
         self.texts, self.approved, self.block, self.posters = list(texts), set(approved), list(block), posters
+        self.number_posters_, self.number_vouched = number_posters, number_vouched  # a phone number given before
         self.traced = traced  # how alike a text is whose signature alone is kept (the Akismet API's)
         self.usual = usual  # addresses linking to the host in the day before the hour
         self.vouched = vouched  # a moderator published a held comment naming the host
@@ -46,6 +48,12 @@ class History:
     def moderator_published_link(self, host, since):
         self.vouches_read += 1
         return self.vouched
+
+    def number_posters(self, key, since):
+        return self.number_posters_
+
+    def moderator_published_number(self, key, since):
+        return self.number_vouched
 
 
 def codes(verdict):
@@ -266,6 +274,20 @@ def test_a_host_a_moderator_vouched_for_is_no_flood_and_is_asked_about_once():
     assert history.vouches_read == 1
     quiet = History(posters=3)  # no flood: nothing to vouch for, and the audit log is not read
     assert judge(report, history=quiet).label == Label.HAM and quiet.vouches_read == 0
+
+
+def test_a_phone_number_given_before_within_the_week_holds_or_with_the_model_spams():
+    draft = CommentDraft(text="Love marriage problem solution, call baba ji +91-9950211818 today")
+    assert judge(draft, history=History()).label == Label.HAM
+    repeated = judge(draft, history=History(number_posters=2))
+    assert repeated.label == Label.UNSURE and rules.REPEATED_NUMBER in codes(repeated)
+    [reason] = [reason for reason in repeated.reasons if reason.code == rules.REPEATED_NUMBER]
+    assert reason.message == "the phone number +91-9950211818 was in comments from 2 addresses within the week"
+    assert judge(draft, probability=0.6, history=History(number_posters=1)).label == Label.SPAM
+    vouched = History(number_posters=3, number_vouched=True)  # a moderator published it: a hotline readers share
+    assert judge(draft, history=vouched).label == Label.HAM
+    words = CommentDraft(text="Love marriage problem solution, call baba ji today")
+    assert judge(words, history=History(number_posters=2)).label == Label.HAM  # no number, nothing asked
 
 
 def test_links_to_the_sites_own_pages_count_neither_for_the_limit_nor_as_a_flood():

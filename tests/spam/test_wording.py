@@ -51,10 +51,13 @@ def messages_by_code() -> dict[str, set[str]]:
     unfamiliar = english_model().score(CommentDraft("Привет всем, отличная статья про выборы"))[1]
     flood = SpamFilter(FixedModel(0.1), Thresholds()).judge(
         CommentDraft("Siehe https://pool.example/x"), History(posters=9))
+    numbers = [SpamFilter(FixedModel(0.1), Thresholds()).judge(CommentDraft("Anrufen: 0160-95657426"),
+                                                               History(number_posters=posters)) for posters in (1, 3)]
     trusted = SpamFilter(FixedModel(0.1), Thresholds()).judge(CommentDraft("Hallo", email="a@b.example"),
                                                               History(approved=["a@b.example"]))
     shadow = SpamFilter(FixedModel(0.97), Thresholds(), shadow=True).judge(CommentDraft("Kauf billig"))
-    for reason in [*made, *unfamiliar, *flood.reasons, *trusted.reasons, *shadow.reasons]:
+    for reason in [*made, *unfamiliar, *flood.reasons, *numbers[0].reasons, *numbers[1].reasons, *trusted.reasons,
+                   *shadow.reasons]:
         found.setdefault(reason.code, set()).add(reason.message)
     return found
 
@@ -62,8 +65,8 @@ def messages_by_code() -> dict[str, set[str]]:
 def test_every_code_the_filter_gives_is_made_here() -> None:
     codes = set(messages_by_code())
     expected = {rules.HONEYPOT, rules.TOO_FAST, rules.DUPLICATE, rules.BLOCKED, rules.TOO_MANY_LINKS,
-                rules.SUSPECT_WORD, rules.TRUSTED, rules.BBCODE, rules.SHADOW, rules.LINK_FLOOD, rules.NO_CONTACT, "model",
-                model.UNFAMILIAR, patterns.LISTED_LINK, keywords.LISTED_NUMBER, keywords.LISTED_WORDS}
+                rules.SUSPECT_WORD, rules.TRUSTED, rules.BBCODE, rules.SHADOW, rules.LINK_FLOOD, rules.NO_CONTACT,
+                rules.REPEATED_NUMBER, "model", model.UNFAMILIAR, patterns.LISTED_LINK, keywords.LISTED_NUMBER, keywords.LISTED_WORDS}
     assert expected <= codes, expected - codes
 
 

@@ -192,3 +192,27 @@ def test_the_last_weeks_band_keys_are_taken_of_the_words_without_links(tmp_path:
         kept = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
     engine.dispose()
     assert kept == sorted(band_keys(linked)) == sorted(band_keys(RECENT + " https://anderswo.example/"))
+
+
+def test_the_last_weeks_comments_get_their_phone_numbers_keys(tmp_path: Path) -> None:
+    """Migration 0023: a comment of the week with a phone number is found by it, as a new one is."""
+    from kiebitz.fingerprint import band_keys, comment_keys, phone_numbers
+
+    hotline = "Der Mieterverein hat uns sehr geholfen: 0176-12345678"
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+        assert Poster(client).post(text=hotline).status_code in (201, 202)
+    engine = open_engine(settings.database)
+    with engine.begin() as db:
+        from alembic import command
+
+        config = alembic_config(engine)
+        config.attributes["connection"] = db
+        command.downgrade(config, "0022")
+        db.execute(text("DELETE FROM comment_bands WHERE band LIKE 'tel:%'"))
+        assert sorted(db.execute(text("SELECT band FROM comment_bands")).scalars()) == sorted(band_keys(hotline))
+    migrate(engine)
+    with engine.connect() as db:
+        kept = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
+    engine.dispose()
+    assert kept == sorted(comment_keys(hotline)) and set(phone_numbers(hotline)) < set(kept)

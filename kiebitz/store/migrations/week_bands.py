@@ -1,8 +1,8 @@
-"""The last week's comment band keys made anew, for a migration that changes what ``band_keys`` gives.
+"""The last week's comment keys made anew, for a migration that changes what ``comment_keys`` gives.
 
 Keys stored before such a change would not meet those of new comments, so the
 comments the repeat rule still compares with, the last week's, get theirs anew;
-older ones are no longer asked. ``band_keys`` is imported, not copied: the keys
+older ones are no longer asked. ``comment_keys`` is imported, not copied: the keys
 must be those the running code asks for.
 """
 
@@ -11,7 +11,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kiebitz.fingerprint import band_keys
+from kiebitz.fingerprint import comment_keys
 
 WEEK = 7 * 86_400  # spam.filter's duplicate_window
 PAGE = 1000
@@ -30,7 +30,7 @@ def make_week_bands_anew(db: Connection) -> None:
             return
         db.execute(sa.delete(bands).where(bands.c.comment_id.in_([row.id for row in page])))
         keys = [{"band": band, "comment_id": row.id, "created": row.created}
-                for row in page if row.text for band in band_keys(row.text)]
+                for row in page if row.text for band in comment_keys(row.text)]
         if keys:
             db.execute(sa.insert(bands), keys)
         last = page[-1].id
