@@ -318,3 +318,6 @@ def test_a_corpus_posted_in_order_meets_the_repeat_rule():
     assert verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM] * 4
     assert site_verdict_labels(FixedModel(0.1), drafts, Thresholds()) == [Label.HAM, Label.HAM, Label.UNSURE, Label.UNSURE]
     assert site_verdict_labels(FixedModel(0.7), drafts, Thresholds())[2:] == [Label.SPAM, Label.SPAM]
+    run = [CommentDraft("Packers and Movers Gurgaon +91-9950211818"), CommentDraft("Kommt gut an, danke!"),
+           CommentDraft("Best movers in Noida, call 09950211818")]  # other words, the same number
+    assert site_verdict_labels(FixedModel(0.1), run, Thresholds()) == [Label.HAM, Label.HAM, Label.UNSURE]
