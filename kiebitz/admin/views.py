@@ -138,7 +138,9 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         if row is None:
             raise InvalidInput(f"comment {comment_id} does not exist", "id")
         alike = await run_in_threadpool(queues.alike, row.comment)
-        return page("comment.html", session, row=row, trail=store.audit_trail(comment_id), alike=alike)
+        same_number = await run_in_threadpool(queues.same_number, row.comment)
+        return page("comment.html", session, row=row, trail=store.audit_trail(comment_id), alike=alike,
+                    same_number=same_number)
 
     def removal(cid: int, form: dict[str, Any], actor: str) -> Any:
         ground = str(form.get("ground") or "terms")

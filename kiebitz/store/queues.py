@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from kiebitz import fingerprint
@@ -22,8 +22,14 @@ LIKELY_SPAM_COVERED, LIKELY_SPAM_SENT = "likely_spam_covered_until", "likely_spa
 SETTLE = 10.0  # seconds: a post takes its time before its commit, so the last few may still come in
 COUNT_LIMIT = 10_000  # a queue's total is counted up to this many ("10000+")
 ALIKE_SHOWN = 10
-ALIKE = select(schema.comments.c.id, schema.comments.c.author, schema.comments.c.status, schema.comments.c.created,
-               schema.comments.c.text).where(schema.comments.c.id.in_(MOST_SHARED_BANDS))
+_OTHERS = select(schema.comments.c.id, schema.comments.c.author, schema.comments.c.status, schema.comments.c.created,
+                 schema.comments.c.text)
+ALIKE = _OTHERS.where(schema.comments.c.id.in_(MOST_SHARED_BANDS))
+SAME_NUMBER = _OTHERS.where(schema.comments.c.id.in_(
+    select(schema.comment_bands.c.comment_id).where(and_(
+        schema.comment_bands.c.band.in_(bindparam("keys", expanding=True)),
+        schema.comment_bands.c.created >= bindparam("since"))))
+).order_by(schema.comments.c.created.desc()).limit(ALIKE_SHOWN + 1)
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,17 @@ class Queues:
         found = [Alike(row.id, row.author, Status(row.status), row.created, fingerprint.keyed_similarity(comment.text, row.text))
                  for row in rows if row.id != comment.id]
         return sorted((alike for alike in found if alike.likeness >= 0.8), key=lambda alike: -alike.likeness)
+
+    def same_number(self, comment: Comment) -> list[Alike]:
+        """The comments of the week around it that give one of its phone numbers, newest first: a spam run keeps
+        its number under other words (spam.filter, ``repeated_number``), and the bulk actions take them all."""
+        keys = list(fingerprint.phone_numbers(comment.text))
+        if not keys:
+            return []
+        with self.store.read() as db:
+            rows = db.execute(SAME_NUMBER, {"keys": keys, "since": comment.created - BANDS_KEPT}).all()
+        return [Alike(row.id, row.author, Status(row.status), row.created, fingerprint.keyed_similarity(comment.text, row.text))
+                for row in rows if row.id != comment.id][:ALIKE_SHOWN]
 
     def likely_spam_to_mail(self, threshold: float, every: float, now: float, shown: int) -> tuple[list[Comment], int]:
         """The held comments at ``threshold`` or more that came (or were edited) since the last digest, and how

@@ -154,6 +154,20 @@ def test_the_same_words_under_a_new_link_each_time_are_a_repeat_and_shown_alike(
     assert "100 % gleich" in page
 
 
+def test_a_comment_held_for_a_phone_number_given_before_shows_the_others_with_it(app, admin, poster):
+    from tests.api.test_akismet_history import HOTLINE
+
+    ids = [poster.post(text=text, author=f"Leser {n}", email=f"reader{n}@example.org").json()["id"]
+           for n, text in enumerate(HOTLINE[:3])]
+    other = poster.post(text="Ganz andere Worte über den Wochenmarkt am Samstag.").json()["id"]
+    page = app.get(f"/admin/comments/{ids[-1]}").text
+    assert "die Telefonnummer +49 176 12345678 stand binnen einer Woche in Kommentaren" in page
+    assert "Kommentare mit derselben Telefonnummer" in page
+    assert all(f'href="/admin/comments/{earlier}">#{earlier}</a> Leser' in page for earlier in ids[:-1])
+    assert f"#{other}<" not in page and f"#{ids[-1]}<" not in page  # not itself
+    assert "derselben Telefonnummer" not in app.get(f"/admin/comments/{other}").text
+
+
 def test_comment_page_shows_verdict_email_network_and_history(app, admin, poster):
     comment_id = poster.post(email="leserin@example.org").json()["id"]
     admin.post(f"/admin/comments/{comment_id}/approve")
