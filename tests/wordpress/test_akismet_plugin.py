@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.api.test_akismet import DOUBTFUL
+from tests.api.test_akismet_history import HOTLINE
 from tests.spam.test_link_flood import TEXTS
 from tests.wordpress.conftest import Kiebitz, activate, deactivate, mark, post_comment, screenshot
 from tests.wordpress.site import WordPress
@@ -196,6 +197,19 @@ def test_a_link_flood_waits_for_approval_and_the_owners_approval_ends_it(akismet
     assert status_of(wordpress, readers[-1]) == "1"
     late = post_comment(wordpress, HELLO_WORLD, "Leserin 7", "leserin7@example.de", "Die Pegelstände stehen hier: " + report,
                         address="127.0.3.7")
+    assert (status_of(wordpress, late), akismet_result(wordpress, late)) == ("1", "false")
+
+
+def test_a_phone_number_given_again_waits_for_approval_and_the_owners_approval_vouches_for_it(  # type: ignore[no-untyped-def]
+        akismet_key_entered, admin, wordpress: WordPress) -> None:
+    """A spam run keeps its number under other words; readers sharing a hotline meet the rule too, until the
+    owner approves one of them (reported as not spam)."""
+    readers = [post_comment(wordpress, HELLO_WORLD, f"Mieterin {number}", f"mieterin{number}@example.de", text,
+                            address=f"127.0.4.{number + 1}") for number, text in enumerate(HOTLINE[:2])]
+    assert [status_of(wordpress, comment) for comment in readers] == ["1", "0"]
+    assert akismet_result(wordpress, readers[-1]) == "false"
+    mark(admin, wordpress, readers[-1], "approve", "moderated")
+    late = post_comment(wordpress, HELLO_WORLD, "Mieterin 3", "mieterin3@example.de", HOTLINE[3], address="127.0.4.4")
     assert (status_of(wordpress, late), akismet_result(wordpress, late)) == ("1", "false")
 
 
