@@ -8,11 +8,11 @@ are kept, neither its text nor its address:
 
 - its link hosts with a keyed hash of its address (``akismet_links``), for a day
   and an hour, and as much of its phone numbers (a keyed hash of each, as a
-  host ``tel:…``) for the week the repeated-number rule looks back; of each submit-ham (the WordPress plugin sends one when a moderator
-  clicks "Not Spam" or approves a held comment) the hosts as vouched for, which
-  ends a flood as publishing a held comment does on our own comments (and
-  vouches for its phone numbers). A submit-spam of the same comment takes the
-  vouch back.
+  host ``tel:…``) for the week the repeated-number rule looks back; of each
+  submit-ham (the WordPress plugin sends one when a moderator clicks "Not Spam"
+  or approves a held comment) the hosts and numbers as vouched for, which ends
+  a flood as publishing a held comment does on our own comments. A submit-spam
+  of the same comment takes the vouch back.
 - a keyed hash of its words (``akismet_texts``: case, punctuation and links left
   out) and a MinHash signature of them under the server's secret
   (fingerprint.MinHash), with the signature's band keys (``akismet_text_bands``),
