@@ -24,6 +24,7 @@ def test_only_a_post_that_passed_the_cheap_checks_and_needs_the_encoder_is_encod
     assert encoded == []
     assert poster.post(text="Ein Kommentar, der gelesen wird.").status_code == 201
     assert encoded == []  # everyday German, far from any threshold: the n-grams and the student settle it
-    # 202: sure it is spam, but it gives no way to reach its sender, so it is held rather than sent to spam
-    assert poster.post(text="Zarabiaj w domu 500 złotych dziennie, napisz do mnie na priv").status_code == 202
+    # 202: held (a new commenter: the first post made its author a trusted one, published on a doubtful score)
+    assert poster.post(text="Zarabiaj w domu 500 złotych dziennie, napisz do mnie na priv", author="Marek",
+                       email="marek@example.pl").status_code == 202
     assert len(encoded) == 1 and "Zarabiaj" in encoded[0]  # words the model mostly does not know
