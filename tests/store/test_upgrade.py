@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Connection, Engine, text
 
 from kiebitz.app import create_app
 from kiebitz.store.dump import export_lines
@@ -141,6 +141,15 @@ RECENT = "Die Sanierung der Brücke am Hafen dauert länger als der Stadtrat im 
 OLD = "Der Bürgerbus fährt jetzt auch sonntags zum Sportplatz, das hat lange gedauert."
 
 
+def downgrade(engine: Engine, db: Connection, revision: str) -> None:
+    """The database back to ``revision`` through each later migration's downgrade, in ``db``'s transaction."""
+    from alembic import command
+
+    config = alembic_config(engine)
+    config.attributes["connection"] = db
+    command.downgrade(config, revision)
+
+
 def test_the_last_weeks_band_keys_are_made_anew_when_their_permutations_change(tmp_path: Path) -> None:
     """Migration 0020: keys from the old permutations would never meet a new comment's; the week the repeat
     rule compares with gets the keys ``band_keys`` gives now, and older comments keep theirs."""
@@ -151,12 +160,8 @@ def test_the_last_weeks_band_keys_are_made_anew_when_their_permutations_change(t
         poster = Poster(client)
         assert [poster.post(text=text).status_code for text in (RECENT, OLD)] == [201, 201]
     engine = open_engine(settings.database)
-    with engine.begin() as db:  # back to 0019 through each later migration's downgrade
-        from alembic import command
-
-        config = alembic_config(engine)
-        config.attributes["connection"] = db
-        command.downgrade(config, "0019")
+    with engine.begin() as db:
+        downgrade(engine, db, "0019")
         db.execute(text("UPDATE comment_bands SET band = 'old:' || band"))
         db.execute(text("UPDATE comments SET created = created - 8 * 86400 WHERE text = :old"), {"old": OLD})
     migrate(engine)
@@ -179,11 +184,7 @@ def test_the_last_weeks_band_keys_are_taken_of_the_words_without_links(tmp_path:
         assert Poster(client).post(text=linked).status_code == 201
     engine = open_engine(settings.database)
     with engine.begin() as db:
-        from alembic import command
-
-        config = alembic_config(engine)
-        config.attributes["connection"] = db
-        command.downgrade(config, "0021")
+        downgrade(engine, db, "0021")
         db.execute(text("DELETE FROM comment_bands"))
         db.execute(text("INSERT INTO comment_bands (band, comment_id, created) SELECT :band, id, created FROM comments"),
                    [{"band": band} for band in signature_bands(BANDED.signature(linked))])
@@ -204,11 +205,7 @@ def test_the_last_weeks_comments_get_their_phone_numbers_keys(tmp_path: Path) ->
         assert Poster(client).post(text=hotline).status_code in (201, 202)
     engine = open_engine(settings.database)
     with engine.begin() as db:
-        from alembic import command
-
-        config = alembic_config(engine)
-        config.attributes["connection"] = db
-        command.downgrade(config, "0022")
+        downgrade(engine, db, "0022")
         db.execute(text("DELETE FROM comment_bands WHERE band LIKE 'tel:%'"))
         assert sorted(db.execute(text("SELECT band FROM comment_bands")).scalars()) == sorted(band_keys(hotline))
     migrate(engine)
