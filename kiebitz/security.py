@@ -45,8 +45,10 @@ class Signer:
     def form_token(self, site: str, uri: str, now: float | None = None) -> str:
         return self._form.dumps([site, uri, round(now if now is not None else time.time(), 3)])
 
-    def read_form_token(self, token: str | None, site: str, uri: str, min_seconds: float) -> FormToken:
-        """Check a form token; raise an error naming ``form_token`` and the rule it broke."""
+    def read_form_token(self, token: str | None, site: str, uri: str, min_seconds: float, now: float | None = None
+                        ) -> FormToken:
+        """Check a form token; raise an error naming ``form_token`` and the rule it broke. ``now``: when the post
+        arrived, if it waited since."""
         if not token:
             raise InvalidInput("form token missing: load the comment form before posting", "form_token")
         try:
@@ -57,7 +59,7 @@ class Signer:
             raise InvalidInput("form token invalid", "form_token") from None
         if token_site != site or token_uri != uri:
             raise InvalidInput("form token invalid: it was issued for another page", "form_token")
-        waited = time.time() - float(issued)
+        waited = (time.time() if now is None else now) - float(issued)
         if min_seconds > 0 and waited < min_seconds:
             raise InvalidInput(
                 f"form token too fresh: submitted {waited:.1f} s after the form loaded, at least {min_seconds:g} s required",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -163,9 +164,10 @@ async def post_without_waiting_threads(service: CommentService, site: str, uri: 
     The writer thread judges the post and is free for the next one while the
     store's group commit writes it; the event loop awaits the commit.
     """
+    arrived = time.time()  # the time to submit ends here, not when the writer thread gets to the post
     ip_hash = service.signer.ip_hash(client.ip)
     with service.in_flight(ip_hash) as alongside:
-        checked = await in_writer(service.check_post, site, uri, payload, client, ip_hash, alongside)
+        checked = await in_writer(service.check_post, site, uri, payload, client, ip_hash, alongside, arrived)
         # Encoded here, batched with the other posts under way, rather than alone in the writer thread; only
         # after the cheap checks, so that a refused post costs no encoding, and only if the model will ask.
         vector = await encoder.vector_for(meaning_text(checked.draft)) if checked.reads_meaning else None

@@ -260,9 +260,15 @@ class CommentService:
         with self.store.one_connection():
             return self.judge_post(self.check_post(site, uri, payload, client, ip_hash, alongside), sentence_vector)
 
-    def check_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool) -> Checked:
+    def check_post(self, site: str, uri: str, payload: Any, client: Client, ip_hash: str, alongside: bool,
+                   arrived: float | None = None) -> Checked:
         """The cheap checks, each failure a 4xx naming its field: a refused post never costs the filter's
-        sentence encoder (the HTTP layer encodes between this step and ``judge_post``)."""
+        sentence encoder (the HTTP layer encodes between this step and ``judge_post``).
+
+        The time to submit is counted to when the post ``arrived`` (the HTTP layer's clock): a post that waited
+        for the writer thread behind others is no slower for it, and a bot's quick post stays a quick one.
+        """
+        arrived = time.time() if arrived is None else arrived
         with self.store.one_connection():
             self.refresh_settings()  # at most once a second
             data = validation.json_object(payload, validation.COMMENT_FIELDS)
@@ -270,13 +276,13 @@ class CommentService:
             fields = self._validate(data)
             token = self.signer.read_form_token(
                 data.get("form_token") if isinstance(data.get("form_token"), str) else None,
-                site, uri, self.settings.min_submit_seconds,
+                site, uri, self.settings.min_submit_seconds, now=arrived,
             )
             self._check_rate(ip_hash, alongside)
             draft = CommentDraft(
                 text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
                 uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
-                language=client.language, seconds_to_submit=time.time() - token.issued,
+                language=client.language, seconds_to_submit=arrived - token.issued,
                 honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
                 own_hosts=self.own_hosts(site),
             )
