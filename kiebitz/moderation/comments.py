@@ -282,7 +282,7 @@ class CommentService:
             draft = CommentDraft(
                 text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
                 uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
-                language=client.language, seconds_to_submit=arrived - token.issued,
+                language=client.language, seconds_to_submit=max(0.0, arrived - token.issued),  # clocks may differ a little
                 honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
                 own_hosts=self.own_hosts(site),
             )

@@ -74,6 +74,14 @@ def test_too_fast_is_a_hard_signal():
     assert verdict.label == Label.SPAM and "too_fast" in codes(verdict)
 
 
+def test_a_site_that_turns_the_time_check_off_sends_nothing_to_spam_for_it():
+    """With min_submit_seconds 0, a token another instance issued by a clock a little ahead gives a post a few
+    milliseconds below 0: no reason to call it too fast (it sent such posts to the spam queue, and flaked a test)."""
+    ahead = CommentDraft(text="Hallo zusammen", seconds_to_submit=-0.0004)
+    assert rules.request_checks(ahead, 0.0) == []
+    assert [reason.code for reason in rules.request_checks(ahead, 3.0)] == [rules.TOO_FAST]
+
+
 def test_links_over_the_limit_hold():
     text = "Seht https://a.example und https://b.example und https://c.example"
     verdict = judge(CommentDraft(text=text))
