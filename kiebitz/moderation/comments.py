@@ -268,7 +268,6 @@ class CommentService:
         The time to submit is counted to when the post ``arrived`` (the HTTP layer's clock): a post that waited
         for the writer thread behind others is no slower for it, and a bot's quick post stays a quick one.
         """
-        arrived = time.time() if arrived is None else arrived
         with self.store.one_connection():
             self.refresh_settings()  # at most once a second
             data = validation.json_object(payload, validation.COMMENT_FIELDS)
@@ -282,7 +281,7 @@ class CommentService:
             draft = CommentDraft(
                 text=fields["text"], author=fields["author"], email=fields["email"], website=fields["website"],
                 uri=uri, parent=fields["parent"], ip=client.ip, user_agent=client.user_agent, referrer=client.referrer,
-                language=client.language, seconds_to_submit=max(0.0, arrived - token.issued),  # clocks may differ a little
+                language=client.language, seconds_to_submit=token.waited,
                 honeypot=str(data["homepage"]) if isinstance(data.get("homepage"), str) else "",
                 own_hosts=self.own_hosts(site),
             )
