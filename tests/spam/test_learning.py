@@ -159,12 +159,17 @@ def test_every_comment_stores_verdict_score_and_reasons(client, poster):
 def test_a_quick_post_that_waits_for_the_writer_threads_is_still_too_quick(tmp_path: Path) -> None:
     """The time to submit ends when the post arrives. Counted when a writer thread got to it, a bot's quick post
     behind a backlog of others grew slow enough to pass (and the test below failed on a busy machine)."""
+    import threading
+
     from kiebitz.api import http
 
     with TestClient(create_app(make_settings(tmp_path, min_submit_seconds=2))) as client:
         poster = Poster(client)
         token = poster.token("/a")
-        backlog = [http._WRITERS.submit(time.sleep, 2.5) for _ in range(http.WRITER_THREADS)]
+        busy, release = threading.Barrier(http.WRITER_THREADS + 1), threading.Event()
+        backlog = [http._WRITERS.submit(lambda: (busy.wait(), release.wait())) for _ in range(http.WRITER_THREADS)]
+        busy.wait(timeout=10)  # every writer thread holds a task of the backlog
+        threading.Timer(2.5, release.set).start()
         fast = poster.post(uri="/a", form_token=token)
         assert all(task.done() for task in backlog)  # it waited behind them
         assert fast.status_code == 400 and fast.json()["error"]["field"] == "form_token"
