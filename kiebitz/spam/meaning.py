@@ -82,9 +82,11 @@ def logistic_regression(**options: float | int | str) -> LogisticRegression:
 
 
 def fit_head(vectors: np.ndarray, is_spam: np.ndarray, weights: np.ndarray | None,
-             spam_words: list[list[str]] | None = None) -> MeaningHead:
-    """The regression, and (given each spam row's words) the spam topics for explanations."""
-    classifier = logistic_regression(C=C, max_iter=3000).fit(vectors, is_spam, sample_weight=weights)
+             spam_words: list[list[str]] | None = None, regress_on: np.ndarray | None = None) -> MeaningHead:
+    """The regression (on ``regress_on`` if given, else on the vectors), and (given each spam row's words) the
+    spam topics for explanations, from the vectors as the encoder gives them."""
+    classifier = logistic_regression(C=C, max_iter=3000).fit(vectors if regress_on is None else regress_on, is_spam,
+                                                             sample_weight=weights)
     centroids, topic_words = np.zeros((0, vectors.shape[1]), dtype=np.float32), list[str]()
     if spam_words is not None and is_spam.sum() >= TOPICS:
         centroids, topic_words = spam_topics(vectors[is_spam], spam_words)
