@@ -71,4 +71,3 @@ def test_the_meaning_regression_learns_less_of_each_corpus_topic(data_dir: Path)
         else:
             np.testing.assert_allclose(moved[inside].mean(axis=0), before.mean(axis=0) / 2)
             np.testing.assert_allclose(moved[inside] - moved[inside].mean(axis=0), before - before.mean(axis=0))
-
