@@ -20,7 +20,6 @@ FORM_TOKEN_MAX_AGE = 7 * 24 * 3600
 class FormToken:
     site: str
     uri: str
-    issued: float
     waited: float  # seconds from the form's loading to the post, never below 0 (another instance's clock may run ahead)
 
 
@@ -66,7 +65,7 @@ class Signer:
                 f"form token too fresh: submitted {waited:.1f} s after the form loaded, at least {min_seconds:g} s required",
                 "form_token",
             )
-        return FormToken(token_site, token_uri, float(issued), max(0.0, waited))
+        return FormToken(token_site, token_uri, max(0.0, waited))
 
     # -- edit tokens --------------------------------------------------------------
     def edit_token(self, comment_id: int) -> str:
