@@ -27,7 +27,10 @@ its comments posted in order too),
 the German comments held out of training are judged by the full recipe, and
 the left-out model learns from its corpus's moderators: half of the corpus's
 rows, shuffled, are decisions (one `learn` each), the other half is scored after
-0, 25, 100 and 400 of them. Last, what a probability means on a kind of comment
+0, 25, 100 and 400 of them. It learns once more as a site's admin teaches it
+(``lessons_as_given``): a lesson only where a moderator changes what the filter
+decided, with none, half or all of the published spam found. Last, what a
+probability means on a kind of comment
 not trained on: the share of spam per tenth of the probability, over the five
 corpora left out.
 """
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import random
 from pathlib import Path
 
@@ -46,7 +50,7 @@ from kiebitz.config import Settings
 from kiebitz.domain import CommentDraft, Label
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.evaluation import metrics, site_verdict_labels, verdict_labels, verdict_shares
-from kiebitz.spam.filter import Thresholds
+from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.training import (
     COMMENTS,
@@ -63,6 +67,8 @@ from kiebitz.spam.training import (
 
 YOUTUBE = "youtube_spam_collection.csv"
 DECISIONS = (0, 25, 100, 400)
+LESSONS = (25, 100)
+REPORTED = (0.0, 0.5, 1.0)  # shares of the published spam a reader or moderator finds
 HEADER = ["| left out | rows | AUC | spam published / held / spam queue / refused "
           "| ham published / held / spam queue / refused |", "|---|---:|---:|---|---|"]
 
@@ -165,6 +171,47 @@ def adaptation(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam:
     return lines
 
 
+def lessons_as_given(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray,
+                     vectors: np.ndarray, thresholds: Thresholds, reported: float) -> list[str]:
+    """The left-out model learning as a site's moderators teach it: a lesson is a status a moderator changes
+    (``Moderation.decide``), never a comment left as the filter put it.
+
+    The decision half arrives in ``adaptation``'s order and is judged by the model as it stands: a held comment
+    is approved or marked spam, ham in the spam queue is rescued, spam in the spam queue stays there (no
+    lesson), and a share ``reported`` of the published spam is found by a reader or moderator and marked.
+    The other half is scored after each number of lessons.
+    """
+    order = list(range(len(drafts)))
+    random.Random(1).shuffle(order)
+    decisions, scored = order[: len(order) // 2], order[len(order) // 2 :]
+    spam_filter, finds = SpamFilter(model, thresholds), random.Random(7)
+    lines, lessons, goals = [], 0, list(LESSONS)
+
+    def line(arrived: int) -> str:
+        probability = model.score_many([drafts[i] for i in scored], vectors[scored])
+        truth, held = is_spam[scored], probability >= thresholds.unsure
+        return (f"| {name} | {100 * reported:.0f} % | {lessons} | {arrived} | "
+                f"{metrics(truth, probability, thresholds.spam)['roc_auc']:.4f} | {100 * held[truth].mean():.1f} % | "
+                f"{100 * held[~truth].mean():.2f} % |")
+
+    for arrived, i in enumerate(decisions, 1):
+        label = spam_filter.judge(dataclasses.replace(drafts[i], sentence_vector=vectors[i])).label
+        spam = bool(is_spam[i])
+        if label == Label.UNSURE or (label == Label.SPAM and not spam) or (
+                label == Label.HAM and spam and finds.random() < reported):
+            model.learn(dataclasses.replace(drafts[i], sentence_vector=vectors[i]), spam)
+            lessons += 1
+            if lessons == goals[0]:
+                lines.append(line(arrived))
+                print(lines[-1], flush=True)
+                goals.pop(0)
+                if not goals:
+                    return lines
+    lines.append(line(len(decisions)))  # the half ran out first
+    print(lines[-1], flush=True)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default="../shared/data", type=Path)
@@ -177,6 +224,8 @@ def main() -> None:
     print("encoded", len(vectors), flush=True)
     lines, learning = list(HEADER), ["| site's comments | decisions learned | AUC | spam held or blocked "
                                       "| ham held or blocked |", "|---|---:|---:|---:|---:|"]
+    given = ["| site's comments | published spam reported | lessons | comments arrived | AUC "
+             "| spam held or blocked | ham held or blocked |", "|---|---:|---:|---:|---:|---:|---:|"]
     heads, margins, scored = {}, {}, {}
     site = ["| left out, posted in order | rows | spam published / held / spam queue / refused "
             "| ham published / held / spam queue / refused |", "|---|---:|---|---|"]
@@ -200,6 +249,9 @@ def main() -> None:
         print(line, flush=True)
         site.append(site_row(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], thresholds))
         print(site[-1], flush=True)
+        for share in REPORTED:
+            given += lessons_as_given(name.removesuffix(".csv"), model.copy(), drafts, rows.is_spam[inside],
+                                      vectors[inside], thresholds, share)
         learning += adaptation(name.removesuffix(".csv"), model, drafts, rows.is_spam[inside], vectors[inside],
                                thresholds)
     if not args.no_videos:
@@ -234,6 +286,7 @@ def main() -> None:
     publish(site, args.write, "spam-generalisation-site")
     publish(queue_order, args.write, "spam-queue-order")
     publish(learning, args.write, "spam-adaptation")
+    publish(given, args.write, "spam-lessons-as-given")
     publish(calibration(scored), args.write, "spam-calibration")
 
 
