@@ -77,7 +77,8 @@ WOULD = {Label.UNSURE: "held it for moderation", Label.SPAM: "sent it to the spa
 USUAL_FOR, USUAL_HOSTS = 600.0, 1000  # how long, and for how many hosts, what the log said of a host is kept
 HARD_CODES = {rules.HONEYPOT, rules.TOO_FAST, rules.BLOCKED, rules.DUPLICATE, rules.BBCODE, LISTED_LINK, LISTED_NUMBER}
 # Evidence that holds a comment for a person, never more on its own: each also names some legitimate comments.
-HOLDING_CODES = {rules.TOO_MANY_LINKS, rules.SUSPECT_WORD, rules.LINK_FLOOD, rules.REPEATED_NUMBER, LISTED_WORDS}
+HOLDING_CODES = {rules.TOO_MANY_LINKS, rules.SUSPECT_WORD, rules.LINK_FLOOD, rules.REPEATED_NUMBER, LISTED_WORDS,
+                 rules.DISGUISED}
 # A contact many have spread, a link host or a phone number: to the spam queue from the unsure threshold.
 SPREAD_CODES = {rules.LINK_FLOOD, rules.REPEATED_NUMBER}
 T = TypeVar("T")
@@ -130,7 +131,7 @@ class SpamFilter:
         limits = self.thresholds
         posting = edited is None
         reasons: list[Reason] = rules.request_checks(draft, limits.min_submit_seconds) if posting else []
-        reasons += rules.link_rules(draft, limits.link_limit)
+        reasons += rules.link_rules(draft, limits.link_limit) + rules.disguised_words(draft.text)
         trusted = False
         if history is not None:
             if posting:

@@ -201,6 +201,22 @@ def test_suspect_words_hold():
     assert verdict.label == Label.UNSURE and "suspect_word" in codes(verdict)
 
 
+def test_a_word_disguised_with_look_alike_letters_of_another_alphabet_holds():
+    invitation = "Приглашаю".replace("р", "p").replace("а", "a")  # with a Latin p and a
+    insult = "Scheiße".replace("c", "с").replace("e", "е")  # with a Cyrillic с and е
+    for text, word in ((f"{invitation} в закрытую команду, пишите в лс", invitation), (f"So eine {insult}", insult)):
+        verdict = judge(CommentDraft(text=text))
+        assert verdict.label == Label.UNSURE and "disguised_letters" in codes(verdict), text
+        assert word in next(reason.message for reason in verdict.reasons if reason.code == "disguised_letters")
+        assert judge(CommentDraft(text=text), probability=0.95).label == Label.UNSURE  # no way to reach the sender
+
+
+def test_one_alphabet_or_a_brand_with_a_russian_ending_is_no_disguise():
+    for text in ("Почему на iPadе эта проблема не воспроизводится?", "Привет, как дела?", "Straße, Café, Ærø",
+                 "Die Funktion f(α, β) ist stetig", "Αθήνα και Θεσσαλονίκη", "Київ і Львів", "20АnК нему"):
+        assert rules.disguised_words(text) == [], text
+
+
 def test_trusted_commenter_is_published_when_unsure():
     history = History(approved={"stamm@example.org"})
     verdict = judge(CommentDraft(text="Wie immer gut", email="stamm@example.org"), probability=0.6, history=history)
