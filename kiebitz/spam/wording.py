@@ -76,6 +76,9 @@ GERMAN: list[tuple[re.Pattern[str], Wording]] = [
      lambda m: "nennt keinen Weg zum Absender (weder Link noch Website, Telefonnummer oder E-Mail-Adresse)"),
     (re.compile(r"(\d+) links, more than the limit of (\d+)"),
      lambda m: f"{m.group(1)} Links, mehr als die erlaubten {m.group(2)}"),
+    (re.compile(r"writes '(.+)' with look-alike letters of another alphabet, as spam does to get past word filters"),
+     lambda m: f"schreibt „{m.group(1)}“ mit gleich aussehenden Buchstaben eines anderen Alphabets, wie Spam es tut, "
+               "um an Wortfiltern vorbeizukommen"),
     (re.compile(r"BBCode link markup, which this site never renders"),
      lambda m: "BBCode-Links, die diese Website nie darstellt"),
     (re.compile(r"the regex list entry (.+) took too long on this comment: held for a moderator", re.S),

@@ -44,6 +44,7 @@ def messages_by_code() -> dict[str, set[str]]:
         *rules.duplicate_check(text, [text.replace("für", "fuer")]),
         *rules.traced_repeat(text, 0.86),
         *rules.link_rules(CommentDraft("https://a.example https://b.example https://c.example [url=x]y[/url]"), 2),
+        *rules.disguised_words("Пpиглaшaю вac в команду"),
         *rules.block_list(CommentDraft("Bestes Casino"), [BlockRule("word", "casino"),
                                                            BlockRule("ip", "198.51.100.0/24", action="pending")],
                           "198.51.100.7"),
@@ -66,7 +67,8 @@ def test_every_code_the_filter_gives_is_made_here() -> None:
     codes = set(messages_by_code())
     expected = {rules.HONEYPOT, rules.TOO_FAST, rules.DUPLICATE, rules.BLOCKED, rules.TOO_MANY_LINKS,
                 rules.SUSPECT_WORD, rules.TRUSTED, rules.BBCODE, rules.SHADOW, rules.LINK_FLOOD, rules.NO_CONTACT,
-                rules.REPEATED_NUMBER, "model", model.UNFAMILIAR, patterns.LISTED_LINK, keywords.LISTED_NUMBER, keywords.LISTED_WORDS}
+                rules.REPEATED_NUMBER, rules.DISGUISED, "model", model.UNFAMILIAR, patterns.LISTED_LINK,
+                keywords.LISTED_NUMBER, keywords.LISTED_WORDS}
     assert expected <= codes, expected - codes
 
 
