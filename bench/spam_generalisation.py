@@ -152,11 +152,16 @@ def with_blend(model: SpamModel, head, rows: TrainingSet, margins, leave_out: st
     return with_lists(model, patterns_dir)
 
 
+def halves(count: int) -> tuple[list[int], list[int]]:
+    """A corpus's rows in the order a site gets them: the first half to learn from, the second to score."""
+    order = list(range(count))
+    random.Random(1).shuffle(order)
+    return order[: count // 2], order[count // 2 :]
+
+
 def adaptation(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray,
                vectors: np.ndarray, thresholds: Thresholds) -> list[str]:
-    order = list(range(len(drafts)))
-    random.Random(1).shuffle(order)
-    decisions, scored = order[: len(order) // 2], order[len(order) // 2 :]
+    decisions, scored = halves(len(drafts))
     lines, learned = [], 0
     for count in DECISIONS:
         for i in decisions[learned:count]:
@@ -181,9 +186,7 @@ def lessons_as_given(name: str, model: SpamModel, drafts: list[CommentDraft], is
     lesson), and a share ``reported`` of the published spam is found by a reader or moderator and marked.
     The other half is scored after each number of lessons.
     """
-    order = list(range(len(drafts)))
-    random.Random(1).shuffle(order)
-    decisions, scored = order[: len(order) // 2], order[len(order) // 2 :]
+    decisions, scored = halves(len(drafts))
     spam_filter, finds = SpamFilter(model, thresholds), random.Random(7)
     lines, lessons, goals = [], 0, list(LESSONS)
 
@@ -195,11 +198,11 @@ def lessons_as_given(name: str, model: SpamModel, drafts: list[CommentDraft], is
                 f"{100 * held[~truth].mean():.2f} % |")
 
     for arrived, i in enumerate(decisions, 1):
-        label = spam_filter.judge(dataclasses.replace(drafts[i], sentence_vector=vectors[i])).label
-        spam = bool(is_spam[i])
+        draft, spam = dataclasses.replace(drafts[i], sentence_vector=vectors[i]), bool(is_spam[i])
+        label = spam_filter.judge(draft).label
         if label == Label.UNSURE or (label == Label.SPAM and not spam) or (
                 label == Label.HAM and spam and finds.random() < reported):
-            model.learn(dataclasses.replace(drafts[i], sentence_vector=vectors[i]), spam)
+            model.learn(draft, spam)
             lessons += 1
             if lessons == goals[0]:
                 lines.append(line(arrived))
