@@ -15,7 +15,7 @@ import regex
 
 from kiebitz import fingerprint
 from kiebitz.domain import BLOCK_KINDS, BlockRule, CommentDraft, Reason
-from kiebitz.spam.tokenizer import MAY_HOLD_A_URL, PHONE, URL, hostname
+from kiebitz.spam.tokenizer import MAY_HOLD_A_URL, PHONE, SCRIPTS, URL, hostname
 
 HTML_LINK_START = re.compile(r"<a\s", re.IGNORECASE)
 # Matched against one word at a time: searched in a whole text, "[\w.+-]+@" scans to the end of a long word for
@@ -40,10 +40,10 @@ LOOK_ALIKES = {
     "cyrillic": frozenset("асеіјорѕхуАВСЕНІЈКМОРЅТХУ"),
     "greek": frozenset("αικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ"),
 }
-GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u04ff]")
+ALPHABETS = tuple(LOOK_ALIKES)  # their letters as the tokenizer's SCRIPTS name them
+GREEK_OR_CYRILLIC = re.compile(f"{SCRIPTS['cyrillic'].pattern}|{SCRIPTS['greek'].pattern}")
 # Two letters side by side from two of the alphabets
-SWITCH = re.compile("|".join(f"[{a}][{b}]" for a, b in itertools.permutations(
-    ("A-Za-z\u00c0-\u024f", "\u0400-\u04ff", "\u0370-\u03ff"), 2)))
+SWITCH = re.compile("|".join(SCRIPTS[a].pattern + SCRIPTS[b].pattern for a, b in itertools.permutations(ALPHABETS, 2)))
 LETTERS = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -193,14 +193,7 @@ def disguised_words(text: str) -> list[Reason]:
 
 
 def _alphabet(letter: str) -> str:
-    code = ord(letter)
-    if letter.isascii() or 0xC0 <= code <= 0x24F:
-        return "latin"
-    if 0x400 <= code <= 0x4FF:
-        return "cyrillic"
-    if 0x370 <= code <= 0x3FF:
-        return "greek"
-    return ""
+    return next((name for name in ALPHABETS if SCRIPTS[name].match(letter)), "")
 
 
 def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = "") -> list[Reason]:
