@@ -182,8 +182,9 @@ def lessons_as_given(name: str, model: SpamModel, drafts: list[CommentDraft], is
     (``Moderation.decide``), never a comment left as the filter put it.
 
     The decision half arrives in ``adaptation``'s order and is judged by the model as it stands: a held comment
-    is approved or marked spam, ham in the spam queue is rescued, spam in the spam queue stays there (no
-    lesson), and a share ``reported`` of the published spam is found by a reader or moderator and marked.
+    is approved or marked spam (which moves the site's prior too), ham in the spam queue is rescued, spam in the
+    spam queue stays there (no lesson), and a share ``reported`` of the published spam is found by a reader or
+    moderator and marked.
     The other half is scored after each number of lessons.
     """
     decisions, scored = halves(len(drafts))
@@ -202,7 +203,7 @@ def lessons_as_given(name: str, model: SpamModel, drafts: list[CommentDraft], is
         label = spam_filter.judge(draft).label
         if label == Label.UNSURE or (label == Label.SPAM and not spam) or (
                 label == Label.HAM and spam and finds.random() < reported):
-            model.learn(draft, spam)
+            model.learn(draft, spam, held=label == Label.UNSURE)
             lessons += 1
             if lessons == goals[0]:
                 lines.append(line(arrived))

@@ -374,10 +374,15 @@ def _lessons(config: str | None):  # type: ignore[no-untyped-def]
 @lessons_group.command("list")
 @config_option
 def lessons_list(config: str | None) -> None:
-    """One line per batch: its name, lessons in force (spam/ham), reports over a key's limit, source."""
-    for batch in _lessons(config).list():
+    """One line per batch: its name, lessons in force (spam/ham), reports over a key's limit, source; then the
+    site's prior, where its moderators' decisions on held comments have moved it."""
+    lessons = _lessons(config)
+    for batch in lessons.list():
         click.echo(f"{batch.batch}  spam {batch.spam}  ham {batch.ham}  over limit {batch.reports_over_limit}  "
                    f"{batch.source}: {batch.label}")
+    at_half = lessons.prior_at_half()
+    if at_half is not None:
+        click.echo(f"site prior: a comment the filter alone puts at 50 % is judged at {100 * at_half:.0f} %")
 
 
 @lessons_group.command("take-back")

@@ -40,6 +40,9 @@ STRINGS = {
         "lessons": "Gelerntes", "lessons_hint": "Was der Filter in Gruppen gelernt hat: die Meldungen eines Akismet-"
                    "Schlüssels (sie gelten nur für dessen eigene Prüfungen, höchstens 120 je Stunde) und die "
                    "Entscheidungen eines Imports. Zurücknehmen macht jede dieser Lektionen genau rückgängig.",
+        "site_prior": "Aus den Entscheidungen über zurückgehaltene Kommentare hat der Filter gelernt, wie streng "
+                      "diese Website ist: Einen Kommentar, den er allein auf 50 % schätzen würde, schätzt er jetzt auf "
+                      "{share} %.",
         "lessons_none": "Keine Gruppen von Lektionen.", "lesson_source": "Herkunft", "lesson_spam": "Spam",
         "lesson_ham": "Kein Spam", "lesson_period": "Zeitraum", "lesson_over_limit": "Über dem Limit (nicht gelernt)",
         "take_back": "Alle zurücknehmen", "taken_back": "Zurückgenommen", "source_akismet": "Akismet-Schlüssel",
@@ -98,6 +101,8 @@ STRINGS = {
         "lessons": "Lessons", "lessons_hint": "What the filter learned in batches: an Akismet key's reports (they count "
                    "only for that key's own checks, at most 120 an hour) and an import's decisions. Taking a batch back "
                    "undoes each of its lessons exactly.",
+        "site_prior": "From its moderators' decisions on held comments the filter has learned how strict this site "
+                      "is: a comment it would put at 50 % on its own, it now puts at {share} %.",
         "lessons_none": "No batches of lessons.", "lesson_source": "Source", "lesson_spam": "Spam",
         "lesson_ham": "Not spam", "lesson_period": "Period", "lesson_over_limit": "Over the limit (not learned)",
         "take_back": "Take all back", "taken_back": "Taken back", "source_akismet": "Akismet key",

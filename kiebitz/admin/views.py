@@ -277,7 +277,8 @@ def router(users: Users, moderation: Moderation, queues: Queues, store: Store, l
         session = await admin_session_of(request, "take back the filter's lessons")
         taken_back = request.query_params.get("taken_back")
         return page("lessons.html", session, batches=await run_in_threadpool(lessons.list),
-                    taken_back=int(taken_back) if taken_back and taken_back.isdigit() else None)
+                    taken_back=int(taken_back) if taken_back and taken_back.isdigit() else None,
+                    prior=await run_in_threadpool(lessons.prior_at_half))
 
     @admin.post("/lessons")
     async def lessons_take_back(request: Request) -> Response:

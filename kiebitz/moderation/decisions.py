@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from kiebitz import markup
-from kiebitz.domain import Comment, CommentDraft, Status
+from kiebitz.domain import Comment, CommentDraft, Label, Status
 from kiebitz.errors import InvalidInput, NotFound
 from kiebitz.moderation import Listener, tell, validation
 from kiebitz.moderation.cache import ThreadCache
@@ -39,7 +39,11 @@ class Moderation:
         self.store.set_status(comment_id, status, actor=actor, note=note)
         if status in (Status.SPAM, Status.PUBLISHED) and comment.status != status:
             lesson = draft_of(comment, self.store.comment_signals(comment_id))
-            self.model.learn(lesson, is_spam=status == Status.SPAM, source="moderator", ref=f"comment:{comment_id}")
+            # Only the filter's own held queue moves the site's prior: there moderators decide both ways. A comment
+            # held for readers' reports, or found in the spam queue, is a one-sided sample (SpamModel.learn).
+            held = comment.status == Status.PENDING and comment.verdict == Label.UNSURE.value
+            self.model.learn(lesson, is_spam=status == Status.SPAM, source="moderator", ref=f"comment:{comment_id}",
+                             held=held)
         self.cache.invalidate()
         updated = self.store.get_comment(comment_id)
         assert updated is not None

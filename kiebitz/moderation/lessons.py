@@ -7,6 +7,7 @@ batch can hold hundreds of lessons from one source an admin no longer trusts
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -58,6 +59,11 @@ class LessonBatches:
             batches.append(LessonBatch(row.batch, source, label, int(row.spam or 0), int(row.ham or 0), float(row.first),
                                        float(row.last), int(over.get(key, 0) or 0)))
         return batches
+
+    def prior_at_half(self) -> float | None:
+        """What the site's prior makes of a comment the trained filter alone puts at 0.5; None while it is 0."""
+        prior = self.model.prior
+        return 1.0 / (1.0 + math.exp(-prior)) if prior else None
 
     def take_back(self, batch: str) -> int:
         """Take back every lesson of ``batch``: how many were taken back."""

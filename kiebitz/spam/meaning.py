@@ -55,18 +55,18 @@ class MeaningHead:
 
 @dataclass(frozen=True)
 class Blend:
-    """probability = sigmoid(ngram * n-gram margin + meaning * meaning margin + bias)."""
+    """probability = sigmoid(ngram * n-gram margin + meaning * meaning margin + bias + a site's prior)."""
 
     ngram: float
     meaning: float
     bias: float
 
-    def probability(self, ngram_margin: float, meaning_margin: float) -> float:
-        logit = self.ngram * ngram_margin + self.meaning * meaning_margin + self.bias
+    def probability(self, ngram_margin: float, meaning_margin: float, prior: float = 0.0) -> float:
+        logit = self.ngram * ngram_margin + self.meaning * meaning_margin + self.bias + prior
         return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, logit))))
 
-    def probabilities(self, ngram_margins: np.ndarray, meaning_margins: np.ndarray) -> np.ndarray:
-        logits = self.ngram * ngram_margins + self.meaning * meaning_margins + self.bias
+    def probabilities(self, ngram_margins: np.ndarray, meaning_margins: np.ndarray, prior: float = 0.0) -> np.ndarray:
+        logits = self.ngram * ngram_margins + self.meaning * meaning_margins + self.bias + prior
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
 
 

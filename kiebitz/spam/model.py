@@ -20,9 +20,10 @@ right side with a margin. The intercept stays where training put it, so a
 lesson moves the verdicts of comments like the one decided, not of every
 comment: when each step moved the intercept too, a run of spam decisions made
 all comments look spammier, and the share of ham held swung with the order
-of the lessons (bench/spam_adaptation.py). The step size is returned and kept
-with the example, so ``unlearn`` takes exactly that step back; the store
-replays the steps on load.
+of the lessons (bench/spam_adaptation.py). Only a moderator's decision on a
+held comment moves every verdict, a little and within a cap: the site's prior
+(``prior_``, see ``learn``). The step is returned and kept with the example,
+so ``unlearn`` takes exactly that step back; the store replays the steps on load.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ DOUBT = (0.02, 0.999)  # without a student: n-gram probabilities between which t
 # standard deviation of 1.2 to 1.5 (0.7 to 0.85 logits); 1.5 logits turned 4 of 7,400 left-out spam comments
 # from held to published, 2 logits 1 (docs/experiments.md).
 SURE = 1.5
+# A site's prior (``SpamModel.prior_``): each moderator's decision on a held comment moves it by PRIOR_RATE times
+# (label - probability), within PRIOR_CAP logits either way (docs/experiments.md, "A site's own prior").
+PRIOR_RATE = 0.1
+PRIOR_CAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class Step:
     indices: np.ndarray
     values: np.ndarray
     size: float  # signed: positive pushes towards spam
+    prior: float = 0.0  # what it moved the site's prior by (a decision on a held comment)
 
 
 class LocalWeights:
@@ -153,6 +159,9 @@ class SpamModel:
         self.spam_keywords_: SpamKeywords | None = None
         self.spam_numbers_: SpamNumbers | None = None
         self.learned_: np.ndarray | None = None  # features a moderator's lesson touched: known to this site
+        # The site's own prior, in logits added to every verdict: where its moderators' decisions on held
+        # comments say the model, trained on other sites, holds too much or too little (``learn``).
+        self.prior_ = 0.0
 
     # -- features ------------------------------------------------------------------
     def _counts(self, drafts: list[CommentDraft]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -286,7 +295,7 @@ class SpamModel:
 
     def probability(self, margins: np.ndarray) -> np.ndarray:
         a, b = self.calibration_
-        return 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -50, 50)))
+        return 1.0 / (1.0 + np.exp(-np.clip(a * margins + b + self.prior_, -50, 50)))
 
     def score_many(self, drafts: list[CommentDraft], vectors: np.ndarray | None = None) -> np.ndarray:
         """Probabilities of many drafts at once; ``vectors``: their sentence vectors, if already encoded."""
@@ -300,13 +309,13 @@ class SpamModel:
         guesses = None if self.student_ is None else self.student_.margins((words + chars).tocsr())
         ask = np.flatnonzero(self.needs_meaning(margins, probability, familiar, guesses))
         if guesses is not None:
-            probability = self.blend_.probabilities(margins, guesses)
+            probability = self.blend_.probabilities(margins, guesses, self.prior_)
         if len(ask):
             if vectors is None:
                 meant = self.meaning_.margins(encoder.encode([meaning_text(drafts[i]) for i in ask]))
             else:
                 meant = self.meaning_.margins(vectors[ask])
-            probability[ask] = self.blend_.probabilities(margins[ask], meant)
+            probability[ask] = self.blend_.probabilities(margins[ask], meant, self.prior_)
         return probability
 
     def needs_meaning(self, margin: np.ndarray | float, probability: np.ndarray | float,
@@ -322,7 +331,7 @@ class SpamModel:
         if guess is None or self.blend_ is None:
             return unfamiliar | ((probability >= DOUBT[0]) & (probability < DOUBT[1]))
         blend = self.blend_
-        logit = blend.ngram * margin + blend.meaning * guess + blend.bias
+        logit = blend.ngram * margin + blend.meaning * guess + blend.bias + self.prior_
         unsure, spam = (math.log(point / (1 - point)) for point in self.verdict_points)
         return unfamiliar | ((logit > unsure - SURE) & (logit < spam + SURE))
 
@@ -343,7 +352,7 @@ class SpamModel:
 
     def _calibrated(self, margin: float) -> float:
         a, b = self.calibration_
-        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b))))
+        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b + self.prior_))))
 
     def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
         """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
@@ -357,13 +366,13 @@ class SpamModel:
             if self.needs_meaning(margin, probability, familiarity, guess):
                 vector = sentence_vector(draft)
                 meant = float(self.meaning_.margins(vector[None])[0])
-                probability = self.blend_.probability(margin, meant)
+                probability = self.blend_.probability(margin, meant, self.prior_)
                 pull = self.blend_.meaning * meant
                 if explain and pull > 0.5 and probability >= 0.5:
                     found = self.meaning_.reason(vector, pull)
                     meaning_reason = [found] if found else []
             elif guess is not None:
-                probability = self.blend_.probability(margin, guess)
+                probability = self.blend_.probability(margin, guess, self.prior_)
         # The public lists' evidence first: it decides the verdict where it is found, and the admin's queue shows
         # a comment's first two reasons.
         text = normalise(draft.text)
@@ -435,7 +444,7 @@ class SpamModel:
         return reasons
 
     # -- learning from single decisions ----------------------------------------------------
-    def learn(self, draft: CommentDraft, is_spam: bool, local: LocalWeights | None = None) -> Step:
+    def learn(self, draft: CommentDraft, is_spam: bool, local: LocalWeights | None = None, held: bool = False) -> Step:
         """Move the weights just enough that this comment scores right with margin ``learn_margin``.
 
         A margin of 4 is a calibrated probability of 0.98, well past the spam threshold, so
@@ -443,6 +452,15 @@ class SpamModel:
         measured on the shared weights plus those and changes only those. With a meaning
         head the margin is the blend's: the lesson moves the n-gram weights until the blended
         verdict is right, whatever the comment's meaning says.
+
+        A decision on a ``held`` comment also moves the site's prior (``prior_``) by ``PRIOR_RATE`` times
+        (label - probability): a logistic regression's bias learned online, on the one queue where
+        moderators decide both ways, so that a probability of 0.5 comes to mean 0.5 there on this site. The
+        other lessons are one-sided (published spam that was found, ham rescued from the spam queue, an
+        Akismet key's reports) and would push the prior one way only. The weights cannot do this: a run of
+        spam lessons moves the words of that spam, and on a language the model barely knows its common words
+        with them; after 100 lessons a fifth of Telegram's ham was held, and with the prior less
+        (docs/benchmarks.md, "Lessons as a site's admin gives them").
         """
         x = self.vector_of(draft)
         indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)
@@ -450,10 +468,10 @@ class SpamModel:
         meant = None
         if self.meaning_ is not None and self.blend_ is not None:
             meant = float(self.meaning_.margins(sentence_vector(draft)[None])[0])
-        return self.learn_vector(indices, values, is_spam, local, meant)
+        return self.learn_vector(indices, values, is_spam, local, meant, held)
 
     def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool, local: LocalWeights | None = None,
-                     meant: float | None = None) -> Step:
+                     meant: float | None = None, held: bool = False) -> Step:
         label = 1.0 if is_spam else -1.0
         a, b = self.calibration_
         weights = self.weights_[indices] if local is None else self.weights_[indices] + local.at(indices)
@@ -467,9 +485,17 @@ class SpamModel:
             blend = self.blend_
             logit = blend.ngram * margin + blend.meaning * meant + blend.bias
             per_size, cap = blend.ngram * a * squared, self.aggressiveness * 10 * a / blend.ngram
+        # The weights' step is measured without the prior: they learn what they would on any site, and the
+        # prior alone answers for how strict this one is. Measured with it, a site whose prior had fallen gave
+        # its spam lessons larger steps, which on Telegram held more ham, not less (docs/experiments.md).
         loss = max(0.0, self.learn_margin - label * logit)
         size = label * min(cap, loss / per_size) if loss and per_size else 0.0
-        step = Step(indices.astype(np.int32), values.astype(np.float32), size)
+        prior = 0.0
+        if held and local is None:
+            probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, logit + self.prior_))))
+            moved = self.prior_ + PRIOR_RATE * (float(is_spam) - probability)
+            prior = min(PRIOR_CAP, max(-PRIOR_CAP, moved)) - self.prior_
+        step = Step(indices.astype(np.int32), values.astype(np.float32), size, prior)
         self.apply(step, local=local)
         return step
 
@@ -480,6 +506,7 @@ class SpamModel:
             if self.learned_ is None:
                 self.learned_ = np.zeros(N_FEATURES, dtype=bool)
             self.learned_[step.indices] = True
+            self.prior_ += sign * step.prior
         else:
             local.add(step.indices, change)
 
@@ -532,6 +559,7 @@ class SpamModel:
         twin.verdict_points = self.verdict_points
         twin.link_lists_, twin.spam_keywords_, twin.spam_numbers_ = self.link_lists_, self.spam_keywords_, self.spam_numbers_
         twin.learned_ = None if self.learned_ is None else self.learned_.copy()
+        twin.prior_ = self.prior_
         return twin
 
     @classmethod

@@ -105,12 +105,15 @@ class LearningModel:
         """A scorer for one Akismet key's checks: the shared model plus what that key has taught."""
         return KeyScorer(self, KEY_BATCH + key)
 
-    def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "", batch: str | None = None) -> None:
-        """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back."""
-        self.learn_many([(draft, is_spam, ref)], source, keep_agreed=True, batch=batch)
+    def learn(self, draft: CommentDraft, is_spam: bool, source: str, ref: str = "", batch: str | None = None,
+              held: bool = False) -> None:
+        """Teach one decision; a repeated decision on the same ``ref`` first takes the old one back. A decision
+        on a ``held`` comment also moves the site's prior (``SpamModel.learn``)."""
+        self.learn_many([(draft, is_spam, ref)], source, keep_agreed=True, batch=batch, held=held)
 
     def learn_many(
-        self, lessons: list[tuple[CommentDraft, bool, str]], source: str, keep_agreed: bool = False, batch: str | None = None
+        self, lessons: list[tuple[CommentDraft, bool, str]], source: str, keep_agreed: bool = False,
+        batch: str | None = None, held: bool = False,
     ) -> None:
         """Teach (draft, is spam, ref) decisions in order, stored in one transaction.
 
@@ -126,8 +129,8 @@ class LearningModel:
             local = self._local_for(batch)
             with self.store.write() as db:
                 for draft, is_spam, ref in lessons:
-                    step = self.model.learn(draft, is_spam, local)
-                    if step.size == 0 and not keep_agreed:
+                    step = self.model.learn(draft, is_spam, local, held)
+                    if step.size == 0 and step.prior == 0 and not keep_agreed:
                         continue
                     result = db.execute(insert(schema.spam_examples).values(
                         is_spam=is_spam, weight=1.0, features=encode_step(step), source=source, ref=ref, created=time.time(),
@@ -196,6 +199,12 @@ class LearningModel:
             return int(db.execute(select(func.count()).select_from(schema.spam_examples).where(
                 schema.spam_examples.c.weight > 0)).scalar() or 0)
 
+    @property
+    def prior(self) -> float:
+        """The site's prior in logits (``SpamModel.prior_``), as this process has replayed the lessons."""
+        self.catch_up()
+        return self.model.prior_
+
 
 class KeyScorer:
     """``LearningModel.score`` for one Akismet key's checks (see ``LearningModel.for_key``)."""
@@ -210,12 +219,15 @@ class KeyScorer:
 
 
 def encode_step(step: Step) -> str:
-    return json.dumps({"i": step.indices.tolist(), "v": [round(float(v), 6) for v in step.values], "s": step.size})
+    """The step as stored; the prior's move ("p") is kept as computed, so a replay adds up to the same prior."""
+    data = {"i": step.indices.tolist(), "v": [round(float(v), 6) for v in step.values], "s": step.size}
+    return json.dumps(data | {"p": step.prior} if step.prior else data)
 
 
 def decode_step(raw: str) -> Step:
     data = json.loads(raw)
-    return Step(np.array(data["i"], dtype=np.int32), np.array(data["v"], dtype=np.float32), float(data["s"]))
+    return Step(np.array(data["i"], dtype=np.int32), np.array(data["v"], dtype=np.float32), float(data["s"]),
+                float(data.get("p", 0.0)))
 
 
 def load_model(store: Store, name: str, site_language: str = "", encoder: bool = True,

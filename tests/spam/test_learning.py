@@ -79,7 +79,8 @@ def test_learn_and_unlearn_are_exact_opposites():
 
 
 def test_a_run_of_spam_lessons_leaves_other_comments_as_they_were():
-    """Lessons move the weights of the decided comments' features, not the model's prior."""
+    """Lessons move the weights of the decided comments' features, not the model's prior (only a decision on a
+    held comment moves the site's prior: test_site_prior.py)."""
     model = load_base("default")
     everyday = [CommentDraft(text=text, author="Anna", email="anna@example.de") for text in EVERYDAY_GERMAN]
     before = model.score_many(everyday)
