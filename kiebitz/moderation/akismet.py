@@ -164,8 +164,11 @@ class AkismetService:
             discard = acting == Label.DISCARD
             hold = acting == Label.UNSURE
         guid, blog, now = str(uuid.uuid4()), fields.get("blog", ""), time.time()
+        # "held": answered "false" to a client that holds on X-Kiebitz-Hold. A report on it is a decision on a
+        # held comment, which moves the key's prior (SpamModel.learn), and a submit-spam on it no missed spam.
+        result = "true" if is_spam else "held" if hold and is_truthy(fields.get("kiebitz_can_hold")) else "false"
         row = {"guid": guid, "key": key, "month": month_now(), "site_url": blog, "fingerprint": fingerprint,
-               "result": "true" if is_spam else "false", "created": now}
+               "result": result, "created": now}
         ip_hash = self.signer.ip_hash(draft.ip)
         traced = not is_truthy(fields.get("is_test"))  # a test leaves nothing that floods or repeats count
 
@@ -236,7 +239,7 @@ class AkismetService:
             self._warn_over_limit(key, blog)
         elif learn:
             self.model.learn(draft, is_spam=is_spam, source="akismet", ref=f"akismet:{key}:{fingerprint}",
-                             batch=batch)
+                             batch=batch, held=earlier == "held")
 
     def _warn_over_limit(self, key: str, blog: str) -> None:
         if time.monotonic() - self._warned.get(key, -3600.0) < 3600:

@@ -128,6 +128,7 @@ class LocalWeights:
 
     def __init__(self) -> None:
         self.values: dict[int, float] = {}
+        self.prior = 0.0  # added to the site's prior (``SpamModel.prior_``): what the key's held comments taught
 
     def at(self, indices: np.ndarray) -> np.ndarray:
         get = self.values.get
@@ -319,10 +320,12 @@ class SpamModel:
         return probability
 
     def needs_meaning(self, margin: np.ndarray | float, probability: np.ndarray | float,
-                      familiarity: np.ndarray | float, guess: np.ndarray | float | None) -> np.ndarray | bool:
+                      familiarity: np.ndarray | float, guess: np.ndarray | float | None,
+                      prior: float | None = None) -> np.ndarray | bool:
         """Whether the encoder must read the comment too: the model does not know most of its words, or the
         student's estimate of the blend (``guess``: its margin for the meaning) is within ``SURE`` logits of
-        a verdict's threshold; without a student, whether the n-grams alone are in doubt.
+        a verdict's threshold; without a student, whether the n-grams alone are in doubt. ``prior``: the
+        site's (``prior_``) unless one key's checks add their own.
 
         For arrays (``score_many``) and single floats (``score``) alike: the operators below work on both,
         and a float is not made an array, which cost a single comment a dozen numpy calls.
@@ -331,7 +334,7 @@ class SpamModel:
         if guess is None or self.blend_ is None:
             return unfamiliar | ((probability >= DOUBT[0]) & (probability < DOUBT[1]))
         blend = self.blend_
-        logit = blend.ngram * margin + blend.meaning * guess + blend.bias + self.prior_
+        logit = blend.ngram * margin + blend.meaning * guess + blend.bias + (self.prior_ if prior is None else prior)
         unsure, spam = (math.log(point / (1 - point)) for point in self.verdict_points)
         return unfamiliar | ((logit > unsure - SURE) & (logit < spam + SURE))
 
@@ -350,29 +353,31 @@ class SpamModel:
             margin += float(x.word_value @ local.at(x.word_index) + x.char_value @ local.at(x.char_index))
         return margin + self.intercept_
 
-    def _calibrated(self, margin: float) -> float:
+    def _calibrated(self, margin: float, prior: float | None = None) -> float:
         a, b = self.calibration_
-        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, a * margin + b + self.prior_))))
+        logit = a * margin + b + (self.prior_ if prior is None else prior)
+        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, logit))))
 
     def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
         """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
         x = self.vector_of(draft)
         margin = self._ngram_margin(x, local)
         familiarity = x.familiarity if local is None else self.familiarity(x.tokens, x.token_index, local)
-        probability = self._calibrated(margin)
+        prior = self.prior_ if local is None else self.prior_ + local.prior
+        probability = self._calibrated(margin, prior)
         meaning_reason: list[Reason] = []
         if self.meaning_ is not None and self.blend_ is not None:
             guess = None if self.student_ is None else self.student_.margin(x)
-            if self.needs_meaning(margin, probability, familiarity, guess):
+            if self.needs_meaning(margin, probability, familiarity, guess, prior):
                 vector = sentence_vector(draft)
                 meant = float(self.meaning_.margins(vector[None])[0])
-                probability = self.blend_.probability(margin, meant, self.prior_)
+                probability = self.blend_.probability(margin, meant, prior)
                 pull = self.blend_.meaning * meant
                 if explain and pull > 0.5 and probability >= 0.5:
                     found = self.meaning_.reason(vector, pull)
                     meaning_reason = [found] if found else []
             elif guess is not None:
-                probability = self.blend_.probability(margin, guess, self.prior_)
+                probability = self.blend_.probability(margin, guess, prior)
         # The public lists' evidence first: it decides the verdict where it is found, and the admin's queue shows
         # a comment's first two reasons.
         text = normalise(draft.text)
@@ -491,10 +496,11 @@ class SpamModel:
         loss = max(0.0, self.learn_margin - label * logit)
         size = label * min(cap, loss / per_size) if loss and per_size else 0.0
         prior = 0.0
-        if held and local is None:
-            probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, logit + self.prior_))))
-            moved = self.prior_ + PRIOR_RATE * (float(is_spam) - probability)
-            prior = min(PRIOR_CAP, max(-PRIOR_CAP, moved)) - self.prior_
+        if held:  # with ``local``, the key's own prior moves, as its weights do
+            own = self.prior_ if local is None else local.prior
+            shown = logit + self.prior_ + (0.0 if local is None else local.prior)
+            probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, shown))))
+            prior = min(PRIOR_CAP, max(-PRIOR_CAP, own + PRIOR_RATE * (float(is_spam) - probability))) - own
         step = Step(indices.astype(np.int32), values.astype(np.float32), size, prior)
         self.apply(step, local=local)
         return step
@@ -509,6 +515,7 @@ class SpamModel:
             self.prior_ += sign * step.prior
         else:
             local.add(step.indices, change)
+            local.prior += sign * step.prior
 
     def unlearn(self, step: Step) -> None:
         self.apply(step, sign=-1.0)

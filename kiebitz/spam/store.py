@@ -217,6 +217,13 @@ class KeyScorer:
         self.learning.catch_up()
         return self.learning.model.score(draft, local=self.learning.local.get(self.batch))
 
+    @property
+    def prior(self) -> float:
+        """What the key's reports on comments its plugin held added to the site's prior."""
+        self.learning.catch_up()
+        local = self.learning.local.get(self.batch)
+        return 0.0 if local is None else local.prior
+
 
 def encode_step(step: Step) -> str:
     """The step as stored; the prior's move ("p") is kept as computed, so a replay adds up to the same prior."""
