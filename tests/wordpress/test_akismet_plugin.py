@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -81,6 +82,10 @@ def test_a_comment_kiebitz_would_hold_waits_for_approval_which_teaches_kiebitz(a
     mark(admin, wordpress, comment, "approve", "moderated")
     assert status_of(wordpress, comment) == "1"
     assert ham_lessons(kiebitz, akismet_key_entered) == before + 1
+    with sqlite3.connect(kiebitz.database) as db:  # a decision on a held comment: the key's prior moved towards ham
+        newest = db.execute("SELECT features FROM spam_examples WHERE batch LIKE ? ORDER BY id DESC LIMIT 1",
+                            (f"akismet:{akismet_key_entered}%",)).fetchone()[0]
+    assert json.loads(newest)["p"] < 0
 
 
 def test_spam_words_the_model_would_publish_wait_and_say_so(akismet_key_entered, admin,  # type: ignore[no-untyped-def]
