@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 N_FEATURES = 2**20
 FORMAT_VERSION = 2
 UNFAMILIAR = "unfamiliar_text"
+SITE_PRIOR = "site_prior"
 FAMILIAR = 0.8  # share of a comment's words the model has seen below which it does not trust itself alone
 DOUBT = (0.02, 0.999)  # without a student: n-gram probabilities between which the encoder is asked too
 # With a student: how far (in logits) its estimate of the blend must be from a verdict's threshold for the
@@ -385,11 +386,23 @@ class SpamModel:
         if probability < self.verdict_points[0]:
             reasons += self.listed_words(text, draft.author)
         # The words are weighed towards the final verdict's side, which the meaning may have turned.
-        reasons += meaning_reason + (self.explain(x, probability, explain) if explain else [])
+        reasons += self.prior_reason(probability, prior) + meaning_reason
+        reasons += self.explain(x, probability, explain) if explain else []
         if familiarity < FAMILIAR:
             reasons.append(Reason(UNFAMILIAR, f"only {familiarity:.0%} of its words are known to the filter, which "
                                               "does not trust itself alone on it", 0.0))
         return probability, reasons
+
+    def prior_reason(self, probability: float, prior: float) -> list[Reason]:
+        """The site's prior, named where it took the probability across a verdict's threshold: without it a
+        moderator could not tell why a comment like one held last month is now published, or the reverse."""
+        if not prior or not 0.0 < probability < 1.0:
+            return []
+        alone = 1.0 / (1.0 + math.exp(prior - math.log(probability / (1.0 - probability))))
+        if all((alone >= point) == (probability >= point) for point in self.verdict_points):
+            return []
+        return [Reason(SITE_PRIOR, f"this site's decisions on held comments moved it from {alone:.0%} to "
+                                   f"{probability:.0%}", prior)]
 
     def listed_links(self, tokens: list[str]) -> list[Reason]:
         """A link or website whose host is on a public spam list (patterns.py)."""

@@ -60,6 +60,9 @@ GERMAN: list[tuple[re.Pattern[str], Wording]] = [
      lambda m: f"liest sich wie die Spam-Beispiele zu „{m.group(1)}“"),
     (re.compile(r"only (\d+%) of its words are known to the filter, which does not trust itself alone on it"),
      lambda m: f"nur {percent(m.group(1))} der Wörter kennt der Filter, allein verlässt er sich darauf nicht"),
+    (re.compile(r"this site's decisions on held comments moved it from (\d+%) to (\d+%)"),
+     lambda m: f"die Entscheidungen dieser Website über zurückgehaltene Kommentare haben ihn von "
+               f"{percent(m.group(1))} auf {percent(m.group(2))} verschoben"),
     (re.compile(r"links to (.+), which (.+) names"),
      lambda m: f"verlinkt {m.group(1)}, das {LISTS.get(m.group(2), m.group(2))} nennt"),
     (re.compile(r"gives the phone number (.+), which SmokeDetector lists as a spammer's"),

@@ -85,3 +85,18 @@ def test_a_comment_held_only_because_the_site_holds_all_does_not_move_the_prior(
         assert kiebitz.store.get_comment(answer.json()["id"]).verdict == "ham"
         kiebitz.moderation.approve(answer.json()["id"], actor="anna")
         assert kiebitz.model.prior == 0
+
+
+def test_a_verdict_the_prior_turned_says_so_and_others_do_not_mention_it():
+    model = load_base("default")
+    doubtful = CommentDraft(text="Nice article. Visit my site for more tips about saving money.")
+    alone = model.score(doubtful)[0]
+    assert 0.5 <= alone < 0.9
+    model.prior_ = -model_module.PRIOR_CAP
+    probability, reasons = model.score(doubtful)
+    assert probability < 0.5
+    assert reasons[0].code == model_module.SITE_PRIOR and reasons[0].weight == -model_module.PRIOR_CAP
+    assert reasons[0].message == (f"this site's decisions on held comments moved it from {alone:.0%} to "
+                                  f"{probability:.0%}")
+    assert all(reason.code != model_module.SITE_PRIOR for reason in model.score(PROBE)[1])  # ham either way
+

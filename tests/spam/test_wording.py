@@ -57,8 +57,11 @@ def messages_by_code() -> dict[str, set[str]]:
     trusted = SpamFilter(FixedModel(0.1), Thresholds()).judge(CommentDraft("Hallo", email="a@b.example"),
                                                               History(approved=["a@b.example"]))
     shadow = SpamFilter(FixedModel(0.97), Thresholds(), shadow=True).judge(CommentDraft("Kauf billig"))
+    lenient = load_base("default")
+    lenient.prior_ = -model.PRIOR_CAP  # a site whose moderators approve what is held: a doubtful comment goes out
+    prior = lenient.score(CommentDraft("Nice article. Visit my site for more tips about saving money."))[1]
     for reason in [*made, *unfamiliar, *flood.reasons, *numbers[0].reasons, *numbers[1].reasons, *trusted.reasons,
-                   *shadow.reasons]:
+                   *shadow.reasons, *prior]:
         found.setdefault(reason.code, set()).add(reason.message)
     return found
 
@@ -67,7 +70,7 @@ def test_every_code_the_filter_gives_is_made_here() -> None:
     codes = set(messages_by_code())
     expected = {rules.HONEYPOT, rules.TOO_FAST, rules.DUPLICATE, rules.BLOCKED, rules.TOO_MANY_LINKS,
                 rules.SUSPECT_WORD, rules.TRUSTED, rules.BBCODE, rules.SHADOW, rules.LINK_FLOOD, rules.NO_CONTACT,
-                rules.REPEATED_NUMBER, rules.DISGUISED, "model", model.UNFAMILIAR, patterns.LISTED_LINK,
+                rules.REPEATED_NUMBER, rules.DISGUISED, "model", model.UNFAMILIAR, model.SITE_PRIOR, patterns.LISTED_LINK,
                 keywords.LISTED_NUMBER, keywords.LISTED_WORDS}
     assert expected <= codes, expected - codes
 
