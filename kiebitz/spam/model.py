@@ -61,7 +61,7 @@ SURE = 1.5
 # A site's prior (``SpamModel.prior_``): each moderator's decision on a held comment moves it by PRIOR_RATE times
 # (label - probability), within PRIOR_CAP logits either way (docs/experiments.md, "A site's own prior").
 PRIOR_RATE = 0.1
-PRIOR_CAP = 2.0
+PRIOR_CAP = 1.0
 
 
 @dataclass(frozen=True)

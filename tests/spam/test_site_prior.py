@@ -23,6 +23,8 @@ pytestmark = pytest.mark.usefixtures("database_backend")
 # Cyrillic е and с among the Latin letters: held by the disguised-word rule, whatever the model says.
 DISGUISED = "Verdienen Sie Gеld von zu Hause, sсhrеibеn Sie mir. Angebot Nummer {n} für unsere Leser"
 PROBE = CommentDraft(text="Danke für den Bericht über die Sitzung, ich war auch da und fand die Debatte gut.")
+# Between 0.5 and 0.73 for the shipped model: a prior at its cap of -1 publishes it.
+DOUBTFUL = CommentDraft(text="Great post! I have a website about this topic too, come and see.")
 EVERYDAY = ["Wann öffnet das Schwimmbad wieder?", "Die Umleitung an der Hauptstraße nervt seit Wochen.",
             "Schöne Bilder vom Stadtfest, vielen Dank!", "Der Radweg ist an der Brücke leider zu schmal."]
 
@@ -89,11 +91,10 @@ def test_a_comment_held_only_because_the_site_holds_all_does_not_move_the_prior(
 
 def test_a_verdict_the_prior_turned_says_so_and_others_do_not_mention_it():
     model = load_base("default")
-    doubtful = CommentDraft(text="Nice article. Visit my site for more tips about saving money.")
-    alone = model.score(doubtful)[0]
+    alone = model.score(DOUBTFUL)[0]
     assert 0.5 <= alone < 0.9
     model.prior_ = -model_module.PRIOR_CAP
-    probability, reasons = model.score(doubtful)
+    probability, reasons = model.score(DOUBTFUL)
     assert probability < 0.5
     assert reasons[0].code == model_module.SITE_PRIOR and reasons[0].weight == -model_module.PRIOR_CAP
     assert reasons[0].message == (f"this site's decisions on held comments moved it from {alone:.0%} to "

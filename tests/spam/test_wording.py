@@ -12,6 +12,7 @@ from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.store import load_base
 from kiebitz.spam.wording import worded
 from tests.spam.test_rules import FixedModel, History
+from tests.spam.test_site_prior import DOUBTFUL
 from tests.spam.test_unfamiliar import english_model
 
 ENGLISH_LEFT = (" the ", " to spam", " to ham", "which", "repeat", "addresses", "the word", "signal '", " link ")
@@ -59,7 +60,7 @@ def messages_by_code() -> dict[str, set[str]]:
     shadow = SpamFilter(FixedModel(0.97), Thresholds(), shadow=True).judge(CommentDraft("Kauf billig"))
     lenient = load_base("default")
     lenient.prior_ = -model.PRIOR_CAP  # a site whose moderators approve what is held: a doubtful comment goes out
-    prior = lenient.score(CommentDraft("Nice article. Visit my site for more tips about saving money."))[1]
+    prior = lenient.score(DOUBTFUL)[1]
     for reason in [*made, *unfamiliar, *flood.reasons, *numbers[0].reasons, *numbers[1].reasons, *trusted.reasons,
                    *shadow.reasons, *prior]:
         found.setdefault(reason.code, set()).add(reason.message)
