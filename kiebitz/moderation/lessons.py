@@ -7,12 +7,12 @@ batch can hold hundreds of lessons from one source an admin no longer trusts
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
 from kiebitz.errors import InvalidInput
+from kiebitz.spam.meaning import sigmoid
 from kiebitz.spam.store import KEY_BATCH, LearningModel
 from kiebitz.store import schema
 from kiebitz.store.comments import Store
@@ -63,7 +63,7 @@ class LessonBatches:
     def prior_at_half(self) -> float | None:
         """What the site's prior makes of a comment the trained filter alone puts at 0.5; None while it is 0."""
         prior = self.model.prior
-        return 1.0 / (1.0 + math.exp(-prior)) if prior else None
+        return sigmoid(prior) if prior else None
 
     def take_back(self, batch: str) -> int:
         """Take back every lesson of ``batch``: how many were taken back."""

@@ -39,7 +39,7 @@ import numpy as np
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
 from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, SpamNumbers
-from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression
+from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression, sigmoid
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
 
@@ -356,8 +356,7 @@ class SpamModel:
 
     def _calibrated(self, margin: float, prior: float | None = None) -> float:
         a, b = self.calibration_
-        logit = a * margin + b + (self.prior_ if prior is None else prior)
-        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, logit))))
+        return sigmoid(a * margin + b + (self.prior_ if prior is None else prior))
 
     def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
         """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
@@ -398,7 +397,7 @@ class SpamModel:
         moderator could not tell why a comment like one held last month is now published, or the reverse."""
         if not prior or not 0.0 < probability < 1.0:
             return []
-        alone = 1.0 / (1.0 + math.exp(prior - math.log(probability / (1.0 - probability))))
+        alone = sigmoid(math.log(probability / (1.0 - probability)) - prior)
         if all((alone >= point) == (probability >= point) for point in self.verdict_points):
             return []
         return [Reason(SITE_PRIOR, f"this site's decisions on held comments moved it from {alone:.0%} to "
@@ -511,8 +510,7 @@ class SpamModel:
         prior = 0.0
         if held:  # with ``local``, the key's own prior moves, as its weights do
             own = self.prior_ if local is None else local.prior
-            shown = logit + self.prior_ + (0.0 if local is None else local.prior)
-            probability = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, shown))))
+            probability = sigmoid(logit + self.prior_ + (0.0 if local is None else local.prior))
             prior = min(PRIOR_CAP, max(-PRIOR_CAP, own + PRIOR_RATE * (float(is_spam) - probability))) - own
         step = Step(indices.astype(np.int32), values.astype(np.float32), size, prior)
         self.apply(step, local=local)
