@@ -374,12 +374,14 @@ def _lessons(config: str | None):  # type: ignore[no-untyped-def]
 @lessons_group.command("list")
 @config_option
 def lessons_list(config: str | None) -> None:
-    """One line per batch: its name, lessons in force (spam/ham), reports over a key's limit, source; then the
-    site's prior, where its moderators' decisions on held comments have moved it."""
+    """One line per batch: its name, lessons in force (spam/ham), reports over a key's limit, source and, for a key
+    whose owner decided on held comments, its prior; then the site's prior, where its moderators' decisions on held
+    comments have moved it."""
     lessons = _lessons(config)
     for batch in lessons.list():
+        own = "" if batch.at_half is None else f"  50 % judged at {100 * batch.at_half:.0f} %"
         click.echo(f"{batch.batch}  spam {batch.spam}  ham {batch.ham}  over limit {batch.reports_over_limit}  "
-                   f"{batch.source}: {batch.label}")
+                   f"{batch.source}: {batch.label}{own}")
     at_half = lessons.prior_at_half()
     if at_half is not None:
         click.echo(f"site prior: a comment the filter alone puts at 50 % is judged at {100 * at_half:.0f} %")

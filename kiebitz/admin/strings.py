@@ -43,6 +43,8 @@ STRINGS = {
         "site_prior": "Aus den Entscheidungen über zurückgehaltene Kommentare hat der Filter gelernt, wie streng "
                       "diese Website ist: Einen Kommentar, den er allein auf 50 % schätzen würde, schätzt er jetzt auf "
                       "{share} %.",
+        "key_prior": "Aus den zurückgehaltenen Kommentaren, über die dort entschieden wurde: Ein Kommentar bei 50 % "
+                     "gilt für diese Website jetzt als {share} %.",
         "lessons_none": "Keine Gruppen von Lektionen.", "lesson_source": "Herkunft", "lesson_spam": "Spam",
         "lesson_ham": "Kein Spam", "lesson_period": "Zeitraum", "lesson_over_limit": "Über dem Limit (nicht gelernt)",
         "take_back": "Alle zurücknehmen", "taken_back": "Zurückgenommen", "source_akismet": "Akismet-Schlüssel",
@@ -103,6 +105,8 @@ STRINGS = {
                    "undoes each of its lessons exactly.",
         "site_prior": "From its moderators' decisions on held comments the filter has learned how strict this site "
                       "is: a comment it would put at 50 % on its own, it now puts at {share} %.",
+        "key_prior": "From the held comments its owner decided on, a comment at 50 % is judged at {share} % for this "
+                     "site.",
         "lessons_none": "No batches of lessons.", "lesson_source": "Source", "lesson_spam": "Spam",
         "lesson_ham": "Not spam", "lesson_period": "Period", "lesson_over_limit": "Over the limit (not learned)",
         "take_back": "Take all back", "taken_back": "Taken back", "source_akismet": "Akismet key",

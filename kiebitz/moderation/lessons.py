@@ -28,6 +28,9 @@ class LessonBatch:
     first: float
     last: float
     reports_over_limit: int  # an Akismet key's reports counted but not learned (all months)
+    # An Akismet key's own prior, from its reports on comments its plugin held: what it makes of a comment the
+    # filter alone puts at 0.5 for that key's checks (the site's prior included); None for an import or no prior
+    at_half: float | None = None
 
 
 class LessonBatches:
@@ -56,8 +59,10 @@ class LessonBatches:
                 source, label = "akismet", str(sites.get(key, key))
             else:  # "import:WordPress:1733300000"
                 key, source, label = "", "import", row.batch.split(":")[1] if row.batch.count(":") >= 2 else row.batch
+            own = self.model.for_key(key).prior if source == "akismet" else 0.0
             batches.append(LessonBatch(row.batch, source, label, int(row.spam or 0), int(row.ham or 0), float(row.first),
-                                       float(row.last), int(over.get(key, 0) or 0)))
+                                       float(row.last), int(over.get(key, 0) or 0),
+                                       sigmoid(self.model.prior + own) if own else None))
         return batches
 
     def prior_at_half(self) -> float | None:

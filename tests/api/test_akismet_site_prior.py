@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from kiebitz.cli import main
 from kiebitz.domain import CommentDraft
+from kiebitz.spam.meaning import sigmoid
+from tests.admin.conftest import PASSWORD, Admin
 from tests.api.conftest import BLOG
 
 pytestmark = pytest.mark.usefixtures("database_backend")
@@ -19,7 +23,7 @@ def fields(key: str, n: int, **more: str) -> dict[str, str]:
             "comment_author": f"Leser {n}", "comment_content": DISGUISED.format(n=n), **more}
 
 
-def test_reports_on_comments_a_plugin_held_move_only_that_keys_prior(app, key):
+def test_reports_on_comments_a_plugin_held_move_only_that_keys_prior(app, key, settings, tmp_path):
     kiebitz = app.app.state.kiebitz
     for n in range(3):
         check = app.post("/1.1/comment-check", data=fields(key, n, kiebitz_can_hold="1"))
@@ -28,6 +32,14 @@ def test_reports_on_comments_a_plugin_held_move_only_that_keys_prior(app, key):
     assert kiebitz.model.for_key(key).prior < 0 and kiebitz.model.prior == 0  # the widget's comments are judged as before
     shared = kiebitz.model.score(PROBE)[0]
     assert kiebitz.model.for_key(key).score(PROBE)[0] < shared
+    kiebitz.users.add("anna", "admin", PASSWORD)
+    Admin(app, "anna")
+    share = round(100 * sigmoid(kiebitz.model.for_key(key).prior))
+    assert f"Ein Kommentar bei 50 % gilt für diese Website jetzt als {share} %" in app.get("/admin/lessons").text
+    config = tmp_path / "site.toml"
+    config.write_text(f'database = "{settings.database}"\n')
+    listed = CliRunner().invoke(main, ["lessons", "list", "--config", str(config)]).output
+    assert f"akismet:{key}  spam 0  ham 3" in listed and f"50 % judged at {share} %" in listed
     approved = kiebitz.model.for_key(key).prior
     app.post("/1.1/comment-check", data=fields(key, 9, kiebitz_can_hold="1"))
     app.post("/1.1/submit-spam", data=fields(key, 9))
