@@ -309,7 +309,7 @@ class SpamModel:
             return probability
         familiar = np.array([self.familiarity(row) for row in tokens])
         guesses = None if self.student_ is None else self.student_.margins((words + chars).tocsr())
-        ask = np.flatnonzero(self.needs_meaning(margins, probability, familiar, guesses))
+        ask = np.flatnonzero(self.needs_meaning(margins, probability, familiar, guesses, self.prior_))
         if guesses is not None:
             probability = self.blend_.probabilities(margins, guesses, self.prior_)
         if len(ask):
@@ -322,11 +322,11 @@ class SpamModel:
 
     def needs_meaning(self, margin: np.ndarray | float, probability: np.ndarray | float,
                       familiarity: np.ndarray | float, guess: np.ndarray | float | None,
-                      prior: float | None = None) -> np.ndarray | bool:
+                      prior: float) -> np.ndarray | bool:
         """Whether the encoder must read the comment too: the model does not know most of its words, or the
         student's estimate of the blend (``guess``: its margin for the meaning) is within ``SURE`` logits of
-        a verdict's threshold; without a student, whether the n-grams alone are in doubt. ``prior``: the
-        site's (``prior_``) unless one key's checks add their own.
+        a verdict's threshold; without a student, whether the n-grams alone are in doubt. ``prior``: see
+        ``prior_with``.
 
         For arrays (``score_many``) and single floats (``score``) alike: the operators below work on both,
         and a float is not made an array, which cost a single comment a dozen numpy calls.
@@ -335,7 +335,7 @@ class SpamModel:
         if guess is None or self.blend_ is None:
             return unfamiliar | ((probability >= DOUBT[0]) & (probability < DOUBT[1]))
         blend = self.blend_
-        logit = blend.ngram * margin + blend.meaning * guess + blend.bias + (self.prior_ if prior is None else prior)
+        logit = blend.ngram * margin + blend.meaning * guess + blend.bias + prior
         unsure, spam = (math.log(point / (1 - point)) for point in self.verdict_points)
         return unfamiliar | ((logit > unsure - SURE) & (logit < spam + SURE))
 
@@ -346,7 +346,8 @@ class SpamModel:
         x = self.vector_of(draft)
         margin = self._ngram_margin(x)
         guess = None if self.student_ is None else self.student_.margin(x)
-        return bool(self.needs_meaning(margin, self._calibrated(margin), x.familiarity, guess))
+        return bool(self.needs_meaning(margin, self._calibrated(margin, self.prior_), x.familiarity, guess,
+                                       self.prior_))
 
     def _ngram_margin(self, x: Vector, local: LocalWeights | None = None) -> float:
         margin = float(x.word_value @ self.weights_[x.word_index] + x.char_value @ self.weights_[x.char_index])
@@ -354,16 +355,20 @@ class SpamModel:
             margin += float(x.word_value @ local.at(x.word_index) + x.char_value @ local.at(x.char_index))
         return margin + self.intercept_
 
-    def _calibrated(self, margin: float, prior: float | None = None) -> float:
+    def _calibrated(self, margin: float, prior: float) -> float:
         a, b = self.calibration_
-        return sigmoid(a * margin + b + (self.prior_ if prior is None else prior))
+        return sigmoid(a * margin + b + prior)
+
+    def prior_with(self, local: LocalWeights | None) -> float:
+        """The prior a verdict gets: the site's, plus one Akismet key's own where its checks are scored."""
+        return self.prior_ if local is None else self.prior_ + local.prior
 
     def score(self, draft: CommentDraft, explain: int = 5, local: LocalWeights | None = None) -> tuple[float, list[Reason]]:
         """The calibrated probability and the reasons; ``local`` adds one key's own lessons."""
         x = self.vector_of(draft)
         margin = self._ngram_margin(x, local)
         familiarity = x.familiarity if local is None else self.familiarity(x.tokens, x.token_index, local)
-        prior = self.prior_ if local is None else self.prior_ + local.prior
+        prior = self.prior_with(local)
         probability = self._calibrated(margin, prior)
         meaning_reason: list[Reason] = []
         if self.meaning_ is not None and self.blend_ is not None:
@@ -510,7 +515,7 @@ class SpamModel:
         prior = 0.0
         if held:  # with ``local``, the key's own prior moves, as its weights do
             own = self.prior_ if local is None else local.prior
-            probability = sigmoid(logit + self.prior_ + (0.0 if local is None else local.prior))
+            probability = sigmoid(logit + self.prior_with(local))
             prior = min(PRIOR_CAP, max(-PRIOR_CAP, own + PRIOR_RATE * (float(is_spam) - probability))) - own
         step = Step(indices.astype(np.int32), values.astype(np.float32), size, prior)
         self.apply(step, local=local)
