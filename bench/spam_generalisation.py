@@ -26,8 +26,9 @@ Then each YouTube video is left out in turn (every other row still trained on, a
 its comments posted in order too),
 the German comments held out of training are judged by the full recipe, and
 the left-out model learns from its corpus's moderators: half of the corpus's
-rows, shuffled, are decisions (one `learn` each), the other half is scored after
-0, 25, 100 and 400 of them. It learns once more as a site's admin teaches it
+rows, shuffled, are decisions (one `learn` each, its step less what the last 500
+comments to arrive share that training barely saw, as on a site: usual.py), the
+other half is scored after 0, 25, 100 and 400 of them. It learns once more as a site's admin teaches it
 (``lessons_as_given``): a lesson only where a moderator changes what the filter
 decided, with none, half or all of the published spam found. Last, what a
 probability means on a kind of comment
@@ -64,6 +65,8 @@ from kiebitz.spam.training import (
     training_set,
     with_lists,
 )
+from kiebitz.spam.usual import COMMENTS as USUAL_COMMENTS
+from kiebitz.spam.usual import Usual
 
 YOUTUBE = "youtube_spam_collection.csv"
 DECISIONS = (0, 25, 100, 400)
@@ -159,13 +162,19 @@ def halves(count: int) -> tuple[list[int], list[int]]:
     return order[: count // 2], order[count // 2 :]
 
 
+def usual_before(model: SpamModel, drafts: list[CommentDraft], arrived: list[int]) -> Usual:
+    """What the site's last comments to arrive share (usual.py), as ``LearningModel.usual`` reads it."""
+    return Usual.of(model, [drafts[i] for i in arrived[-USUAL_COMMENTS:]])
+
+
 def adaptation(name: str, model: SpamModel, drafts: list[CommentDraft], is_spam: np.ndarray,
                vectors: np.ndarray, thresholds: Thresholds) -> list[str]:
     decisions, scored = halves(len(drafts))
     lines, learned = [], 0
     for count in DECISIONS:
-        for i in decisions[learned:count]:
-            model.learn(drafts[i], bool(is_spam[i]))
+        for position in range(learned, min(count, len(decisions))):
+            i = decisions[position]
+            model.learn(drafts[i], bool(is_spam[i]), usual=usual_before(model, drafts, decisions[: position + 1]))
         learned = min(count, len(decisions))
         probability = model.score_many([drafts[i] for i in scored], vectors[scored])
         truth = is_spam[scored]
@@ -203,7 +212,7 @@ def lessons_as_given(name: str, model: SpamModel, drafts: list[CommentDraft], is
         label = spam_filter.judge(draft).label
         if label == Label.UNSURE or (label == Label.SPAM and not spam) or (
                 label == Label.HAM and spam and finds.random() < reported):
-            model.learn(draft, spam, held=label == Label.UNSURE)
+            model.learn(draft, spam, held=label == Label.UNSURE, usual=usual_before(model, drafts, decisions[:arrived]))
             lessons += 1
             if lessons == goals[0]:
                 lines.append(line(arrived))

@@ -42,6 +42,7 @@ from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, Spa
 from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression, sigmoid
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
+from kiebitz.spam.usual import Usual
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -466,7 +467,8 @@ class SpamModel:
         return reasons
 
     # -- learning from single decisions ----------------------------------------------------
-    def learn(self, draft: CommentDraft, is_spam: bool, local: LocalWeights | None = None, held: bool = False) -> Step:
+    def learn(self, draft: CommentDraft, is_spam: bool, local: LocalWeights | None = None, held: bool = False,
+              usual: Usual | None = None) -> Step:
         """Move the weights just enough that this comment scores right with margin ``learn_margin``.
 
         A margin of 4 is a calibrated probability of 0.98, well past the spam threshold, so
@@ -482,7 +484,8 @@ class SpamModel:
         Akismet key's reports) and would push the prior one way only. The weights cannot do this: a run of
         spam lessons moves the words of that spam, and on a language the model barely knows its common words
         with them; after 100 lessons a fifth of Telegram's ham was held, and with the prior less
-        (docs/benchmarks.md, "Lessons as a site's admin gives them").
+        (docs/benchmarks.md, "Lessons as a site's admin gives them"). ``usual``: what the site's recent comments
+        share that training barely saw, taken out of the step's direction (usual.py).
         """
         x = self.vector_of(draft)
         indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)
@@ -490,10 +493,10 @@ class SpamModel:
         meant = None
         if self.meaning_ is not None and self.blend_ is not None:
             meant = float(self.meaning_.margins(sentence_vector(draft)[None])[0])
-        return self.learn_vector(indices, values, is_spam, local, meant, held)
+        return self.learn_vector(indices, values, is_spam, local, meant, held, usual)
 
     def learn_vector(self, indices: np.ndarray, values: np.ndarray, is_spam: bool, local: LocalWeights | None = None,
-                     meant: float | None = None, held: bool = False) -> Step:
+                     meant: float | None = None, held: bool = False, usual: Usual | None = None) -> Step:
         label = 1.0 if is_spam else -1.0
         a, b = self.calibration_
         weights = self.weights_[indices] if local is None else self.weights_[indices] + local.at(indices)
@@ -517,6 +520,8 @@ class SpamModel:
             own = self.prior_ if local is None else local.prior
             probability = sigmoid(logit + self.prior_with(local))
             prior = min(PRIOR_CAP, max(-PRIOR_CAP, own + PRIOR_RATE * (float(is_spam) - probability))) - own
+        if usual is not None:  # sized on the comment as it is, so the lesson is no larger for the site's mean
+            indices, values = usual.taken_from(indices, values)
         step = Step(indices.astype(np.int32), values.astype(np.float32), size, prior)
         self.apply(step, local=local)
         return step

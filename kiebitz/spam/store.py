@@ -10,7 +10,8 @@ every comment. What an Akismet key reports teaches only that key's own
 weights (``LocalWeights``), added to the shared ones for that key's checks:
 one key, whether its plugin has a bug or the key leaked, cannot teach the
 filter to refuse another site's readers. A key's lessons are also capped per
-hour (``KEY_LESSONS_PER_HOUR``).
+hour (``KEY_LESSONS_PER_HOUR``). The shared model's lessons leave out of their step what the site's
+recent comments share that training barely saw (usual.py).
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select, update
 
-from kiebitz.domain import CommentDraft, Reason
+from kiebitz.domain import CommentDraft, Reason, Status
+from kiebitz.spam import usual
 from kiebitz.spam.model import LocalWeights, SpamModel, Step
+from kiebitz.spam.usual import Usual
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, inserted_id
 
 CATCH_UP_SECONDS = 1.0
+USUAL_SECONDS = 600.0  # how long a process keeps what the site's recent comments share before reading them again
 KEY_BATCH = "akismet:"  # the batch prefix of lessons that count only for one key's checks
 DEFAULT_MODEL = Path(__file__).parent / "default_model" / "model.npz"
 
@@ -57,6 +61,7 @@ class LearningModel:
         self.local: dict[str, LocalWeights] = {}  # by batch ("akismet:KEY")
         self._applied = 0
         self._looked = -CATCH_UP_SECONDS
+        self._usual: tuple[float, Usual] | None = None  # (when read, what was read)
         self._lock = threading.Lock()
         self.catch_up()
 
@@ -127,9 +132,11 @@ class LearningModel:
             for ref in self._taught([ref for _, _, ref in lessons if ref]):
                 self._forget(ref)
             local = self._local_for(batch)
+            # An Akismet key's checks keep no text to take a mean over; its lessons change its own weights alone.
+            site = self.usual() if local is None else None
             with self.store.write() as db:
                 for draft, is_spam, ref in lessons:
-                    step = self.model.learn(draft, is_spam, local, held)
+                    step = self.model.learn(draft, is_spam, local, held, site)
                     if step.size == 0 and step.prior == 0 and not keep_agreed:
                         continue
                     result = db.execute(insert(schema.spam_examples).values(
@@ -137,6 +144,21 @@ class LearningModel:
                         batch=batch,
                     ))
                     self._applied = max(self._applied, inserted_id(result))
+
+    def usual(self) -> Usual:
+        """What the site's most recent comments share that training barely saw (usual.py), read again after
+        ``USUAL_SECONDS``: a lesson's step leaves it out. About 50 ms for 500 comments."""
+        now = time.monotonic()
+        if self._usual is None or now - self._usual[0] > USUAL_SECONDS:
+            comments = schema.comments
+            with self.store.read() as db:
+                rows = db.execute(select(comments.c.text, comments.c.author, comments.c.email, comments.c.website)
+                                  .where(comments.c.status != Status.DELETED.value)
+                                  .order_by(comments.c.id.desc()).limit(usual.COMMENTS)).all()
+            drafts = [CommentDraft(text=row.text, author=row.author, email=row.email, website=row.website)
+                      for row in rows]
+            self._usual = (now, Usual.of(self.model, drafts))
+        return self._usual[1]
 
     def _taught(self, refs: list[str]) -> list[str]:
         """Those of ``refs`` that have lessons in force, in their order: one look, not a transaction each."""
