@@ -11,7 +11,7 @@ weights (``LocalWeights``), added to the shared ones for that key's checks:
 one key, whether its plugin has a bug or the key leaked, cannot teach the
 filter to refuse another site's readers. A key's lessons are also capped per
 hour (``KEY_LESSONS_PER_HOUR``). The shared model's lessons leave out of their step what the site's
-recent comments share that training barely saw (usual.py).
+recent comments share that training barely saw (usual.py); a key's lessons, what its last checks share.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy import func, insert, select, update
 from kiebitz.domain import CommentDraft, Reason, Status
 from kiebitz.spam import usual
 from kiebitz.spam.model import LocalWeights, SpamModel, Step
-from kiebitz.spam.usual import Usual
+from kiebitz.spam.usual import RecentChecks, Usual
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, inserted_id
 
@@ -62,6 +62,7 @@ class LearningModel:
         self._applied = 0
         self._looked = -CATCH_UP_SECONDS
         self._usual: tuple[float, Usual] | None = None  # (when read, what was read)
+        self.checks = RecentChecks()  # what each Akismet key's last checks share, for its lessons
         self._lock = threading.Lock()
         self.catch_up()
 
@@ -132,8 +133,7 @@ class LearningModel:
             for ref in self._taught([ref for _, _, ref in lessons if ref]):
                 self._forget(ref)
             local = self._local_for(batch)
-            # An Akismet key's checks keep no text to take a mean over; its lessons change its own weights alone.
-            site = self.usual() if local is None else None
+            site = self.usual() if local is None else self.checks.usual(batch or "", self.model)
             with self.store.write() as db:
                 for draft, is_spam, ref in lessons:
                     step = self.model.learn(draft, is_spam, local, held, site)
@@ -237,7 +237,10 @@ class KeyScorer:
 
     def score(self, draft: CommentDraft) -> tuple[float, list[Reason]]:
         self.learning.catch_up()
-        return self.learning.model.score(draft, local=self.learning.local.get(self.batch))
+        model = self.learning.model
+        scored = model.score(draft, local=self.learning.local.get(self.batch))
+        self.learning.checks.add(self.batch, model, model.vector_of(draft))  # the draft keeps its features
+        return scored
 
     @property
     def prior(self) -> float:

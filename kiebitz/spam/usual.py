@@ -10,10 +10,15 @@ So a lesson's step is taken from the comment less the mean of the site's recent 
 training saw in fewer than one row in 400 (``RARE_IDF``): what is usual on this site and new to the model
 stays where it was, and the lesson moves what sets the comment apart. Features training knows well keep
 their full share, as before; on an English or German site the mean is small and the step nearly unchanged.
+
+A site's mean is read from its stored comments (``LearningModel.usual``). An Akismet key's checks keep no text,
+so each process keeps the rare features of a key's last checks in memory instead (``RecentChecks``): no words,
+only hashed n-grams, gone at a restart, after which the key's lessons are taken as they were until checks come.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,14 +27,16 @@ import numpy as np
 from kiebitz.domain import CommentDraft
 
 if TYPE_CHECKING:
-    from kiebitz.spam.model import SpamModel
+    from kiebitz.spam.model import SpamModel, Vector
 
 # IDF = ln((1 + rows) / (1 + rows with the feature)) + 1, so above 7 a feature is in fewer than one training
 # row in e**6 ≈ 400. Russian's common n-grams lie at 7 to 11 for the model left without Telegram; English
-# ones at 1 to 2.5. A threshold of 5 (one row in 55) or 6 did about as well on Telegram and cost X more.
+# ones at 1 to 2.5. A threshold of 5 (one row in 55) did as well on Telegram and let more of X's spam through;
+# 6 did as 7 (docs/experiments.md).
 RARE_IDF = 7.0
 FEATURES = 300  # the mean's largest entries kept; all 2,000 largest gave the same figures
 COMMENTS = 500  # the site's most recent comments the mean is taken over
+KEYS = 256  # keys whose recent checks a process keeps; beyond that it starts afresh (about 0.3 MB a key)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,18 @@ class Usual:
         words, chars = model.vectorize_blocks(drafts)
         mean = np.asarray((words + chars).sum(axis=0)).ravel() / len(drafts)
         mean[model.idf_ <= RARE_IDF] = 0.0
+        return cls.largest(mean)
+
+    @classmethod
+    def of_checks(cls, checks: deque[tuple[np.ndarray, np.ndarray]], features: int) -> Usual:
+        """The mean of checks' rare features (``RecentChecks``) over a table of ``features``."""
+        mean = np.zeros(features)
+        for indices, values in checks:
+            np.add.at(mean, indices, values)
+        return cls.largest(mean / max(1, len(checks)))
+
+    @classmethod
+    def largest(cls, mean: np.ndarray) -> Usual:
         largest = np.argpartition(-mean, FEATURES)[:FEATURES] if len(mean) > FEATURES else np.arange(len(mean))
         kept = np.sort(largest[mean[largest] > 0])
         return cls(kept.astype(np.int32), mean[kept].astype(np.float32))
@@ -59,3 +78,22 @@ class Usual:
         direction[np.searchsorted(union, indices)] = values
         direction[np.searchsorted(union, self.indices)] -= self.values
         return union, direction
+
+
+class RecentChecks:
+    """The rare features of each Akismet key's last ``COMMENTS`` checks in this process, for its lessons' ``Usual``."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, deque[tuple[np.ndarray, np.ndarray]]] = {}
+
+    def add(self, key: str, model: SpamModel, x: Vector) -> None:
+        indices = np.concatenate([x.word_index, x.char_index])
+        rare = model.idf_[indices] > RARE_IDF
+        if key not in self._by_key and len(self._by_key) >= KEYS:
+            self._by_key.clear()
+        checks = self._by_key.setdefault(key, deque(maxlen=COMMENTS))
+        checks.append((indices[rare], np.concatenate([x.word_value, x.char_value])[rare]))
+
+    def usual(self, key: str, model: SpamModel) -> Usual | None:
+        checks = self._by_key.get(key)
+        return Usual.of_checks(checks, len(model.idf_)) if checks else None
