@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 RARE_IDF = 7.0
 FEATURES = 300  # the mean's largest entries kept; all 2,000 largest gave the same figures
 COMMENTS = 500  # the site's most recent comments the mean is taken over
+# Fewer comments than this are no site's usual: a lesson on the only comment a key had checked would take itself
+# back. Shrinking the mean instead, as if 10 comments without the features came first, gave back most of the
+# drift; at least 50 comments, half of it (docs/experiments.md).
+AT_LEAST = 20
 KEYS = 256  # keys whose recent checks a process keeps; beyond that it starts afresh (about 0.3 MB a key)
 
 
@@ -48,7 +52,7 @@ class Usual:
 
     @classmethod
     def of(cls, model: SpamModel, drafts: list[CommentDraft]) -> Usual:
-        if not drafts:
+        if len(drafts) < AT_LEAST:
             return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
         words, chars = model.vectorize_blocks(drafts)
         mean = np.asarray((words + chars).sum(axis=0)).ravel() / len(drafts)
@@ -96,4 +100,4 @@ class RecentChecks:
 
     def usual(self, key: str, model: SpamModel) -> Usual | None:
         checks = self._by_key.get(key)
-        return Usual.of_checks(checks, len(model.idf_)) if checks else None
+        return Usual.of_checks(checks, len(model.idf_)) if checks and len(checks) >= AT_LEAST else None

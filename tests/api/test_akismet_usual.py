@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from kiebitz.spam.usual import AT_LEAST
 from kiebitz.store import schema
 from tests.api.conftest import BLOG
 from tests.spam.test_usual import SITE
@@ -27,14 +28,16 @@ def stored_step(app, key: str) -> dict:  # type: ignore[no-untyped-def]
 
 def test_a_keys_report_is_centred_on_its_recent_checks_and_a_new_keys_is_not(app, key):
     kiebitz = app.app.state.kiebitz
-    for n, draft in enumerate(SITE[:12]):
+    for n, draft in enumerate(SITE[:AT_LEAST]):
         assert app.post("/1.1/comment-check", data=fields(key, n, draft.text)).status_code == 200
     reported = fields(key, 0, SITE[0].text)
     assert app.post("/1.1/submit-spam", data=reported).text == "Thanks for making the web a better place."
     step = stored_step(app, key)
     assert any(value < 0 for value in step["v"])  # the checks' usual n-grams are moved the other way
     assert kiebitz.model.checks.usual(f"akismet:{key}", kiebitz.model.model) is not None
-    fresh = kiebitz.akismet.add_key("https://andere.example")  # no checks in this process: the comment as it is
+    fresh = kiebitz.akismet.add_key("https://andere.example")  # too few checks in this process: the comment as it is
+    for n, draft in enumerate(SITE[: AT_LEAST - 1]):
+        app.post("/1.1/comment-check", data=fields(fresh, n, draft.text) | {"blog": "https://andere.example"})
     app.post("/1.1/submit-spam", data=fields(fresh, 1, SITE[0].text) | {"blog": "https://andere.example"})
     plain = stored_step(app, fresh)
     assert len(plain["i"]) < len(step["i"]) and all(value >= 0 for value in plain["v"])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kiebitz.app import build, create_app
 from kiebitz.domain import CommentDraft
 from kiebitz.spam.store import load_base
-from kiebitz.spam.usual import RARE_IDF, Usual
+from kiebitz.spam.usual import AT_LEAST, RARE_IDF, Usual
 from kiebitz.store import schema
 from tests.conftest import Poster, make_settings
 
@@ -57,7 +57,7 @@ def test_spam_lessons_move_a_sites_everyday_comments_less_when_the_step_leaves_o
 def test_a_step_on_a_comment_with_nothing_usual_is_the_comment_itself():
     model = load_base("default")
     indices, values = np.array([3, 9], dtype=np.int32), np.array([0.6, 0.8])
-    same = Usual.of(model, []).taken_from(indices, values)
+    same = Usual.of(model, SITE[: AT_LEAST - 1]).taken_from(indices, values)  # too few comments to have a usual
     assert same[0] is indices and same[1] is values
     moved = Usual(np.array([9, 12], dtype=np.int32), np.array([0.5, 0.25], dtype=np.float32)).taken_from(indices, values)
     assert moved[0].tolist() == [3, 9, 12] and moved[1] == pytest.approx([0.6, 0.3, -0.25])
@@ -68,7 +68,7 @@ def test_a_moderators_lesson_is_centred_on_the_stored_comments_and_replayed_and_
     with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
         kiebitz = client.app.state.kiebitz
         ids = []
-        for n, draft in enumerate(SITE[:12]):
+        for n, draft in enumerate(SITE[:AT_LEAST]):
             answer = Poster(client).post(text=draft.text, email=f"czytelnik{n}@example.pl")
             assert answer.status_code in (201, 202)
             ids.append(answer.json()["id"])
