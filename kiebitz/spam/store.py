@@ -26,8 +26,8 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 
 from kiebitz.domain import CommentDraft, Reason, Status
-from kiebitz.spam import usual
 from kiebitz.spam.model import LocalWeights, SpamModel, Step
+from kiebitz.spam.usual import COMMENTS as RECENT_COMMENTS
 from kiebitz.spam.usual import RecentChecks, Usual
 from kiebitz.store import schema
 from kiebitz.store.comments import Store, inserted_id
@@ -133,10 +133,11 @@ class LearningModel:
             for ref in self._taught([ref for _, _, ref in lessons if ref]):
                 self._forget(ref)
             local = self._local_for(batch)
-            site = self.usual() if local is None else self.checks.usual(batch or "", self.model)
+            # What the site's recent comments share, or for a key's lessons what its recent checks share (usual.py)
+            usual = self.usual() if local is None else self.checks.usual(batch or "", self.model)
             with self.store.write() as db:
                 for draft, is_spam, ref in lessons:
-                    step = self.model.learn(draft, is_spam, local, held, site)
+                    step = self.model.learn(draft, is_spam, local, held, usual)
                     if step.size == 0 and step.prior == 0 and not keep_agreed:
                         continue
                     result = db.execute(insert(schema.spam_examples).values(
@@ -154,7 +155,7 @@ class LearningModel:
             with self.store.read() as db:
                 rows = db.execute(select(comments.c.text, comments.c.author, comments.c.email, comments.c.website)
                                   .where(comments.c.status != Status.DELETED.value)
-                                  .order_by(comments.c.id.desc()).limit(usual.COMMENTS)).all()
+                                  .order_by(comments.c.id.desc()).limit(RECENT_COMMENTS)).all()
             drafts = [CommentDraft(text=row.text, author=row.author, email=row.email, website=row.website)
                       for row in rows]
             self._usual = (now, Usual.of(self.model, drafts))

@@ -37,7 +37,7 @@ RARE_IDF = 7.0
 FEATURES = 300  # the mean's largest entries kept; all 2,000 largest gave the same figures
 COMMENTS = 500  # the site's most recent comments the mean is taken over
 # Fewer comments than this are no site's usual: a lesson on the only comment a key had checked would take itself
-# back. Shrinking the mean instead, as if 10 comments without the features came first, gave back most of the
+# back. Shrinking the mean instead, as if 10 comments without the features came first, gave back much of the
 # drift; at least 50 comments, half of it (docs/experiments.md).
 AT_LEAST = 20
 KEYS = 256  # keys whose recent checks a process keeps; beyond that it starts afresh (about 0.3 MB a key)
