@@ -60,7 +60,7 @@ class Usual:
         return cls.largest(mean)
 
     @classmethod
-    def of_checks(cls, checks: deque[tuple[np.ndarray, np.ndarray]], features: int) -> Usual:
+    def of_checks(cls, checks: tuple[tuple[np.ndarray, np.ndarray], ...], features: int) -> Usual:
         """The mean of checks' rare features (``RecentChecks``) over a table of ``features``."""
         mean = np.zeros(features)
         for indices, values in checks:
@@ -99,5 +99,6 @@ class RecentChecks:
         checks.append((indices[rare], np.concatenate([x.word_value, x.char_value])[rare]))
 
     def usual(self, key: str, model: SpamModel) -> Usual | None:
-        checks = self._by_key.get(key)
-        return Usual.of_checks(checks, len(model.idf_)) if checks and len(checks) >= AT_LEAST else None
+        # A copy first: another thread's check may append while the mean is summed (tuple() holds the GIL throughout)
+        checks = tuple(self._by_key.get(key, ()))
+        return Usual.of_checks(checks, len(model.idf_)) if len(checks) >= AT_LEAST else None
