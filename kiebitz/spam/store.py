@@ -129,12 +129,13 @@ class LearningModel:
         (see ``schema.spam_examples``); an Akismet key's batch changes only its own weights.
         """
         self.catch_up(force=True)
+        # What the site's recent comments share, or for a key's lessons what its recent checks share (usual.py);
+        # read before the lock, which scoring waits for: the site's read takes a tenth of a second every ten minutes
+        usual = self.checks.usual(batch, self.model) if batch is not None and batch.startswith(KEY_BATCH) else self.usual()
         with self._lock:
             for ref in self._taught([ref for _, _, ref in lessons if ref]):
                 self._forget(ref)
             local = self._local_for(batch)
-            # What the site's recent comments share, or for a key's lessons what its recent checks share (usual.py)
-            usual = self.usual() if local is None else self.checks.usual(batch or "", self.model)
             with self.store.write() as db:
                 for draft, is_spam, ref in lessons:
                     step = self.model.learn(draft, is_spam, local, held, usual)
