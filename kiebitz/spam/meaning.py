@@ -65,13 +65,17 @@ class Blend:
         return sigmoid(self.ngram * ngram_margin + self.meaning * meaning_margin + self.bias + prior)
 
     def probabilities(self, ngram_margins: np.ndarray, meaning_margins: np.ndarray, prior: float = 0.0) -> np.ndarray:
-        logits = self.ngram * ngram_margins + self.meaning * meaning_margins + self.bias + prior
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+        return sigmoids(self.ngram * ngram_margins + self.meaning * meaning_margins + self.bias + prior)
 
 
 def sigmoid(logit: float) -> float:
     """A logit as a probability; beyond ±50 it is 0 or 1 anyway, and math.exp would overflow."""
     return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, logit))))
+
+
+def sigmoids(logits: np.ndarray) -> np.ndarray:
+    """``sigmoid`` for an array of logits."""
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
 
 
 def logistic_regression(**options: float | int | str) -> LogisticRegression:

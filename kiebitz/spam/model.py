@@ -39,7 +39,7 @@ import numpy as np
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
 from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, SpamNumbers
-from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression, sigmoid
+from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression, sigmoid, sigmoids
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
 from kiebitz.spam.usual import Usual
@@ -298,7 +298,7 @@ class SpamModel:
 
     def probability(self, margins: np.ndarray) -> np.ndarray:
         a, b = self.calibration_
-        return 1.0 / (1.0 + np.exp(-np.clip(a * margins + b + self.prior_, -50, 50)))
+        return sigmoids(a * margins + b + self.prior_)
 
     def score_many(self, drafts: list[CommentDraft], vectors: np.ndarray | None = None) -> np.ndarray:
         """Probabilities of many drafts at once; ``vectors``: their sentence vectors, if already encoded."""
