@@ -483,9 +483,9 @@ class SpamModel:
         other lessons are one-sided (published spam that was found, ham rescued from the spam queue, an
         Akismet key's reports) and would push the prior one way only. The weights cannot do this: a run of
         spam lessons moves the words of that spam, and on a language the model barely knows its common words
-        with them; after 100 lessons a fifth of Telegram's ham was held, and with the prior less
-        (docs/benchmarks.md, "Lessons as a site's admin gives them"). ``usual``: what the site's recent comments
-        share that training barely saw, taken out of the step's direction (usual.py).
+        with them; after 100 lessons a fifth of Telegram's ham was held, and with the prior a little less.
+        ``usual`` answers that: what the site's recent comments share that training barely saw, taken out of the
+        step's direction (usual.py; 6 to 10 % held, docs/benchmarks.md "Lessons as a site's admin gives them").
         """
         x = self.vector_of(draft)
         indices, inverse = np.unique(np.concatenate([x.word_index, x.char_index]), return_inverse=True)
