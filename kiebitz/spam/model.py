@@ -28,19 +28,27 @@ so ``unlearn`` takes exactly that step back; the store replays the steps on load
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import mmh3
 import numpy as np
 
 from kiebitz.domain import CommentDraft, Reason
 from kiebitz.spam import encoder
+from kiebitz.spam.features import (
+    N_FEATURES,
+    Vector,
+    counts_matrix,
+    row_products,
+    token_indices,
+    unique_counts,
+    unit_length,
+)
 from kiebitz.spam.keywords import LISTED_NUMBER, LISTED_WORDS, SpamKeywords, SpamNumbers
 from kiebitz.spam.meaning import Blend, MeaningHead, logistic_regression, sigmoid, sigmoids
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists
+from kiebitz.spam.student import Student
 from kiebitz.spam.tokenizer import char_ngram_hashes, normalise, strip_tags, tokenize, word_count
 from kiebitz.spam.usual import Usual
 
@@ -48,8 +56,6 @@ if TYPE_CHECKING:
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
-N_FEATURES = 2**20
-FORMAT_VERSION = 2
 UNFAMILIAR = "unfamiliar_text"
 SITE_PRIOR = "site_prior"
 FAMILIAR = 0.8  # share of a comment's words the model has seen below which it does not trust itself alone
@@ -63,52 +69,6 @@ SURE = 1.5
 # (label - probability), within PRIOR_CAP logits either way (docs/experiments.md, "A site's own prior").
 PRIOR_RATE = 0.1
 PRIOR_CAP = 1.0
-
-
-@dataclass(frozen=True)
-class Vector:
-    """One comment's features: its tokens with their indices, and the two weighed blocks."""
-
-    tokens: list[str]
-    familiarity: float  # share of its words the model saw in training or learned
-    token_index: np.ndarray
-    word_index: np.ndarray
-    word_value: np.ndarray
-    char_index: np.ndarray
-    char_value: np.ndarray
-
-
-@dataclass(frozen=True)
-class Student:
-    """A linear stand-in for the meaning head on the n-gram features: its margin, estimated without the encoder.
-
-    Ridge regression on the head's margins over every training row (training.py). It knows no word the
-    n-grams do not know, so it is trusted only on familiar text and only far from a threshold.
-    """
-
-    weights: np.ndarray  # (N_FEATURES,) float16: it only decides whether to ask the encoder; 2 MB, not 4
-    intercept: float
-
-    @classmethod
-    def quantised(cls, weights: np.ndarray, intercept: float) -> Student:
-        """The weights rounded to 255 steps, as the model file keeps them (0.4 MB there instead of 1.3): the
-        error this adds to a margin is a few hundredths, against the 1.5 logits a skip must be clear by."""
-        return cls.from_steps(*int8_steps(weights), intercept)
-
-    @classmethod
-    def from_steps(cls, steps: np.ndarray, scale: float, intercept: float) -> Student:
-        return cls((steps * np.float32(scale)).astype(np.float16), intercept)
-
-    def steps(self) -> tuple[np.ndarray, float]:
-        """The int8 steps and their size, for the model file."""
-        return int8_steps(self.weights)
-
-    def margin(self, x: Vector) -> float:
-        return float(x.word_value @ self.weights[x.word_index] + x.char_value @ self.weights[x.char_index]
-                     + self.intercept)
-
-    def margins(self, X: sparse.csr_matrix) -> np.ndarray:
-        return row_products(X, self.weights) + self.intercept
 
 
 @dataclass(frozen=True)
@@ -541,42 +501,6 @@ class SpamModel:
     def unlearn(self, step: Step) -> None:
         self.apply(step, sign=-1.0)
 
-    # -- persistence -------------------------------------------------------------------------
-    def to_bytes(self) -> bytes:
-        idf_nonzero = np.flatnonzero(self.idf_)
-        nonzero = np.flatnonzero(self.weights_)
-        # A weight is learned only where a feature has an IDF, so the weights are stored along the IDF's indices
-        # (one index array, not two: a megabyte less); only a model whose weights stray outside keeps its own.
-        weights: dict[str, np.ndarray] = {"weight_value": self.weights_[idf_nonzero]}
-        if not np.isin(nonzero, idf_nonzero, assume_unique=True).all():
-            weights = {"weight_index": nonzero.astype(np.int32), "weight_value": self.weights_[nonzero]}
-        meaning: dict[str, np.ndarray] = {}
-        if self.meaning_ is not None and self.blend_ is not None:
-            head = self.meaning_
-            meaning = {"meaning_weights": head.weights, "meaning_intercept": np.array([head.intercept]),
-                       "centroids": head.centroids, "topic_words": np.array(head.topic_words, dtype=np.str_),
-                       "blend": np.array([self.blend_.ngram, self.blend_.meaning, self.blend_.bias])}
-        if self.student_ is not None:
-            steps, scale = self.student_.steps()
-            meaning |= {"student_steps": steps[idf_nonzero], "student_scale": np.array([scale]),
-                        "student_intercept": np.array([self.student_.intercept])}
-        if self.link_lists_ is not None:  # one string each: an array of strings is as wide as its longest pattern
-            meaning |= {"listed_domains": np.array("\n".join(self.link_lists_.domains)),
-                        "listed_websites": np.array("\n".join(self.link_lists_.websites))}
-        if self.spam_keywords_ is not None and self.spam_numbers_ is not None:
-            meaning |= {"listed_keywords": np.array("\n".join(self.spam_keywords_.patterns)),
-                        "listed_numbers": np.array(self.spam_numbers_.numbers)}
-        buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            version=np.array([FORMAT_VERSION]),
-            settings=np.array([self.C, self.aggressiveness, self.min_df], dtype=np.float64),
-            idf_index=idf_nonzero.astype(np.int32), idf_value=self.idf_[idf_nonzero],
-            intercept=np.array([self.intercept_]), calibration=np.array(self.calibration_),
-            **weights, **meaning,  # type: ignore[arg-type]  # numpy's stub reads these as its allow_pickle flag
-        )
-        return buffer.getvalue()
-
     def copy(self) -> SpamModel:
         twin = SpamModel(self.C, self.aggressiveness, self.min_df, self.site_language, self.learn_margin)
         twin.weights_ = self.weights_.copy()
@@ -590,39 +514,6 @@ class SpamModel:
         twin.prior_ = self.prior_
         return twin
 
-    @classmethod
-    def from_bytes(cls, data: bytes) -> SpamModel:
-        with np.load(io.BytesIO(data)) as saved:
-            if int(saved["version"][0]) not in (1, FORMAT_VERSION):
-                raise ValueError("spam model format not understood; rebuild it with `kiebitz spam train`")
-            C, aggressiveness, min_df = saved["settings"].tolist()
-            model = cls(C=C, aggressiveness=aggressiveness, min_df=int(min_df))
-            model.weights_ = np.zeros(N_FEATURES, dtype=np.float32)
-            weight_index = saved["weight_index"] if "weight_index" in saved.files else saved["idf_index"]
-            model.weights_[weight_index] = saved["weight_value"]
-            model.idf_ = np.zeros(N_FEATURES, dtype=np.float32)
-            model.idf_[saved["idf_index"]] = saved["idf_value"]
-            model.intercept_ = float(saved["intercept"][0])
-            a, b = saved["calibration"].tolist()
-            model.calibration_ = (a, b)
-            if "blend" in saved.files:
-                model.meaning_ = MeaningHead(saved["meaning_weights"], float(saved["meaning_intercept"][0]),
-                                             saved["centroids"], [str(words) for words in saved["topic_words"]])
-                model.blend_ = Blend(*saved["blend"].tolist())
-            if "student_steps" in saved.files:
-                steps = np.zeros(N_FEATURES, dtype=np.int8)
-                steps[saved["idf_index"]] = saved["student_steps"]
-                model.student_ = Student.from_steps(steps, float(saved["student_scale"][0]),
-                                                    float(saved["student_intercept"][0]))
-            if "listed_domains" in saved.files:
-                model.link_lists_ = LinkLists(*(str(saved[name]).split("\n") if str(saved[name]) else []
-                                                for name in ("listed_domains", "listed_websites")))
-            if "listed_keywords" in saved.files:
-                model.spam_keywords_ = SpamKeywords(str(saved["listed_keywords"]).split("\n"))
-                model.spam_numbers_ = SpamNumbers([str(number) for number in saved["listed_numbers"]])
-        return model
-
-
 
 def sentence_vector(draft: CommentDraft) -> np.ndarray:
     """The draft's vector: the one the web layer encoded in a batch, or encoded now."""
@@ -634,69 +525,6 @@ def sentence_vector(draft: CommentDraft) -> np.ndarray:
 def meaning_text(draft: CommentDraft) -> str:
     """What the encoder reads: the comment's text without markup."""
     return strip_tags(normalise(draft.text))
-
-
-def int8_steps(weights: np.ndarray) -> tuple[np.ndarray, float]:
-    """Weights as multiples (-127 to 127) of one step, and the step."""
-    scale = float(np.abs(weights.astype(np.float32)).max()) / 127 or 1.0
-    return np.round(weights.astype(np.float32) / scale).astype(np.int8), scale
-
-
-def row_products(X: sparse.csr_matrix, weights: np.ndarray) -> np.ndarray:
-    """w·x for each row of X; gathers only the weights a row uses."""
-    products = X.data * weights[X.indices]
-    sums = np.zeros(X.shape[0])
-    lengths = np.diff(X.indptr)
-    nonempty = lengths > 0
-    if products.size:
-        sums[nonempty] = np.add.reduceat(products, X.indptr[:-1][nonempty])
-    return sums
-
-
-def unit_length(values: np.ndarray) -> np.ndarray:
-    """The values divided by their Euclidean norm; all zeros stay as they are."""
-    norm = math.sqrt(values @ values)
-    return values / norm if norm else values
-
-
-def unique_counts(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(indices, return_counts=True)`` for one comment's few hundred indices, in half the instructions.
-
-    np.unique's checks and wrappers cost more than its sort for arrays this small.
-    """
-    ordered = np.sort(indices)
-    if not len(ordered):
-        return ordered, np.zeros(0, dtype=np.intp)
-    bounds = np.concatenate(([True], ordered[1:] != ordered[:-1], [True])).nonzero()[0]
-    return ordered[bounds[:-1]], bounds[1:] - bounds[:-1]
-
-
-def token_indices(tokens: list[str]) -> np.ndarray:
-    """Feature index of each token: signed 32-bit MurmurHash3 of its UTF-8, as scikit-learn's FeatureHasher.
-
-    mmh3 gives scikit-learn's ``murmurhash3_32(token, seed=0)`` bit for bit
-    (tests/spam/test_hashing.py holds reference values), without importing
-    scikit-learn into every worker. Bytes, not str: mmh3 5.3 crashes on a str
-    with a lone surrogate.
-    """
-    hashes = np.fromiter(
-        (mmh3.hash(token.encode("utf-8", "replace"), 0) for token in tokens), dtype=np.int64, count=len(tokens)
-    )
-    return (np.abs(hashes) % N_FEATURES).astype(np.int32)  # as ``char_ngram_hashes``
-
-
-def counts_matrix(rows: np.ndarray, indices: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-    """Counts as a sparse matrix, for scoring and training in batches.
-
-    scipy is imported here, not with the module: a serving worker scores one
-    comment at a time without it (``vector_of``), and scipy.sparse with what
-    it pulls in is 22 MiB of each worker's memory.
-    """
-    from scipy import sparse
-
-    matrix = sparse.csr_matrix((np.ones(len(indices)), (rows, indices)), shape=(n_rows, N_FEATURES))
-    matrix.sum_duplicates()
-    return matrix
 
 
 def describe(token: str) -> str:

@@ -26,6 +26,7 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 
 from kiebitz.domain import CommentDraft, Reason, Status
+from kiebitz.spam import model_file
 from kiebitz.spam.model import LocalWeights, SpamModel, Step
 from kiebitz.spam.usual import COMMENTS as RECENT_COMMENTS
 from kiebitz.spam.usual import RecentChecks, Usual
@@ -49,7 +50,7 @@ def load_base(name: str) -> SpamModel:
 
 @functools.lru_cache(maxsize=4)
 def _decoded(path: str, _mtime: float) -> SpamModel:
-    return SpamModel.from_bytes(Path(path).read_bytes())
+    return model_file.from_bytes(Path(path).read_bytes())
 
 
 class LearningModel:

@@ -103,7 +103,7 @@ def char_ngram_hashes(texts: list[str], n_features: int) -> tuple[np.ndarray, np
             hashes.append(rolling[inside] + _SIZES[size])
             if row_of is not None:
                 owners.append(row_of[:count][inside])
-    # int32: numpy sorts them two and a half times as fast as int64 (model.unique_counts)
+    # int32: numpy sorts them two and a half times as fast as int64 (features.unique_counts)
     indices = (_splitmix64(np.concatenate(hashes)) % np.uint64(n_features)).astype(np.int32)
     return (np.concatenate(owners) if row_of is not None else np.zeros(len(indices), dtype=np.int64)), indices
 

@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from kiebitz.domain import CommentDraft
-from kiebitz.spam import encoder, meaning
+from kiebitz.spam import encoder, meaning, model_file
 from kiebitz.spam.corpus import Corpus, read_corpus
 from kiebitz.spam.keywords import SpamKeywords, SpamNumbers, read_keywords, read_numbers
-from kiebitz.spam.model import SpamModel, Student, meaning_text
+from kiebitz.spam.model import SpamModel, meaning_text
 from kiebitz.spam.patterns import LinkLists, read_lists
+from kiebitz.spam.student import Student
 from kiebitz.spam.tokenizer import tokenize
 
 # Comment-like corpora with spam and ham: trained on, and each left out in turn to calibrate and to measure.
@@ -140,7 +141,7 @@ def less_topic(rows: TrainingSet, vectors: np.ndarray, keep: np.ndarray) -> np.n
 
 
 def fit_student(model: SpamModel, drafts: list[CommentDraft], meant: np.ndarray, weights: np.ndarray) -> Student:
-    """Ridge regression of the meaning head's margins on the n-gram model's features (model.py, ``Student``).
+    """Ridge regression of the meaning head's margins on the n-gram model's features (student.py).
 
     It needs no labels, only the head's margins, and is fitted on every row the head was. About 20 s.
     """
@@ -207,7 +208,7 @@ def with_lists(model: SpamModel, patterns_dir: Path) -> SpamModel:
 def build_default(data_dir: Path, out: Path) -> BuildReport:
     started = time.perf_counter()
     model, corpus = fit_default(data_dir)
-    data = model.to_bytes()
+    data = model_file.to_bytes(model)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return BuildReport(len(corpus), int(sum(corpus.is_spam)), time.perf_counter() - started, len(data))
@@ -231,6 +232,6 @@ def train(files: list[Path], out: Path) -> BuildReport:
     y = np.array(corpus.is_spam, dtype=bool)
     weights = np.where(y, len(y) / (2 * max(1, y.sum())), len(y) / (2 * max(1, (~y).sum())))
     model = SpamModel().fit(corpus.drafts, y, sample_weight=weights)
-    data = model.to_bytes()
+    data = model_file.to_bytes(model)
     out.write_bytes(data)
     return BuildReport(len(corpus), int(y.sum()), time.perf_counter() - started, len(data))

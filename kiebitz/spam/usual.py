@@ -27,7 +27,8 @@ import numpy as np
 from kiebitz.domain import CommentDraft
 
 if TYPE_CHECKING:
-    from kiebitz.spam.model import SpamModel, Vector
+    from kiebitz.spam.features import Vector
+    from kiebitz.spam.model import SpamModel
 
 # IDF = ln((1 + rows) / (1 + rows with the feature)) + 1, so above 7 a feature is in fewer than one training
 # row in e**6 ≈ 400. Russian's common n-grams lie at 7 to 11 for the model left without Telegram; English

@@ -14,12 +14,11 @@ import numpy as np
 import pytest
 
 from kiebitz.domain import CommentDraft, Label
-from kiebitz.spam import encoder
+from kiebitz.spam import encoder, model_file
 from kiebitz.spam.corpus import read_corpus
 from kiebitz.spam.evaluation import verdict_labels
 from kiebitz.spam.filter import Thresholds
 from kiebitz.spam.keywords import SpamKeywords
-from kiebitz.spam.model import SpamModel
 from kiebitz.spam.store import load_base
 from tests.spam.test_learning import EVERYDAY_GERMAN
 
@@ -108,7 +107,7 @@ def test_the_encoder_reads_only_what_the_student_cannot_settle(monkeypatch) -> N
 
 def test_the_student_survives_the_model_file() -> None:
     model = load_base("default")
-    again = SpamModel.from_bytes(model.to_bytes())
+    again = model_file.from_bytes(model_file.to_bytes(model))
     assert again.student_ is not None and model.student_ is not None
     assert again.student_.intercept == model.student_.intercept
     assert np.array_equal(again.student_.weights, model.student_.weights)

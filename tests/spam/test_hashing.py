@@ -6,7 +6,7 @@ import random
 
 from sklearn.utils import murmurhash3_32
 
-from kiebitz.spam.model import N_FEATURES, token_indices
+from kiebitz.spam.features import N_FEATURES, token_indices
 from kiebitz.spam.tokenizer import char_ngram_hashes
 
 # Indices the shipped model was built with (scikit-learn 1.x, murmurhash3_32(token, seed=0)).

@@ -10,6 +10,7 @@ import pytest
 import regex
 
 from kiebitz.domain import CommentDraft, Label
+from kiebitz.spam import model_file
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.keywords import (
     BOOKENDED,
@@ -117,7 +118,7 @@ def test_a_listed_word_holds_and_survives_the_model_file(tmp_path: Path) -> None
     texts = ["great article thanks", "win cash now", "thanks for writing", "free prize now"] * 10
     model = SpamModel().fit([CommentDraft(text) for text in texts], np.array([False, True, False, True] * 10))
     with_lists(model, write_keywords(tmp_path))
-    model = SpamModel.from_bytes(model.to_bytes())
+    model = model_file.from_bytes(model_file.to_bytes(model))
     spam_filter = SpamFilter(model, Thresholds())
     plain = spam_filter.judge(CommentDraft("thanks for writing"))
     assert plain.label == Label.HAM

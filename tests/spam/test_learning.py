@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from kiebitz.app import build, create_app
 from kiebitz.domain import CommentDraft, Label
+from kiebitz.spam import model_file
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.store import load_base
 from tests.conftest import Poster, make_settings
@@ -94,7 +95,7 @@ def test_a_run_of_spam_lessons_leaves_other_comments_as_they_were():
 
 def test_model_round_trips_through_bytes():
     model = load_base("default")
-    twin = SpamModel.from_bytes(model.to_bytes())
+    twin = model_file.from_bytes(model_file.to_bytes(model))
     draft = CommentDraft(text="Free money!!! click http://spam.example now")
     assert abs(model.score(draft)[0] - twin.score(draft)[0]) < 1e-6
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kiebitz.domain import CommentDraft, Label
-from kiebitz.spam import patterns
+from kiebitz.spam import model_file, patterns
 from kiebitz.spam.filter import SpamFilter, Thresholds
 from kiebitz.spam.model import SpamModel
 from kiebitz.spam.patterns import LISTED_LINK, LinkLists, read_lists
@@ -60,7 +60,7 @@ def test_a_listed_link_sends_to_the_spam_queue_and_survives_the_model_file(tmp_p
     texts = ["great article thanks", "win cash now", "thanks for writing", "free prize now"] * 10
     model = SpamModel().fit([CommentDraft(text) for text in texts], np.array([False, True, False, True] * 10))
     model.link_lists_ = LinkLists(*read_lists(write_lists(tmp_path / "patterns")))
-    model = SpamModel.from_bytes(model.to_bytes())
+    model = model_file.from_bytes(model_file.to_bytes(model))
     verdict = SpamFilter(model, Thresholds()).judge(CommentDraft("Nice post, see https://www.best-seo-offer.example/x"))
     assert verdict.label in (Label.SPAM, Label.DISCARD)
     assert LISTED_LINK in {reason.code for reason in verdict.reasons}
