@@ -60,6 +60,7 @@ from kiebitz.store import retention
 from kiebitz.store.changes import data_version_of
 from kiebitz.store.comments import Store
 from kiebitz.store.engine import migrate, open_engine
+from kiebitz.store.history import SiteHistory
 from kiebitz.store.queues import Queues
 from kiebitz.store.reports import Reports
 from kiebitz.store.thread_pages import ThreadChanges
@@ -104,7 +105,7 @@ def build(settings: Settings) -> Kiebitz:
     site_settings.load()
     data_version = data_version_of(engine)
     cache = ThreadCache(ThreadChanges(store), data_version)
-    comments = CommentService(settings, store, signer, spam_filter, store, cache, site_settings.refresh)
+    comments = CommentService(settings, store, signer, spam_filter, SiteHistory(store), cache, site_settings.refresh)
     model.model.verdict_points = (settings.unsure_threshold, settings.spam_threshold)
     comments.wants_meaning = model.wants_meaning
     site_origins = SiteOrigins(settings, store)

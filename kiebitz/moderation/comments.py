@@ -349,7 +349,7 @@ class CommentService:
     def _needs_moderation(self, email: str) -> bool:
         """The site's moderation mode: none, all, or first (hold until one comment was approved)."""
         mode = self.settings.moderation
-        return mode == "all" or (mode == "first" and not self.store.has_approved_comment(email))
+        return mode == "all" or (mode == "first" and not self.history.has_approved_comment(email))
 
     def _check_rate(self, ip_hash: str, alongside: bool) -> None:
         """Flood and rate limit per address; ``alongside``: another post from it is under way in this process."""

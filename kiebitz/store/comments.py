@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import os
 import threading
 import time
@@ -18,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, and_, bindparam, delete, distinct, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -91,52 +90,10 @@ def band_parameters(text: str) -> dict[str, str]:
     return {f"band{band}": key for band, key in enumerate(band_keys(text))}
 
 
-SIMILAR_TEXTS = select(schema.comments.c.text).where(schema.comments.c.id.in_(MOST_SHARED_BANDS))
 INSERT_COMMENTS = insert(schema.comments).returning(schema.comments.c.id, sort_by_parameter_order=True)
 INSERT_BAND = insert(schema.comment_bands)
 INSERT_AUDIT = insert(schema.audit_log)
 FILTER_ACTOR = "filter"  # the audit log's actor for what posting decided
-
-
-def like_pattern(fragment: str) -> str:
-    """A LIKE pattern (escape character "\\") for texts that contain ``fragment`` as it is."""
-    return "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-# The link flood's questions, built once: every post with a link asks the first (filter.py, ``link_flood``).
-_NAMING = schema.comments.c.text.like(bindparam("pattern"), escape="\\")
-LINK_POSTERS = select(func.count(distinct(schema.comments.c.ip_hash))).where(and_(
-    schema.comments.c.created >= bindparam("since"), schema.comments.c.created <= bindparam("until"),
-    schema.comments.c.ip_hash != "", _NAMING))
-PUBLISHED_LINK = select(schema.audit_log.c.id).join_from(
-    schema.audit_log, schema.comments, schema.audit_log.c.comment_id == schema.comments.c.id
-).where(and_(
-    schema.audit_log.c.at >= bindparam("since"), schema.audit_log.c.to_status == Status.PUBLISHED.value,
-    schema.audit_log.c.actor != FILTER_ACTOR,
-    schema.audit_log.c.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
-    schema.comments.c.status == Status.PUBLISHED.value,  # not since taken back
-    _NAMING,
-)).limit(1)
-
-# The repeated phone number's questions (filter.py, ``repeated_number``): a number's key is a band of its own.
-_WITH_NUMBER = schema.comment_bands.join(schema.comments, schema.comments.c.id == schema.comment_bands.c.comment_id)
-NUMBER_POSTERS = select(func.count(distinct(schema.comments.c.ip_hash))).select_from(_WITH_NUMBER).where(and_(
-    schema.comment_bands.c.band == bindparam("key"), schema.comment_bands.c.created >= bindparam("since"),
-    schema.comments.c.ip_hash != ""))
-PUBLISHED_NUMBER = select(schema.audit_log.c.id).select_from(
-    _WITH_NUMBER.join(schema.audit_log, schema.audit_log.c.comment_id == schema.comments.c.id)
-).where(and_(
-    schema.comment_bands.c.band == bindparam("key"), schema.audit_log.c.at >= bindparam("since"),
-    schema.audit_log.c.to_status == Status.PUBLISHED.value, schema.audit_log.c.actor != FILTER_ACTOR,
-    schema.audit_log.c.from_status.in_([Status.PENDING.value, Status.SPAM.value]),
-    schema.comments.c.status == Status.PUBLISHED.value,
-)).limit(1)
-
-
-APPROVED_BY_EMAIL = select(schema.comments.c.id).where(
-    and_(schema.comments.c.email == bindparam("email"), schema.comments.c.status == Status.PUBLISHED.value,
-         schema.comments.c.id != bindparam("other_than"))
-).limit(1)
 
 
 # A reader's comment in a thread by its words, found through one of its band keys (ix_comment_bands_band_created).
@@ -519,44 +476,6 @@ class Store:
             count, newest = db.execute(POSTS_FROM_IP, {"ip_hash": ip_hash, "since": since, "limit": at_most}).one()
         return int(count or 0), float(newest or 0.0)
 
-    def similar_texts(self, text: str, since: float, limit: int = 5) -> list[str]:
-        """Recent comments sharing the most MinHash bands with ``text``: the candidates for a near repeat."""
-        with self.read() as db:
-            rows = db.execute(SIMILAR_TEXTS, band_parameters(text) | {"since": since, "limit": limit})
-            return [row.text for row in rows]
-
-    def traced_likeness(self, text: str, since: float) -> float:
-        """Nothing: the texts are kept, and similar_texts returns them (spam.filter's ``History``)."""
-        return 0.0
-
-    def link_posters(self, host: str, since: float, until: float | None = None) -> int:
-        """How many addresses posted a comment naming ``host`` from ``since`` (until ``until``).
-
-        Only comments with a link ask, and only that span's comments (ix_comments_created) are read: the
-        last hour's, and the day before it when the hour already brought many (filter.py, ``link_flood``)."""
-        span = {"since": since, "until": math.inf if until is None else until, "pattern": like_pattern(host)}
-        with self.read() as db:
-            return int(db.execute(LINK_POSTERS, span).scalar() or 0)
-
-    def moderator_published_link(self, host: str, since: float) -> bool:
-        """Whether a moderator published, since ``since``, a held comment that names ``host``.
-
-        Read from the audit log (ix_audit_at) rather than the comments: a moderator's decision is the
-        evidence, and only the span's decisions are joined to their comments."""
-        with self.read() as db:
-            return db.execute(PUBLISHED_LINK, {"since": since, "pattern": like_pattern(host)}).first() is not None
-
-    def number_posters(self, key: str, since: float) -> int:
-        """How many addresses gave the phone number of ``key`` (fingerprint.phone_numbers) since ``since``,
-        found through its band row (ix_comment_bands_band_created)."""
-        with self.read() as db:
-            return int(db.execute(NUMBER_POSTERS, {"key": key, "since": since}).scalar() or 0)
-
-    def moderator_published_number(self, key: str, since: float) -> bool:
-        """Whether a moderator published, since ``since``, a held comment that gives the phone number of ``key``."""
-        with self.read() as db:
-            return db.execute(PUBLISHED_NUMBER, {"key": key, "since": since}).first() is not None
-
     def said_before(self, thread_id: int, email: str, text: str) -> bool:
         """Whether this address posted these very words in the thread within the week (and did not delete them).
 
@@ -565,14 +484,6 @@ class Store:
         parameters = {"band": band_keys(text)[0], "email": email.lower(), "thread_id": thread_id, "text": text}
         with self.read() as db:
             return db.execute(SAID_BEFORE, parameters).first() is not None
-
-    def has_approved_comment(self, email: str, other_than: int | None = None) -> bool:
-        """Addresses are stored in lower case (validation.email), so the index answers this."""
-        if not email:
-            return False
-        with self.read() as db:
-            found = db.execute(APPROVED_BY_EMAIL, {"email": email.lower(), "other_than": other_than or 0})
-            return found.first() is not None
 
     def count_today(self, name: str, amount: int = 1) -> None:
         """A daily counter for what leaves no row behind, such as discarded spam."""

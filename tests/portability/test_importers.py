@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from kiebitz.app import build
 from kiebitz.cli import main
 from kiebitz.store import schema
+from kiebitz.store.history import SiteHistory
 
 pytestmark = pytest.mark.usefixtures("database_backend")
 
@@ -61,7 +62,7 @@ def test_wordpress_export(kiebitz_import, client, poster, settings) -> None:
     assert thread(client, "/?p=57") == []  # deleted in WordPress
 
     store = build(settings).store
-    assert store.has_approved_comment("jana@example.org")  # known commenters stay trusted
+    assert SiteHistory(store).has_approved_comment("jana@example.org")  # known commenters stay trusted
     with store.read() as db:
         threads = {row.uri: row for row in db.execute(select(schema.threads))}
         held = db.execute(select(schema.comments).where(schema.comments.c.status == "pending")).one()

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from kiebitz.app import create_app
 from kiebitz.domain import Status
+from kiebitz.store.history import SiteHistory
 from tests.admin.conftest import PASSWORD, Admin
 from tests.conftest import Poster, make_settings
 
@@ -29,8 +30,8 @@ def test_the_same_host_from_many_addresses_is_held(tmp_path: Path) -> None:
             store = reader.app.state.kiebitz.store
     assert statuses == ["published"] * 5 + ["pending"]
     now = time.time()
-    assert store.link_posters("pool-offer.example", now - 60) == 6
-    assert store.link_posters("pool-offer.example", now - 3600 - 86400, now - 3600) == 0  # the day before: none
+    assert SiteHistory(store).link_posters("pool-offer.example", now - 60) == 6
+    assert SiteHistory(store).link_posters("pool-offer.example", now - 3600 - 86400, now - 3600) == 0  # the day before: none
 
 
 def test_readers_linking_to_the_sites_own_articles_are_no_flood(tmp_path: Path) -> None:
@@ -57,7 +58,7 @@ def test_once_a_moderator_publishes_a_held_link_the_next_readers_naming_its_host
                 assert Admin(reader, "anna").post(f"/admin/comments/{answers[-1]['id']}/approve").status_code == 303
     assert [answer["status"] for answer in answers] == ["published"] * 5 + ["pending", "published"]
     store = reader.app.state.kiebitz.store
-    assert store.moderator_published_link("regionalzeitung.example", time.time() - 60)
-    assert not store.moderator_published_link("pool-offer.example", time.time() - 60)
+    assert SiteHistory(store).moderator_published_link("regionalzeitung.example", time.time() - 60)
+    assert not SiteHistory(store).moderator_published_link("pool-offer.example", time.time() - 60)
     store.set_status(answers[5]["id"], Status.SPAM, actor="anna")  # taken back: no longer vouched for
-    assert not store.moderator_published_link("regionalzeitung.example", time.time() - 60)
+    assert not SiteHistory(store).moderator_published_link("regionalzeitung.example", time.time() - 60)

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from kiebitz import fingerprint
 from kiebitz.app import create_app
 from kiebitz.spam import rules
+from kiebitz.store.history import SiteHistory
 from tests.admin.conftest import PASSWORD, Admin
 from tests.api.test_akismet_history import HOTLINE
 from tests.conftest import Poster, make_settings
@@ -34,4 +35,5 @@ def test_a_number_given_before_is_held_until_a_moderator_publishes_it(tmp_path: 
     store = reader.app.state.kiebitz.store
     [key] = fingerprint.phone_numbers(HOTLINE[0])
     since = time.time() - 60
-    assert store.number_posters(key, since) == 4 and store.moderator_published_number(key, since)
+    history = SiteHistory(store)
+    assert history.number_posters(key, since) == 4 and history.moderator_published_number(key, since)

@@ -22,6 +22,7 @@ from kiebitz.config import Settings
 from kiebitz.domain import Status
 from kiebitz.moderation.akismet_history import KeyHistory
 from kiebitz.store import retention
+from kiebitz.store.history import SiteHistory
 from kiebitz.store.queues import QueueFilter
 from kiebitz.store.totals import read_totals
 from tests.conftest import database_for
@@ -70,9 +71,9 @@ def test_the_admin_counts_metrics_and_purge_search_indexes_instead_of_walking_th
         "metrics": lambda: read_totals(store),
         "retention purge": lambda: retention.purge(store, now - 30 * 86_400, now - 7 * 86_400),
         "band keys purge": lambda: retention.forget_old_bands(store, now + 30 * 86_400),
-        "link flood": lambda: (store.link_posters("pool.example", now - 3600),
-                               store.link_posters("pool.example", now - 90_000, now - 3600),
-                               store.moderator_published_link("pool.example", now - 90_000)),
+        "link flood": lambda: (SiteHistory(store).link_posters("pool.example", now - 3600),
+                               SiteHistory(store).link_posters("pool.example", now - 90_000, now - 3600),
+                               SiteHistory(store).moderator_published_link("pool.example", now - 90_000)),
         "Akismet link flood": lambda: (history.link_posters("pool.example", now - 3600),
                                        history.link_posters("pool.example", now - 90_000, now - 3600),
                                        history.moderator_published_link("pool.example", now - 90_000)),

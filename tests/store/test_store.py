@@ -20,15 +20,14 @@ from kiebitz.moderation.comments import Client
 from kiebitz.spam.filter import Thresholds
 from kiebitz.store import retention
 from kiebitz.store.comments import (
-    APPROVED_BY_EMAIL,
     CHECKPOINT_EVERY,
     FIND_THREAD,
     POSTS_FROM_IP,
     SAID_BEFORE,
-    SIMILAR_TEXTS,
     Store,
 )
 from kiebitz.store.engine import SQLITE_CACHE_KIB, migrate, open_engine
+from kiebitz.store.history import APPROVED_BY_EMAIL, SIMILAR_TEXTS
 from kiebitz.store.queues import SETTLE, Queues
 from tests.conftest import database_for
 from tests.store.schema_check import schema_differences
