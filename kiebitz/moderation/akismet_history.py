@@ -57,7 +57,7 @@ NUMBER_POSTERS = select(func.count(distinct(LINKS.c.ip_hash))).where(
 REPEATED = select(TEXTS.c.id).where(and_(
     TEXTS.c.key == bindparam("key"), TEXTS.c.text_hash == bindparam("text_hash"),
     TEXTS.c.created >= bindparam("since"), TEXTS.c.fingerprint != bindparam("fingerprint"))).limit(1)
-# As in our own section (store.comments, SIMILAR_TEXTS): the checks sharing the most band keys are compared.
+# As in our own section (store.history, SIMILAR_TEXTS): the checks sharing the most band keys are compared.
 _BAND_MATCHES = (
     select(BANDS.c.text_id)
     .where(and_(BANDS.c.key == bindparam("key"), BANDS.c.band.in_(bindparam("bands", expanding=True)),
