@@ -11,7 +11,9 @@ readers who share one article's link have said nothing alike.
 
 A phone number is a key of its own (``phone_numbers``): a spam run changes its
 words and keeps the number it is paid to spread, so the repeat of a number is
-found without the words being alike (spam.filter, ``repeated_number``).
+found without the words being alike (spam.filter, ``repeated_number``). So is
+each host a comment links to (``link_keys``), which the link flood counts: one
+look-up in the keys' index, however many comments the hour brought.
 
 Where the texts may not be kept (the Akismet API), a longer signature is kept
 instead, whose permutations come from the server's secret: the share of
@@ -29,6 +31,8 @@ import zlib
 
 import numpy as np
 
+from kiebitz.spam.tokenizer import hostname
+
 SHINGLE = 4
 BANDS, ROWS = 6, 3
 # A keyed signature's length: the share of agreeing positions estimates a Jaccard similarity of 0.8 within
@@ -45,6 +49,8 @@ PHONE_NUMBER = re.compile(r"(?:\+|\b0)\d[\d /-]{6,}\d")
 DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b")
 NUMBER_DIGITS = 9  # the digits that make a number one: "+91-9950211818", "09950211818" and "9950211818"
 NUMBERS_KEPT = 3  # a comment of many numbers does not ask the store many times
+LINKS_KEPT = 10  # hosts a stored comment is found by: a comment of many links does not write many rows
+HOST_MAX = 253  # characters of a host name; a longer "host" names nothing (and the Akismet traces hold this many)
 
 
 def normalise(text: str) -> str:
@@ -128,9 +134,32 @@ def phone_numbers(text: str) -> dict[str, str]:
     return numbers
 
 
+def link_hosts(text: str) -> list[str]:
+    """The hosts of the text's links, in their order, as written (lower-cased)."""
+    hosts = []
+    for match in LINK.findall(text):
+        candidate = match[5:-1] if match.lower().startswith("[url=") else match
+        if candidate.lower().startswith("www."):
+            candidate = "http://" + candidate
+        host = hostname(candidate)
+        if host:
+            hosts.append(host)
+    return hosts
+
+
+def host_key(host: str) -> str:
+    """The key of a link's host, "www." aside: a hash, as a phone number's, so the index of keys holds no host."""
+    return "url:" + hashlib.blake2b(host.removeprefix("www.")[:HOST_MAX].encode(), digest_size=8).hexdigest()
+
+
+def link_keys(text: str) -> list[str]:
+    """The keys of the hosts the text links to, each once, at most ``LINKS_KEPT``."""
+    return list(dict.fromkeys(host_key(host) for host in link_hosts(text)))[:LINKS_KEPT]
+
+
 def comment_keys(text: str) -> list[str]:
-    """What a stored comment is found by: its band keys and its phone numbers' keys."""
-    return band_keys(text) + list(phone_numbers(text))
+    """What a stored comment is found by: its band keys, its phone numbers' keys and its link hosts' keys."""
+    return band_keys(text) + list(phone_numbers(text)) + link_keys(text)
 
 
 def signature_bands(signature: bytes) -> list[str]:

@@ -83,3 +83,18 @@ def test_a_phone_number_is_one_key_however_it_is_written_and_dates_and_amounts_a
     for none in ("am 24/03/2016 20:15 Uhr", "vor 5.000-10.000 Jahren", "Tel. 110", "Jahr 2015/2016", "ID 12005270"):
         assert fingerprint.phone_numbers(none) == {}, none
     assert fingerprint.comment_keys("Ruf an: +91-9950211818 für alle Sorgen")[-1] == keys[0][0]
+
+
+def test_link_hosts_are_read_from_links_and_bare_www_addresses():
+    assert fingerprint.link_hosts("see https://Sub.Example.org/path and www.foo.de") == ["sub.example.org", "www.foo.de"]
+
+
+def test_a_comment_is_found_by_each_host_it_links_to_www_aside():
+    text = "Alles hier: https://www.pool-offer.example/a und http://pool-offer.example/b, dazu https://andere.example"
+    keys = fingerprint.link_keys(text)
+    assert keys == [fingerprint.host_key("pool-offer.example"), fingerprint.host_key("andere.example")]
+    assert all(len(key) <= 20 for key in keys)  # comment_bands.band
+    assert fingerprint.comment_keys(text)[-2:] == keys
+    many = " ".join(f"https://host{n}.example" for n in range(30))
+    assert len(fingerprint.link_keys(many)) == fingerprint.LINKS_KEPT
+    assert fingerprint.link_keys("Kein Link, nur pool-offer.example im Text") == []

@@ -65,18 +65,6 @@ def html_links(text: str) -> int:
     return count
 
 
-def link_hosts(text: str) -> list[str]:
-    hosts = []
-    for match in fingerprint.LINK.findall(text):
-        candidate = match[5:-1] if match.lower().startswith("[url=") else match
-        if candidate.lower().startswith("www."):
-            candidate = "http://" + candidate
-        host = hostname(candidate)
-        if host:
-            hosts.append(host)
-    return hosts
-
-
 def is_own(host: str, own_hosts: frozenset[str]) -> bool:
     """Whether ``host`` is the site's own or one of its subdomains ("www." aside)."""
     host = host.removeprefix("www.")
@@ -85,16 +73,13 @@ def is_own(host: str, own_hosts: frozenset[str]) -> bool:
 
 def offsite_hosts(draft: CommentDraft) -> list[str]:
     """The hosts the text links to, the site's own left out."""
-    return [host for host in link_hosts(draft.text) if not is_own(host, draft.own_hosts)]
-
-
-HOST_MAX = 253  # characters of a host name; a longer "host" names nothing (and the Akismet traces hold this many)
+    return [host for host in fingerprint.link_hosts(draft.text) if not is_own(host, draft.own_hosts)]
 
 
 def flood_hosts(draft: CommentDraft) -> list[str]:
     """The offsite hosts the link flood counts, "www." aside: at most three, so that a comment of
     many links does not ask the store many times."""
-    return sorted({host.removeprefix("www.")[:HOST_MAX] for host in offsite_hosts(draft)})[:3]
+    return sorted({host.removeprefix("www.")[:fingerprint.HOST_MAX] for host in offsite_hosts(draft)})[:3]
 
 
 def request_checks(draft: CommentDraft, min_submit_seconds: float) -> list[Reason]:
@@ -156,7 +141,7 @@ def link_rules(draft: CommentDraft, link_limit: int) -> list[Reason]:
     reasons = []
     links = count_links(draft.text)
     if draft.own_hosts and links > link_limit:
-        links -= sum(is_own(host, draft.own_hosts) for host in link_hosts(draft.text))
+        links -= sum(is_own(host, draft.own_hosts) for host in fingerprint.link_hosts(draft.text))
     if links > link_limit:
         reasons.append(Reason(TOO_MANY_LINKS, f"{links} links, more than the limit of {link_limit}", 0.5))
     if re.search(r"\[url=", draft.text, re.IGNORECASE):
@@ -202,7 +187,7 @@ def block_list(draft: CommentDraft, rules: list[BlockRule], ip_address: str = ""
     text = draft.text.casefold()
     email = draft.email.casefold()
     email_domain = email.rpartition("@")[2]
-    hosts = set(link_hosts(draft.text))
+    hosts = set(fingerprint.link_hosts(draft.text))
     website_host = hostname(draft.website) if draft.website else ""
     if website_host:
         hosts.add(website_host)

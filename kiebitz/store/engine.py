@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration (tests/store/test_upgrade.py checks it against Alembic's head): a database there
 # needs no migration, and a web worker starting on it does not import Alembic and its scripts (12 MiB each).
-HEAD_REVISION = "0023"
+HEAD_REVISION = "0024"
 # A pooled PostgreSQL connection idle for longer than this is pinged before use (see ping_after_idle).
 PING_AFTER_IDLE_SECONDS = 1.0
 # The page cache of each pooled SQLite connection (see _sqlite_pragmas).

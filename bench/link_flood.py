@@ -1,0 +1,87 @@
+"""What the link flood asks of a busy site: a post's questions about its link hosts, by the hour's comments.
+
+    .venv/bin/python bench/link_flood.py [--comments 1000,10000,50000] [--write docs/benchmarks.md]
+
+Every post that links off the site asks how many addresses linked to each of its
+hosts within the hour, and on a burst how many did in the day before
+(spam/filter.py, ``link_flood``). On a site taking 25 comments a second the hour
+holds 90,000 comments. A SQLite site is filled with that many comments in the
+last hour, a third of them with a link to one of 2,000 hosts, and the three
+questions of one post are timed for hosts that are in the hour and one that is not
+(median and 99th percentile of 300 posts, in-process, after a first round that
+reads the pages into SQLite's cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from report import publish  # bench/ is on the path when a script here runs
+
+from kiebitz.app import build
+from kiebitz.config import Settings
+
+HOSTS = 2000
+WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita "
+         "Ampel Baustelle Konzert Museum Stadt Bericht Artikel danke gut schlecht endlich wieder").split()
+
+
+def fill(kiebitz, comments: int, now: float) -> None:  # type: ignore[no-untyped-def]
+    """``comments`` comments spread over the last hour, a third of them linking to one of ``HOSTS`` hosts."""
+    store, draw = kiebitz.store, random.Random(1)
+    site_id = store.site_id("default")  # before the write: it takes the write lock itself
+    with store.write() as db:
+        thread = store.ensure_thread(db, site_id, "/artikel/flut", "Flut")
+    for start in range(0, comments, 1000):
+        rows = []
+        for n in range(start, min(comments, start + 1000)):
+            text = " ".join(draw.choice(WORDS) for _ in range(25)) + f" {n}"
+            if n % 3 == 0:
+                text += f" https://host{draw.randrange(HOSTS)}.example/seite/{n}"
+            rows.append({"thread_id": thread.id, "parent_id": None, "depth": 0, "author": "Leser", "email": "",
+                         "website": "", "text": text, "html": f"<p>{text}</p>", "status": "published",
+                         "created": now - 3600 * (1 - n / comments), "modified": None, "ip_hash": f"ip{n}",
+                         "ip_network": "", "verdict": "ham", "score": 0.1})
+        with store.write() as db:
+            store.insert_comments(db, rows)
+
+
+def questions(history, host: str, now: float) -> float:  # type: ignore[no-untyped-def]
+    """Milliseconds for one post's three questions about ``host``."""
+    started = time.perf_counter()
+    history.link_posters(host, now - 3600)
+    history.link_posters(host, now - 3600 - 86_400, now - 3600)
+    history.moderator_published_link(host, now - 3600 - 86_400)
+    return 1000 * (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--comments", default="1000,10000,50000")
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    lines = ["| comments in the hour | a linked host: p50 / p99 (ms) | a host not linked: p50 / p99 (ms) |",
+             "|---:|---:|---:|"]
+    for comments in [int(count) for count in args.comments.split(",")]:
+        with tempfile.TemporaryDirectory() as directory:
+            kiebitz = build(Settings({"database": f"{directory}/kiebitz.db"}))
+            now = time.time()
+            fill(kiebitz, comments, now)
+            history, draw = kiebitz.comments.history, random.Random(2)
+            for _ in range(20):
+                questions(history, f"host{draw.randrange(HOSTS)}.example", now)
+            linked = [questions(history, f"host{draw.randrange(HOSTS)}.example", now) for _ in range(300)]
+            other = [questions(history, f"other{n}.example", now) for n in range(300)]
+            lines.append(f"| {comments:,} | {np.percentile(linked, 50):.2f} / {np.percentile(linked, 99):.2f} | "
+                         f"{np.percentile(other, 50):.2f} / {np.percentile(other, 99):.2f} |")
+            print(lines[-1], flush=True)
+    publish(lines, args.write, "link-flood")
+
+
+if __name__ == "__main__":
+    main()
