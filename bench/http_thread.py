@@ -1,6 +1,13 @@
 """GET throughput of a 50-comment thread: Kiebitz beside Isso 0.14.0 and nginx; POST throughput.
 
-    .venv/bin/python bench/http_thread.py [--seconds 10] [--write docs/benchmarks.md]
+    .venv/bin/python bench/http_thread.py [--seconds 10] [--data-dir ../shared/data] [--write docs/benchmarks.md]
+
+Two POST rows: made-up texts ("Lasttest 17 Bahn312 Kino88 …"), whose words the
+filter does not know, so its sentence encoder reads every one of them (the
+worst case); and readers' comments from a German news site's comment section
+and from Twitter (GermEval 2021 and 2017 in ``--data-dir``, skipped when
+missing), each posted once, which the encoder reads where the filter is in
+doubt, as on a site.
 
 Needs Debian's wrk and nginx (``make bench`` installs them) and, for Isso, a
 venv with ``pip install isso==0.14.0 gunicorn`` at $ISSO_VENV (default
@@ -116,6 +123,59 @@ def stored_by_status(database: Path) -> dict[str, int]:
         return dict(db.execute("SELECT status, count(*) FROM comments GROUP BY status").fetchall())
 
 
+def readers_post_script(tmp: Path, token: str, uri: str, texts: list[str]) -> str:
+    """A wrk script posting ``texts`` in turn, each once: wrk's two threads take every other one."""
+    bodies = [json.dumps(text) for text in texts]  # ASCII, with its quotes: a JSON string as it is
+    listed = ",\n".join(f"[==[{body}]==]" for body in bodies if "]==]" not in body)
+    script = tmp / "readers.lua"
+    script.write_text(f"""texts = {{{listed}}}
+started = 0
+function setup(thread)
+  thread:set("first", started)
+  started = started + 1
+end
+function init(args)
+  counter = first
+end
+request = function()
+  local text = texts[counter % #texts + 1]
+  counter = counter + 2
+  local body = '{{"author":"Leserin","email":"leserin@example.org","form_token":"{token}","text":' .. text .. '}}'
+  local ip = "10.1." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format("POST", "/api/comments?uri={uri}",
+                    {{["Content-Type"]="application/json", ["X-Forwarded-For"]=ip}}, body)
+end
+""")
+    return str(script)
+
+
+def readers_comments(data_dir: Path) -> list[str]:
+    """The German corpora's comments, each text once, in a fixed shuffled order (none when they are missing)."""
+    import random
+
+    from kiebitz.spam.corpus import read_corpus
+
+    names = [data_dir / name for name in ("german_germeval2021.csv", "german_germeval2017.csv")]
+    if not all(name.exists() for name in names):
+        return []
+    texts = list(dict.fromkeys(draft.text for name in names for draft in read_corpus(name).drafts if draft.text.strip()))
+    random.Random(1).shuffle(texts)
+    return texts
+
+
+def post_rate(port: int, database: Path, seconds: int, script: str) -> dict[str, float]:
+    """wrk's figures for a POST script, its rate replaced by the comments stored per second."""
+    before = sum(stored_by_status(database).values())
+    # As many connections as the GET rows: a durable post waits ~10 ms for the
+    # disk, so 16 connections measure that wait more than the server's throughput.
+    posted = wrk(f"http://127.0.0.1:{port}/", seconds, script, connections=64)
+    stored = stored_by_status(database)
+    print("stored by status:", stored, flush=True)
+    # Only comments committed to the database count; discarded spam (a 4xx) does not.
+    posted["rps"] = (sum(stored.values()) - before) / seconds
+    return posted
+
+
 def kiebitz_server(tmp: Path, port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ, KIEBITZ_DATABASE=str(tmp / "kiebitz.db"), KIEBITZ_MIN_SUBMIT_SECONDS="0",
                KIEBITZ_FLOOD_SECONDS="0", KIEBITZ_RATE_LIMIT_PER_HOUR="100000000")
@@ -188,8 +248,10 @@ end
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
+    texts = readers_comments(args.data_dir)
     isso_venv = Path(os.environ.get("ISSO_VENV", "/tmp/isso-venv"))
     rows = []
     with tempfile.TemporaryDirectory() as directory:
@@ -208,15 +270,16 @@ def main() -> None:
                 if workers == 2:
                     token = json.loads(urllib.request.urlopen(
                         f"http://127.0.0.1:{port}/api/comments?uri=/artikel/post-lasttest").read())["form_token"]
-                    before = sum(stored_by_status(tmp / "kiebitz.db").values())
-                    # As many connections as the GET rows: a durable post waits ~10 ms for the
-                    # disk, so 16 connections measure that wait more than the server's throughput.
-                    posted = wrk(f"http://127.0.0.1:{port}/", args.seconds, post_script(tmp, token), connections=64)
-                    stored = stored_by_status(tmp / "kiebitz.db")
-                    print("stored by status:", stored, flush=True)
-                    # Only comments committed to the database count; discarded spam (a 4xx) does not.
-                    posted["rps"] = (sum(stored.values()) - before) / args.seconds
+                    posted = post_rate(port, tmp / "kiebitz.db", args.seconds, post_script(tmp, token))
                     rows.append(("Kiebitz POST, 2 workers: comments stored per second", posted, rss_mib(server.pid)))
+                    if texts:
+                        readers = "/artikel/post-leser"
+                        token = json.loads(urllib.request.urlopen(
+                            f"http://127.0.0.1:{port}/api/comments?uri={readers}").read())["form_token"]
+                        posted = post_rate(port, tmp / "kiebitz.db", args.seconds,
+                                           readers_post_script(tmp, token, readers, texts))
+                        rows.append(("Kiebitz POST, 2 workers, readers' comments (GermEval): comments stored per second",
+                                     posted, rss_mib(server.pid)))
             finally:
                 stop(server)
             print(rows[-1], flush=True)
