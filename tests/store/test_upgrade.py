@@ -195,23 +195,31 @@ def test_the_last_weeks_band_keys_are_taken_of_the_words_without_links(tmp_path:
     assert kept == sorted(band_keys(linked)) == sorted(band_keys(RECENT + " https://anderswo.example/"))
 
 
+def keys_migrated_anew(tmp_path: Path, comment: str, revision: str, kind: str) -> tuple[list[str], list[str]]:
+    """A comment posted, the database taken back to ``revision`` with its keys of ``kind`` ("tel:") gone, then
+    migrated again: the keys left at ``revision``, and the keys after."""
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
+        assert Poster(client).post(text=comment).status_code in (201, 202)
+    engine = open_engine(settings.database)
+    with engine.begin() as db:
+        downgrade(engine, db, revision)
+        db.execute(text("DELETE FROM comment_bands WHERE band LIKE :kind"), {"kind": kind + "%"})
+        left = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
+    migrate(engine)
+    with engine.connect() as db:
+        kept = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
+    engine.dispose()
+    return left, kept
+
+
 def test_the_last_weeks_comments_get_their_phone_numbers_keys(tmp_path: Path) -> None:
     """Migration 0023: a comment of the week with a phone number is found by it, as a new one is."""
     from kiebitz.fingerprint import band_keys, comment_keys, phone_numbers
 
     hotline = "Der Mieterverein hat uns sehr geholfen: 0176-12345678"
-    settings = make_settings(tmp_path)
-    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
-        assert Poster(client).post(text=hotline).status_code in (201, 202)
-    engine = open_engine(settings.database)
-    with engine.begin() as db:
-        downgrade(engine, db, "0022")
-        db.execute(text("DELETE FROM comment_bands WHERE band LIKE 'tel:%'"))
-        assert sorted(db.execute(text("SELECT band FROM comment_bands")).scalars()) == sorted(band_keys(hotline))
-    migrate(engine)
-    with engine.connect() as db:
-        kept = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
-    engine.dispose()
+    left, kept = keys_migrated_anew(tmp_path, hotline, "0022", "tel:")
+    assert left == sorted(band_keys(hotline))
     assert kept == sorted(comment_keys(hotline)) and set(phone_numbers(hotline)) < set(kept)
 
 
@@ -221,15 +229,6 @@ def test_the_last_weeks_comments_get_the_keys_of_the_hosts_they_link_to(tmp_path
     from kiebitz.fingerprint import comment_keys, host_key
 
     linked = "Die Bilder vom Brand zeigt https://www.regionalzeitung.example/brand-lagerhalle"
-    settings = make_settings(tmp_path)
-    with TestClient(create_app(settings), client=("203.0.113.7", 50000)) as client:
-        assert Poster(client).post(text=linked).status_code in (201, 202)
-    engine = open_engine(settings.database)
-    with engine.begin() as db:
-        downgrade(engine, db, "0023")
-        db.execute(text("DELETE FROM comment_bands WHERE band LIKE 'url:%'"))
-    migrate(engine)
-    with engine.connect() as db:
-        kept = sorted(db.execute(text("SELECT band FROM comment_bands")).scalars())
-    engine.dispose()
+    left, kept = keys_migrated_anew(tmp_path, linked, "0023", "url:")
+    assert host_key("regionalzeitung.example") not in left
     assert kept == sorted(comment_keys(linked)) and host_key("regionalzeitung.example") in kept
