@@ -162,7 +162,7 @@ class SpamFilter:
         A burst, not a busy host: on a large site five readers an hour link to YouTube or Wikipedia every
         hour, so the hour must also bring ``flood_burst`` times the host's rate of the day before. The
         site's own host is no flood either: many readers link to its other articles. Nor is a host a moderator
-        vouched for by publishing a held comment naming it: when a story breaks, readers link to the same
+        vouched for by publishing a held comment linking to it: when a story breaks, readers link to the same
         report all at once, and after the first approval the next readers are not held as well."""
         limits = self.thresholds
         now = time.time()
@@ -196,7 +196,7 @@ class SpamFilter:
         return []
 
     def vouched_for(self, history: History, host: str, now: float, span: float) -> bool:
-        """Whether a moderator published a held comment naming ``host`` in the last ``span`` seconds; a yes is
+        """Whether a moderator published a held comment linking to ``host`` in the last ``span`` seconds; a yes is
         kept for ``USUAL_FOR`` seconds, since every post of a vouched-for burst would ask again."""
         if self.memory.vouched.get(host, now):
             return True
