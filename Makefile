@@ -56,6 +56,7 @@ bench: install system-deps
 	$(BIN)/python bench/akismet_repeats.py
 	$(BIN)/python bench/near_repeats.py
 	$(BIN)/python bench/link_flood.py
+	$(BIN)/python bench/said_before.py
 	$(BIN)/python bench/http_thread.py
 	$(BIN)/python bench/post_postgres.py
 	$(BIN)/python bench/export_import.py

@@ -24,6 +24,7 @@ from kiebitz.store.comments import (
     FIND_THREAD,
     POSTS_FROM_IP,
     SAID_BEFORE,
+    SAID_BEFORE_NEWEST,
     Store,
 )
 from kiebitz.store.engine import SQLITE_CACHE_KIB, migrate, open_engine
@@ -193,7 +194,25 @@ def test_the_same_words_again_are_found_by_their_band_not_by_the_address(tmp_pat
         parameters = compiled.construct_params(values)
         plan = [row[3] for row in connection.exec_driver_sql(
             f"EXPLAIN QUERY PLAN {compiled}", tuple(parameters[name] for name in compiled.positiontup or []))]
-    assert "comment_bands USING INDEX ix_comment_bands_band_created" in plan[0], plan
+    assert plan[0].startswith("SEARCH comments USING INTEGER PRIMARY KEY"), plan  # by id, never by the address
+    assert any("comment_bands USING INDEX ix_comment_bands_band_created" in step for step in plan), plan
+
+
+def test_a_double_post_is_looked_for_among_the_newest_comments_with_its_words_only(tmp_path: Path):
+    """Every reader's "Danke!" of the week shares its band keys: the look-up reads the newest hundred, not all."""
+    store = fresh_store(tmp_path)
+    add_comment(store, "Danke!")  # a@example.org's
+    thread = store.get_comment(1).thread_id
+    others = [{"thread_id": thread, "parent_id": None, "depth": 0, "author": "L", "email": f"l{n}@example.org",
+               "website": "", "text": "Danke!", "html": "<p>Danke!</p>", "status": "published",
+               "created": time.time() + n, "modified": None, "ip_hash": f"ip{n}", "ip_network": "", "verdict": "ham",
+               "score": 0.1} for n in range(1, SAID_BEFORE_NEWEST)]
+    with store.write() as db:
+        store.insert_comments(db, others)
+    assert store.said_before(thread, "a@example.org", "Danke!")  # the hundredth newest
+    with store.write() as db:
+        store.insert_comments(db, [others[-1] | {"email": "noch@example.org", "created": time.time() + 1000}])
+    assert not store.said_before(thread, "a@example.org", "Danke!")  # the repeat rule judges it instead
 
 
 def test_the_wal_is_copied_into_the_database_after_a_number_of_commits(tmp_path: Path):

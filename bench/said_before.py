@@ -1,0 +1,85 @@
+"""A reader's double post looked for on a busy site: ``Store.said_before`` with many readers' "Danke!" in the week.
+
+    .venv/bin/python bench/said_before.py [--comments 1000,10000,50000] [--backends sqlite,postgresql]
+        [--write docs/benchmarks.md]
+
+Every post asks whether its address posted the same words in the thread within the week: the posting
+path's 409 for a double post, found through the text's first band key. A short canned text ("Danke!") has
+the same band keys however many readers post it, so a site is filled with that many of them from other
+addresses within the hour, on SQLite and on PostgreSQL (Debian's server as the tests start it, its
+statistics gathered as autovacuum would have), and the question for a new address is timed (median and
+99th percentile of 200, in-process, after a first one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from report import publish  # bench/ is on the path when a script here runs
+
+from kiebitz.app import build
+from kiebitz.config import Settings
+
+TEXT = "Danke!"
+
+
+def measure(database: str, comments: int) -> str:
+    """The table's cell for a thread with ``comments`` readers' "Danke!" at ``database``."""
+    kiebitz = build(Settings({"database": database}))
+    store, now = kiebitz.store, time.time()
+    site_id = store.site_id("default")  # before the write: it takes the write lock itself
+    with store.write() as db:
+        thread = store.ensure_thread(db, site_id, "/artikel/danke", "Danke")
+    for start in range(0, comments, 1000):
+        rows = [{"thread_id": thread.id, "parent_id": None, "depth": 0, "author": "Leser", "email": f"l{n}@example.org",
+                 "website": "", "text": TEXT, "html": f"<p>{TEXT}</p>", "status": "published",
+                 "created": now - 3600 * (1 - n / comments), "modified": None, "ip_hash": f"ip{n}", "ip_network": "",
+                 "verdict": "ham", "score": 0.1} for n in range(start, min(comments, start + 1000))]
+        with store.write() as db:
+            store.insert_comments(db, rows)
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.begin() as db:
+            db.exec_driver_sql("ANALYZE")
+    store.said_before(thread.id, "neu@example.org", TEXT)
+    times = []
+    for _ in range(200):
+        started = time.perf_counter()
+        store.said_before(thread.id, "neu@example.org", TEXT)
+        times.append(1000 * (time.perf_counter() - started))
+    store.engine.dispose()
+    return f"{np.percentile(times, 50):.2f} / {np.percentile(times, 99):.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--comments", default="1000,10000,50000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    lines = ['| database | readers\' "Danke!" in the week | the double-post look-up: p50 / p99 (ms) |', "|---|---:|---:|"]
+    server = None
+    if "postgresql" in args.backends:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/postgres.py
+        from tests.postgres import PostgresServer
+
+        server = PostgresServer(durable=True).start()
+    try:
+        for backend in args.backends.split(","):
+            for comments in [int(count) for count in args.comments.split(",")]:
+                with tempfile.TemporaryDirectory() as directory:
+                    database = server.new_database() if backend == "postgresql" and server else f"{directory}/kiebitz.db"
+                    lines.append(f"| {backend} | {comments:,} | {measure(database, comments)} |")
+                    print(lines[-1], flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    publish(lines, args.write, "said-before")
+
+
+if __name__ == "__main__":
+    main()
