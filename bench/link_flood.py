@@ -17,15 +17,11 @@ gathered first, as autovacuum would have on a site).
 
 from __future__ import annotations
 
-import argparse
 import random
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-from report import publish  # bench/ is on the path when a script here runs
+from report import busy_site_rows  # bench/ is on the path when a script here runs
 
 from kiebitz.app import build
 from kiebitz.config import Settings
@@ -34,6 +30,9 @@ HOSTS = 2000
 WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita "
          "Ampel Baustelle Konzert Museum Stadt Bericht Artikel danke gut schlecht endlich wieder").split()
 
+
+HEADER = ["| database | comments in the hour | a linked host: p50 / p99 (ms) | a host not linked: p50 / p99 (ms) |",
+          "|---|---:|---:|---:|"]
 
 def fill(kiebitz, comments: int, now: float) -> None:  # type: ignore[no-untyped-def]
     """``comments`` comments spread over the last hour, a third of them linking to one of ``HOSTS`` hosts."""
@@ -83,30 +82,7 @@ def measure(database: str, comments: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--comments", default="1000,10000,50000")
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--write", type=Path, default=None)
-    args = parser.parse_args()
-    lines = ["| database | comments in the hour | a linked host: p50 / p99 (ms) | a host not linked: p50 / p99 (ms) |",
-             "|---|---:|---:|---:|"]
-    server = None
-    if "postgresql" in args.backends:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/postgres.py
-        from tests.postgres import PostgresServer
-
-        server = PostgresServer(durable=True).start()
-    try:
-        for backend in args.backends.split(","):
-            for comments in [int(count) for count in args.comments.split(",")]:
-                with tempfile.TemporaryDirectory() as directory:
-                    database = server.new_database() if backend == "postgresql" and server else f"{directory}/kiebitz.db"
-                    lines.append(f"| {backend} | {comments:,} | " + measure(database, comments) + " |")
-                    print(lines[-1], flush=True)
-    finally:
-        if server is not None:
-            server.stop()
-    publish(lines, args.write, "link-flood")
+    busy_site_rows(__doc__.split("\n")[0], HEADER, "link-flood", measure)
 
 
 if __name__ == "__main__":

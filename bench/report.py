@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,3 +44,31 @@ def timed(work: Callable[[], Result]) -> tuple[Result, float]:
     result = work()
     return result, time.perf_counter() - started
 
+
+
+def busy_site_rows(description: str | None, header: list[str], name: str, measure: Callable[[str, int], str]) -> None:
+    """What the busy-site benchmarks (link_flood, said_before) share: ``--comments`` (sizes), ``--backends``
+    (SQLite, and a PostgreSQL server from Debian's binaries as the tests start it, fsync on) and ``--write``; a row
+    per database and size, whose cells after those two ``measure(database, comments)`` gives."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--comments", default="1000,10000,50000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    lines, server = list(header), None
+    if "postgresql" in args.backends:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/postgres.py
+        from tests.postgres import PostgresServer
+
+        server = PostgresServer(durable=True).start()
+    try:
+        for backend in args.backends.split(","):
+            for comments in [int(count) for count in args.comments.split(",")]:
+                with tempfile.TemporaryDirectory() as directory:
+                    database = server.new_database() if backend == "postgresql" and server else f"{directory}/kiebitz.db"
+                    lines.append(f"| {backend} | {comments:,} | {measure(database, comments)} |")
+                    print(lines[-1], flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    publish(lines, args.write, name)
