@@ -29,10 +29,9 @@ from kiebitz.config import Settings
 HOSTS = 2000
 WORDS = ("Bahn Brücke Rat Schule Markt Wetter Kino Park Hafen Bus Miete Radweg Bibliothek Fest Sport Kita "
          "Ampel Baustelle Konzert Museum Stadt Bericht Artikel danke gut schlecht endlich wieder").split()
-
-
 HEADER = ["| database | comments in the hour | a linked host: p50 / p99 (ms) | a host not linked: p50 / p99 (ms) |",
           "|---|---:|---:|---:|"]
+
 
 def fill(kiebitz, comments: int, now: float) -> None:  # type: ignore[no-untyped-def]
     """``comments`` comments spread over the last hour, a third of them linking to one of ``HOSTS`` hosts."""

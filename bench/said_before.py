@@ -22,9 +22,8 @@ from kiebitz.app import build
 from kiebitz.config import Settings
 
 TEXT = "Danke!"
-
-
 HEADER = ['| database | readers\' "Danke!" in the week | the double-post look-up: p50 / p99 (ms) |', "|---|---:|---:|"]
+
 
 def measure(database: str, comments: int) -> str:
     """The table's cell for a thread with ``comments`` readers' "Danke!" at ``database``."""
