@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 import numpy as np
-from report import busy_site_rows  # bench/ is on the path when a script here runs
+from report import busy_site_rows, hour_of_comments  # bench/ is on the path when a script here runs
 
 from kiebitz.app import build
 from kiebitz.config import Settings
@@ -33,24 +34,12 @@ HEADER = ["| database | comments in the hour | a linked host: p50 / p99 (ms) | a
           "|---|---:|---:|---:|"]
 
 
-def fill(kiebitz, comments: int, now: float) -> None:  # type: ignore[no-untyped-def]
-    """``comments`` comments spread over the last hour, a third of them linking to one of ``HOSTS`` hosts."""
-    store, draw = kiebitz.store, random.Random(1)
-    site_id = store.site_id("default")  # before the write: it takes the write lock itself
-    with store.write() as db:
-        thread = store.ensure_thread(db, site_id, "/artikel/flut", "Flut")
-    for start in range(0, comments, 1000):
-        rows = []
-        for n in range(start, min(comments, start + 1000)):
-            text = " ".join(draw.choice(WORDS) for _ in range(25)) + f" {n}"
-            if n % 3 == 0:
-                text += f" https://host{draw.randrange(HOSTS)}.example/seite/{n}"
-            rows.append({"thread_id": thread.id, "parent_id": None, "depth": 0, "author": "Leser", "email": "",
-                         "website": "", "text": text, "html": f"<p>{text}</p>", "status": "published",
-                         "created": now - 3600 * (1 - n / comments), "modified": None, "ip_hash": f"ip{n}",
-                         "ip_network": "", "verdict": "ham", "score": 0.1})
-        with store.write() as db:
-            store.insert_comments(db, rows)
+def text_of(draw: random.Random) -> Callable[[int], tuple[str, str]]:
+    """The n-th comment's text (a third of them link to one of ``HOSTS`` hosts) and its e-mail address (none)."""
+    def text(n: int) -> tuple[str, str]:
+        words = " ".join(draw.choice(WORDS) for _ in range(25)) + f" {n}"
+        return (words + f" https://host{draw.randrange(HOSTS)}.example/seite/{n}" if n % 3 == 0 else words), ""
+    return text
 
 
 def questions(history, host: str, now: float) -> float:  # type: ignore[no-untyped-def]
@@ -65,11 +54,8 @@ def questions(history, host: str, now: float) -> float:  # type: ignore[no-untyp
 def measure(database: str, comments: int) -> str:
     """The table's two cells for a site of ``comments`` in the hour at ``database``."""
     kiebitz = build(Settings({"database": database}))
+    hour_of_comments(kiebitz, "/artikel/flut", comments, text_of(random.Random(1)))
     now = time.time()
-    fill(kiebitz, comments, now)
-    if kiebitz.store.engine.dialect.name == "postgresql":  # the statistics autovacuum would have gathered by now
-        with kiebitz.store.engine.begin() as db:
-            db.exec_driver_sql("ANALYZE")
     history, draw = kiebitz.comments.history, random.Random(2)
     for _ in range(20):
         questions(history, f"host{draw.randrange(HOSTS)}.example", now)

@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Result = TypeVar("Result")
 
@@ -72,3 +72,26 @@ def busy_site_rows(description: str | None, header: list[str], name: str, measur
         if server is not None:
             server.stop()
     publish(lines, args.write, name)
+
+
+def hour_of_comments(kiebitz: Any, uri: str, comments: int, text_of: Callable[[int], tuple[str, str]]) -> None:
+    """A thread at ``uri`` with ``comments`` published comments spread over the last hour, each from an address of
+    its own; ``text_of(n)`` gives the n-th one's text and e-mail address. Stored as posting stores them (band keys
+    and all), a thousand to a transaction; on PostgreSQL the statistics autovacuum would have gathered by then."""
+    store, now = kiebitz.store, time.time()
+    site_id = store.site_id("default")  # before the write: it takes the write lock itself
+    with store.write() as db:
+        thread = store.ensure_thread(db, site_id, uri, uri.rsplit("/", 1)[-1])
+    for start in range(0, comments, 1000):
+        rows = []
+        for n in range(start, min(comments, start + 1000)):
+            text, email = text_of(n)
+            rows.append({"thread_id": thread.id, "parent_id": None, "depth": 0, "author": "Leser", "email": email,
+                         "website": "", "text": text, "html": f"<p>{text}</p>", "status": "published",
+                         "created": now - 3600 * (1 - n / comments), "modified": None, "ip_hash": f"ip{n}",
+                         "ip_network": "", "verdict": "ham", "score": 0.1})
+        with store.write() as db:
+            store.insert_comments(db, rows)
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.begin() as db:
+            db.exec_driver_sql("ANALYZE")

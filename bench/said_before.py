@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from report import busy_site_rows  # bench/ is on the path when a script here runs
+from report import busy_site_rows, hour_of_comments  # bench/ is on the path when a script here runs
 
 from kiebitz.app import build
 from kiebitz.config import Settings
@@ -28,20 +28,9 @@ HEADER = ['| database | readers\' "Danke!" in the week | the double-post look-up
 def measure(database: str, comments: int) -> str:
     """The table's cell for a thread with ``comments`` readers' "Danke!" at ``database``."""
     kiebitz = build(Settings({"database": database}))
-    store, now = kiebitz.store, time.time()
-    site_id = store.site_id("default")  # before the write: it takes the write lock itself
-    with store.write() as db:
-        thread = store.ensure_thread(db, site_id, "/artikel/danke", "Danke")
-    for start in range(0, comments, 1000):
-        rows = [{"thread_id": thread.id, "parent_id": None, "depth": 0, "author": "Leser", "email": f"l{n}@example.org",
-                 "website": "", "text": TEXT, "html": f"<p>{TEXT}</p>", "status": "published",
-                 "created": now - 3600 * (1 - n / comments), "modified": None, "ip_hash": f"ip{n}", "ip_network": "",
-                 "verdict": "ham", "score": 0.1} for n in range(start, min(comments, start + 1000))]
-        with store.write() as db:
-            store.insert_comments(db, rows)
-    if store.engine.dialect.name == "postgresql":
-        with store.engine.begin() as db:
-            db.exec_driver_sql("ANALYZE")
+    hour_of_comments(kiebitz, "/artikel/danke", comments, lambda n: (TEXT, f"l{n}@example.org"))
+    store = kiebitz.store
+    thread = store.find_thread(store.site_id("default"), "/artikel/danke")
     store.said_before(thread.id, "neu@example.org", TEXT)
     times = []
     for _ in range(200):
