@@ -100,7 +100,8 @@ class MinHash:
     def signature_of_words(self, words: str) -> bytes:
         """``signature`` of a text ``normalise`` has read already (the Akismet path hashes the same words)."""
         grams = shingles(words)  # not cached: an Akismet check's text may be a megabyte
-        hashes = np.fromiter((zlib.crc32(gram.encode("utf-8")) for gram in grams), dtype=np.uint64, count=len(grams))
+        # map over the builtins rather than a generator: a third of the signature's time on a comment
+        hashes = np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.uint64, count=len(grams))
         minimum = np.full(len(self._a), np.iinfo(np.uint64).max, dtype=np.uint64)
         # In blocks: an Akismet client may send a megabyte of text, and its table at once took 800 MB.
         for start in range(0, len(hashes), SIGNATURE_BLOCK):
