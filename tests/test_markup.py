@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiebitz import markup
 
@@ -16,12 +18,25 @@ TEXTS = [
     "Uhrzeit 12:30, Verhältnis 3:1",
     "**fett** und _kursiv_ und ~~weg~~\n\n> Zitat\n\n- eins\n- zwei",
     "[ein Link](https://example.org) und `code`",
+    "usw.Das geht, gut.Es geht",
+    "`a`b@c.de und foo.de`x` und a@1.2.3.4",
+    "LOCALHOST:8080 und //example und xn--p1ai.рф",
 ]
+# Pieces of what linkify-it reads: schemes, domains, the marks that cut a text into pieces between them
+PIECES = ["a", "Z", "1", "333", ".", "@", ":", "/", "//", "*", "_", "`", "[", "]", "(", ")", "<", ">", " ", "\n", "\n\n",
+          "de", "COM", "es", "рф", "xn--p1ai", "www", "http", "mailto", "ftp", "localhost", "&amp;", "\\", "~", "!", "ä",
+          "｜", "\"", "+"]
 
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_rendering_is_the_same_with_and_without_the_link_shortcut(text: str):
     assert markup.render(text) == markup.sanitize(markup._WITH_LINKS.render(text)).strip()  # noqa: SLF001
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+def test_a_text_the_link_shortcut_skips_renders_as_with_linkify(text: str):
+    if not markup.MAY_HOLD_A_LINK.search(text):
+        assert markup.render(text) == markup.sanitize(markup._WITH_LINKS.render(text)).strip()  # noqa: SLF001
 
 
 def test_bare_links_and_addresses_become_links():
