@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,7 +27,7 @@ TEXTS = [
 # Pieces of what linkify-it reads: schemes, domains, the marks that cut a text into pieces between them
 PIECES = ["a", "Z", "1", "333", ".", "@", ":", "/", "//", "*", "_", "`", "[", "]", "(", ")", "<", ">", " ", "\n", "\n\n",
           "de", "COM", "es", "рф", "xn--p1ai", "www", "http", "mailto", "ftp", "localhost", "&amp;", "\\", "~", "!", "ä",
-          "｜", "\"", "+"]
+          "｜", "\"", "+", "İ", "ı", "ſ", "K", "ß"]
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -35,8 +37,27 @@ def test_rendering_is_the_same_with_and_without_the_link_shortcut(text: str):
 
 @given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
 def test_a_text_the_link_shortcut_skips_renders_as_with_linkify(text: str):
-    if not markup.MAY_HOLD_A_LINK.search(text):
+    if not markup.may_hold_a_link(text):
         assert markup.render(text) == markup.sanitize(markup._WITH_LINKS.render(text)).strip()  # noqa: SLF001
+
+
+def assert_the_shortcut_finds_what_linkify_it_may(text: str) -> None:
+    """What linkify-it's case-insensitive tests of a scheme or a host's domain find, the shortcut's lower-cased
+    search finds too, the four letters outside ASCII that such a test reads as ASCII ones included."""
+    domains = markup._WITH_LINKS.linkify.re["src_tlds"]  # noqa: SLF001
+    if re.search(rf"(?:https?|ftp|mailto):|//|www\.|localhost|\.\d{{1,3}}\.|\.(?:{domains})", text, re.IGNORECASE):
+        assert markup.may_hold_a_link(text), text
+
+
+@pytest.mark.parametrize("text", ["a.İT", "a.ıt", "a.ſe", "a.Kz", "a.DE", "a.РФ", "WWW.a", "LOCALHOST", "MAILTO:a"])
+def test_the_link_shortcut_reads_case_as_linkify_it_does(text: str):
+    assert markup.may_hold_a_link(text)
+    assert_the_shortcut_finds_what_linkify_it_may(text)
+
+
+@given(st.lists(st.sampled_from([*PIECES, "İT", "ıt", "ſe", "DE", "Ok", "РФ"]), max_size=10).map("".join))
+def test_the_link_shortcut_finds_what_a_case_insensitive_search_does(text: str):
+    assert_the_shortcut_finds_what_linkify_it_may(text)
 
 
 def test_bare_links_and_addresses_become_links():
