@@ -53,10 +53,15 @@ LINKS_KEPT = 10  # hosts a stored comment is found by: a comment of many links d
 HOST_MAX = 253  # characters of a host name; a longer "host" names nothing (and the Akismet traces hold this many)
 
 
+# Posting asks for one comment's words up to four times (its band keys, its signature, the repeat rule, its
+# shingles), each a pass of a pattern over the whole text: the last few texts' are kept. Eight, since an Akismet
+# client's text may be a megabyte.
+@functools.lru_cache(maxsize=8)
 def normalise(text: str) -> str:
     return NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+@functools.lru_cache(maxsize=8)
 def without_links(text: str) -> str:
     return LINK.sub(" ", text)
 
