@@ -58,6 +58,7 @@ bench: install system-deps
 	$(BIN)/python bench/link_flood.py
 	$(BIN)/python bench/said_before.py
 	$(BIN)/python bench/http_thread.py
+	$(BIN)/python bench/post_cpu.py --data-dir ../shared/data
 	$(BIN)/python bench/post_postgres.py
 	$(BIN)/python bench/export_import.py
 	$(BIN)/python bench/import_wordpress.py
