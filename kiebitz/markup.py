@@ -75,9 +75,18 @@ _WITH_LINKS, _WITHOUT_LINKS = _markdown(linkify=True), _markdown(linkify=False)
 # What every link linkify-it finds contains, but for the dots below: one of its schemes ("//" for its scheme-less
 # one), "www." or "localhost".
 LINK_MARKS = ("http:", "https:", "ftp:", "mailto:", "//", "www.", "localhost")
+
+
+def _linkify_domains() -> str:
+    """linkify-it's own top-level domains, as a pattern: a release that changes its list changes ``LINK_DOTS`` too."""
+    linkify = _WITH_LINKS.linkify
+    assert linkify is not None  # markdown-it has one where linkify is asked for
+    return str(linkify.re["src_tlds"])
+
+
 # The dots of an IP address, or a dot before one of linkify-it's top-level domains (an e-mail address's host ends
-# in one as well): its own list, so that a release that changes it changes this too.
-LINK_DOTS = re.compile(rf"\.(?:\d{{1,3}}\.|{_WITH_LINKS.linkify.re['src_tlds']})")
+# in one as well).
+LINK_DOTS = re.compile(rf"\.(?:\d{{1,3}}\.|{_linkify_domains()})")
 # The letters outside ASCII that linkify-it's case-insensitive patterns read as ASCII ones; the Kelvin sign's
 # lower case is a "k" already.
 AS_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
