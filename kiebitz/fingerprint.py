@@ -142,6 +142,11 @@ def phone_numbers(text: str) -> dict[str, str]:
 
 def link_hosts(text: str) -> list[str]:
     """The hosts of the text's links, in their order, as written (lower-cased)."""
+    return list(_link_hosts(text))
+
+
+@functools.lru_cache(maxsize=8)  # a post asks for them three times or four: the flood, the block list, its keys
+def _link_hosts(text: str) -> tuple[str, ...]:
     hosts = []
     for match in LINK.findall(text):
         candidate = match[5:-1] if match.lower().startswith("[url=") else match
@@ -150,7 +155,7 @@ def link_hosts(text: str) -> list[str]:
         host = hostname(candidate)
         if host:
             hosts.append(host)
-    return hosts
+    return tuple(hosts)
 
 
 def host_key(host: str) -> str:
