@@ -18,6 +18,7 @@ model's loading and the warm-up left out: valgrind's "Collected" divided by
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import subprocess
@@ -35,7 +36,7 @@ from kiebitz.moderation.comments import Client
 
 
 def made_up_texts() -> Iterator[str]:
-    for n in range(10**9):
+    for n in itertools.count():
         yield f"Lasttest {n} " + " ".join(random.choice(WORDS) + str(random.randint(0, 999)) for _ in range(12))
 
 

@@ -45,7 +45,6 @@ def timed(work: Callable[[], Result]) -> tuple[Result, float]:
     return result, time.perf_counter() - started
 
 
-
 def busy_site_rows(description: str | None, header: list[str], name: str, measure: Callable[[str, int], str]) -> None:
     """What the busy-site benchmarks (link_flood, said_before) share: ``--comments`` (sizes), ``--backends``
     (SQLite, and a PostgreSQL server from Debian's binaries as the tests start it, fsync on) and ``--write``; a row
