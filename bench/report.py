@@ -73,10 +73,11 @@ def busy_site_rows(description: str | None, header: list[str], name: str, measur
     publish(lines, args.write, name)
 
 
-def hour_of_comments(kiebitz: Any, uri: str, comments: int, text_of: Callable[[int], tuple[str, str]]) -> None:
+def hour_of_comments(kiebitz: Any, uri: str, comments: int, text_of: Callable[[int], tuple[str, str]]) -> int:
     """A thread at ``uri`` with ``comments`` published comments spread over the last hour, each from an address of
     its own; ``text_of(n)`` gives the n-th one's text and e-mail address. Stored as posting stores them (band keys
-    and all), a thousand to a transaction; on PostgreSQL the statistics autovacuum would have gathered by then."""
+    and all), a thousand to a transaction; on PostgreSQL the statistics autovacuum would have gathered by then.
+    Returns the thread's id."""
     store, now = kiebitz.store, time.time()
     site_id = store.site_id("default")  # before the write: it takes the write lock itself
     with store.write() as db:
@@ -94,3 +95,4 @@ def hour_of_comments(kiebitz: Any, uri: str, comments: int, text_of: Callable[[i
     if store.engine.dialect.name == "postgresql":
         with store.engine.begin() as db:
             db.exec_driver_sql("ANALYZE")
+    return int(thread.id)

@@ -44,7 +44,7 @@ def test_a_text_the_link_shortcut_skips_renders_as_with_linkify(text: str):
 def assert_the_shortcut_finds_what_linkify_it_may(text: str) -> None:
     """What linkify-it's case-insensitive tests of a scheme or a host's domain find, the shortcut's lower-cased
     search finds too, the four letters outside ASCII that such a test reads as ASCII ones included."""
-    domains = markup._WITH_LINKS.linkify.re["src_tlds"]  # noqa: SLF001
+    domains = markup._linkify_domains()  # noqa: SLF001
     if re.search(rf"(?:https?|ftp|mailto):|//|www\.|localhost|\.\d{{1,3}}\.|\.(?:{domains})", text, re.IGNORECASE):
         assert markup.may_hold_a_link(text), text
 
